@@ -1,0 +1,212 @@
+/**
+ * bench/tap: what the tap costs compared with a direct link, measured in the same run.
+ *
+ *   npm run build && npx tsx bench/tap.ts [--json] [--corpus DIR] [--chunks N]
+ *
+ * Two identical rigs of socat pty pairs; in one the middle is the real tap process
+ * (`node dist/cli.js run`, journal and analytics child included), in the other a plain
+ * `socat` relay. Latency is per chunk, POS end write → printer end read, rounds interleaved so
+ * machine noise hits both alike; "added" is tap minus direct at the same percentile.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SerialPort } from 'serialport';
+import { stringify } from 'yaml';
+import { closeEnd, openEnd, PtyPair, SOCAT } from '../tests/support/socat.js';
+import { tempDir, waitFor } from '../tests/support/tmp.js';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, corpus: { type: 'string' }, chunks: { type: 'string', default: '600' }, 'node-flags': { type: 'string' } } });
+const REPO = resolve(import.meta.dirname, '..');
+/** Run the tap exactly as production does: with the node flags of systemd/tillbox.service's ExecStart. */
+const UNIT_FLAGS = (/^ExecStart=\S+ ((?:--\S+ )*)/m.exec(readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8'))?.[1] ?? '').trim();
+const NODE_FLAGS = (values['node-flags'] ?? UNIT_FLAGS).split(' ').filter((f) => f !== '');
+const CLI = join(REPO, 'dist', 'cli.js');
+if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build first');
+const say = (s: string): void => {
+  if (values.json !== true) process.stdout.write(`${s}\n`);
+};
+
+interface Rig {
+  name: string;
+  pos: SerialPort;
+  printer: SerialPort;
+  received: Buffer[];
+  stop(): Promise<void>;
+  pid: number;
+}
+
+async function rig(name: 'tap' | 'direct', dir: string): Promise<Rig> {
+  const a = await PtyPair.create(join(dir, `${name}-posT`), join(dir, `${name}-posD`));
+  const b = await PtyPair.create(join(dir, `${name}-prnD`), join(dir, `${name}-prnT`));
+  let middle: ChildProcess;
+  if (name === 'tap') {
+    const cfg = join(dir, 'tillbox.yaml');
+    writeFileSync(cfg, stringify({ pos: { path: a.b, baudRate: 115200 }, printer: { path: b.a, baudRate: 115200 }, dataDir: join(dir, 'data'), web: { host: '127.0.0.1', port: 0 }, log: { level: 'warn' } }));
+    middle = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
+    await waitFor(() => existsSync(join(dir, 'data', 'journal.db')), 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+  } else {
+    middle = spawn(SOCAT, ['-b', '65536', `${a.b},raw,echo=0`, `${b.a},raw,echo=0`], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const pos = await openEnd(a.a, 115200);
+  const printer = await openEnd(b.b, 115200);
+  const received: Buffer[] = [];
+  printer.on('data', (d: Buffer) => received.push(d));
+  return {
+    name,
+    pos,
+    printer,
+    received,
+    pid: middle.pid ?? 0,
+    async stop() {
+      await closeEnd(pos);
+      await closeEnd(printer);
+      const exited = new Promise((r) => middle.once('exit', r));
+      middle.kill('SIGTERM');
+      await exited;
+      await a.kill();
+      await b.kill();
+    },
+  };
+}
+
+function total(bufs: Buffer[]): number {
+  return bufs.reduce((n, b) => n + b.length, 0);
+}
+
+/** One chunk through: ns from write to the last byte's arrival. */
+async function roundTrip(r: Rig, chunk: Buffer): Promise<number> {
+  const before = total(r.received);
+  const t0 = process.hrtime.bigint();
+  r.pos.write(chunk);
+  for (;;) {
+    if (total(r.received) >= before + chunk.length) return Number(process.hrtime.bigint() - t0);
+    await new Promise<void>((res) => r.printer.once('data', () => res()));
+  }
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function paced(r: Rig, data: Buffer, bytesPerSec: number): Promise<number> {
+  const before = total(r.received);
+  const t0 = performance.now();
+  let sent = 0;
+  while (sent < data.length) {
+    const due = Math.min(data.length, Math.floor(((performance.now() - t0) * bytesPerSec) / 1000));
+    if (due > sent) {
+      r.pos.write(data.subarray(sent, due));
+      sent = due;
+    }
+    await new Promise((res) => setTimeout(res, 2));
+  }
+  await waitFor(() => total(r.received) >= before + data.length, 60_000, 1);
+  return (data.length * 1000) / (performance.now() - t0);
+}
+
+async function blast(r: Rig, data: Buffer): Promise<number> {
+  const before = total(r.received);
+  const t0 = performance.now();
+  r.pos.write(data);
+  await waitFor(() => total(r.received) >= before + data.length, 120_000, 1);
+  return (data.length * 1000) / (performance.now() - t0);
+}
+
+function payload(size: number): Buffer {
+  const dir = values.corpus ?? join(REPO, '..', 'shared', 'corpus', 'escpos');
+  let seed: Buffer;
+  if (existsSync(dir)) {
+    seed = Buffer.concat(readdirSync(dir).filter((f) => f.endsWith('.bin')).sort().map((f) => readFileSync(join(dir, f))));
+  } else {
+    seed = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) & 0xff));
+  }
+  const out = Buffer.alloc(size);
+  for (let o = 0; o < size; o += seed.length) seed.copy(out, o, 0, Math.min(seed.length, size - o));
+  return out;
+}
+
+function vmHwm(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const t = tempDir('tbx-bench-');
+try {
+  say('starting rigs (direct socat relay, tillbox tap) ...');
+  const direct = await rig('direct', t.dir);
+  const tap = await rig('tap', t.dir);
+  const chunks = Number(values.chunks);
+  const lat: Record<string, number[]> = { tap: [], direct: [] };
+  const chunk = Buffer.from('\x1b!\x00 2x 光明酸奶 5.80  11.60\n'.padEnd(32, ' '), 'utf8').subarray(0, 32);
+  for (let i = 0; i < 20; i++) {
+    await roundTrip(direct, chunk);
+    await roundTrip(tap, chunk);
+  }
+  for (let i = 0; i < chunks; i++) {
+    for (const r of i % 2 === 0 ? [direct, tap] : [tap, direct]) lat[r.name]!.push(await roundTrip(r, chunk));
+    await new Promise((res) => setTimeout(res, 1));
+  }
+  const stat = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return { p50: pct(s, 50) / 1e6, p99: pct(s, 99) / 1e6 };
+  };
+  const lt = stat(lat['tap']!);
+  const ld = stat(lat['direct']!);
+
+  const line = payload(23_040); // 2 s at 115200 baud
+  const paceTap = await paced(tap, line, 11_520);
+  const paceDirect = await paced(direct, line, 11_520);
+  const rssLineSpeed = vmHwm(tap.pid);
+  const big = payload(4 * 1024 * 1024);
+  const fastDirect = await blast(direct, big);
+  const fastTap = await blast(tap, big);
+
+  // Zero altered bytes: everything the printer end of the tap rig received, in order.
+  const sentAll = Buffer.concat([...Array.from({ length: 20 + chunks }, () => chunk), line, big]);
+  const got = Buffer.concat(tap.received);
+  let altered = Math.abs(got.length - sentAll.length);
+  for (let i = 0; i < Math.min(got.length, sentAll.length); i++) if (got[i] !== sentAll[i]) altered++;
+  const rss = vmHwm(tap.pid);
+  await tap.stop();
+  await direct.stop();
+
+  const result = {
+    bench: 'tap',
+    nodeFlags: NODE_FLAGS,
+    chunkBytes: chunk.length,
+    chunks,
+    latencyMs: { tap: lt, direct: ld, added: { p50: lt.p50 - ld.p50, p99: lt.p99 - ld.p99 } },
+    throughputBytesPerSec: {
+      at115200: { offered: 11_520, tap: Math.round(paceTap), direct: Math.round(paceDirect) },
+      unthrottled: { tap: Math.round(fastTap), direct: Math.round(fastDirect), ratio: fastTap / fastDirect },
+    },
+    alteredBytes: altered,
+    bytesChecked: sentAll.length,
+    tapPeakRssBytes: { lineSpeed: rssLineSpeed, afterUnthrottled: rss },
+    targets: { addedP99Ms: 1, rssBytes: 80 * 1024 * 1024 },
+  };
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const f = (x: number) => x.toFixed(3);
+    say(`latency per ${chunk.length}-byte chunk (${chunks} each, interleaved):`);
+    say(`  direct socat  p50 ${f(ld.p50)} ms  p99 ${f(ld.p99)} ms`);
+    say(`  tillbox tap   p50 ${f(lt.p50)} ms  p99 ${f(lt.p99)} ms`);
+    say(`  added         p50 ${f(lt.p50 - ld.p50)} ms  p99 ${f(lt.p99 - ld.p99)} ms   (target p99 < 1 ms)`);
+    say(`throughput at 115200 baud (offered 11520 B/s): tap ${Math.round(paceTap)} B/s, direct ${Math.round(paceDirect)} B/s`);
+    say(`throughput unthrottled (4 MiB): tap ${(fastTap / 1e6).toFixed(1)} MB/s, direct ${(fastDirect / 1e6).toFixed(1)} MB/s (ratio ${(fastTap / fastDirect).toFixed(2)})`);
+    say(`altered bytes: ${altered} of ${sentAll.length}`);
+    say(`tap node flags: ${NODE_FLAGS.join(' ') || '(none)'}`);
+    say(`tap process peak RSS: ${(rssLineSpeed / 1048576).toFixed(1)} MiB through the latency and 115200-baud phases, ${(rss / 1048576).toFixed(1)} MiB after the 4 MiB unthrottled blast   (target < 80 MiB)`);
+  }
+} finally {
+  t.cleanup();
+}

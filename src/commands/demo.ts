@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../demo/broker.js';
+import { startSimPrinter } from '../demo/printer.js';
+import { demoReceipts, localWallClock } from '../demo/receipts.js';
+import { printJob, waitForListener } from '../demo/till.js';
+import { encodeReceiptText } from '../escpos/encoder.js';
+import { hashPassword } from '../web/auth/password.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandIO } from './types.js';
+
+export const DEMO_PASSWORD = 'tillbox-demo';
+
+/**
+ * `tillbox demo`: the whole product with nothing attached. A simulated till prints GBK receipts
+ * through the real tap (TCP mode) to a simulated printer; the real daemon journals, decodes,
+ * parses, keeps the ledger, syncs to an embedded MQTT broker and serves the status page.
+ */
+export async function run(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    'data-dir': { type: 'string', default: 'demo-data' },
+    port: { type: 'string', default: '8080' },
+    interval: { type: 'string', default: '5' },
+    receipts: { type: 'string', default: '0' },
+    backfill: { type: 'string', default: '120' },
+    mqtt: { type: 'string' },
+    timezone: { type: 'string', default: 'Asia/Shanghai' },
+  }, false);
+  const dataDir = resolve(io.cwd, values['data-dir']);
+  const intervalMs = Number(values.interval) * 1000;
+  const liveCount = Number(values.receipts);
+  const backfill = Number(values.backfill);
+  mkdirSync(dataDir, { recursive: true });
+
+  let broker: EmbeddedBroker | undefined;
+  const mqttUrl = values.mqtt ?? (broker = await startEmbeddedBroker()).url;
+  const printer = await startSimPrinter();
+  const posPort = printer.port + 1 < 65535 ? await freeLocalPort() : 9100;
+  const configFile = resolve(dataDir, 'tillbox.yaml');
+  const hashFile = resolve(dataDir, 'demo-password.hash');
+  const hash = existsSync(hashFile) ? readFileSync(hashFile, 'utf8').trim() : await hashPassword(DEMO_PASSWORD);
+  writeFileSync(hashFile, `${hash}\n`);
+  const config = {
+    store: { id: 'demo-store', name: '鲜丰超市（人民路店）', timezone: values.timezone, currency: 'CNY' },
+    box: { id: 'demo-box' },
+    pos: { listen: `127.0.0.1:${posPort}` },
+    printer: { host: '127.0.0.1', port: printer.port },
+    decoder: { encoding: 'gb18030', columns: 48, idleGapMs: 2000 },
+    dataDir,
+    web: { host: '127.0.0.1', port: Number(values.port), adminPasswordHash: hash },
+    // aedes (the embedded broker) speaks MQTT 3.1.1 only.
+    mqtt: { url: mqttUrl, protocolVersion: broker === undefined ? 5 : 4 },
+    sync: { member: 'none' },
+    notifications: { file: resolve(dataDir, 'notifications.jsonl') },
+    log: { level: 'info' },
+  };
+  writeFileSync(configFile, `# written by tillbox demo\n${stringify(config)}`);
+
+  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  const log = createWriteStream(resolve(dataDir, 'tillbox.log'), { flags: 'a' });
+  const daemon: ChildProcess = spawn(process.execPath, [cli, 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...io.env } });
+  daemon.stdout?.pipe(log);
+  daemon.stderr?.pipe(log);
+  let daemonExited = false;
+  let stoppingDaemon = false;
+  daemon.once('exit', (code) => {
+    daemonExited = true;
+    if (!stoppingDaemon) io.stderr.write(`tillbox demo: the daemon exited (${String(code)}); see ${resolve(dataDir, 'tillbox.log')}\n`);
+  });
+
+  const stop = async (): Promise<void> => {
+    if (!daemonExited) {
+      stoppingDaemon = true;
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('exit', r));
+    }
+    await printer.close();
+    await broker?.close();
+    log.end();
+  };
+  let stopping = false;
+  const onSignal = () => {
+    stopping = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    await waitForListener('127.0.0.1', posPort, 15_000);
+    await waitForListener(config.web.host, config.web.port, 15_000);
+    io.stdout.write(
+      [
+        `tillbox demo is running`,
+        `  status page  http://${config.web.host}:${config.web.port}/   (owner password: ${DEMO_PASSWORD})`,
+        `  MQTT broker  ${mqttUrl}${broker ? ' (embedded)' : ''}   topics tillbox/demo-store/demo-box/#`,
+        `  data         ${dataDir}   logs: ${resolve(dataDir, 'tillbox.log')}`,
+        `  printing ${backfill} back-dated receipts, then one every ${intervalMs / 1000} s; Ctrl-C stops`,
+        '',
+      ].join('\n'),
+    );
+    const start = Date.now();
+    const backTimes = spreadOverDays(backfill, 30, localWallClock(new Date(start), values.timezone));
+    let back = 0;
+    const receipts = demoReceipts(start % 100_000, () => backTimes[back++] ?? localWallClock(new Date(), values.timezone));
+    for (let i = 0; i < backfill && !stopping && !daemonExited; i++) {
+      const r = receipts.next().value;
+      if (r !== undefined) await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' }));
+    }
+    for (let n = 0; (liveCount === 0 || n < liveCount) && !stopping && !daemonExited; n++) {
+      const r = receipts.next().value;
+      if (r === undefined) break;
+      // 9600 baud: 960 bytes/s, as a serial till would print.
+      await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' }), 960);
+      io.stdout.write(`printed ${r.kind.padEnd(7)} ${r.receiptNo}  ${(r.total / 100).toFixed(2)} CNY${r.member ? '  member' : ''}\n`);
+      const until = Date.now() + intervalMs;
+      while (Date.now() < until && !stopping && !daemonExited) await new Promise((res) => setTimeout(res, 100));
+    }
+    if (liveCount > 0) {
+      // Give the pipeline a moment to ingest the last receipt before a scripted run ends.
+      await new Promise((res) => setTimeout(res, 3000));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stop();
+  }
+  return daemonExited && !stopping && liveCount === 0 ? 1 : 0;
+}
+
+/** `count` local times spread over the last `days` days during opening hours (08:00-21:00), oldest first. */
+function spreadOverDays(count: number, days: number, nowLocal: Date): Date[] {
+  const out: Date[] = [];
+  const today = Date.UTC(nowLocal.getUTCFullYear(), nowLocal.getUTCMonth(), nowLocal.getUTCDate());
+  for (let i = 0; i < count; i++) {
+    const day = days - Math.floor((i * days) / count);
+    const minute = 8 * 60 + ((i * 389) % (13 * 60));
+    out.push(new Date(today - day * 86_400_000 + minute * 60_000 + ((i * 17) % 60) * 1000));
+  }
+  return out;
+}
+
+async function freeLocalPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolvePort(typeof addr === 'object' && addr !== null ? addr.port : 0));
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { openJournalReader } from '../journal/reader.js';
+import { openLedger } from '../ledger/open.js';
+import { reparseInto } from '../ledger/reparse.js';
+import type { JournalSource } from '../ledger/types.js';
+import { createLogger } from '../log.js';
+import { StreamDecoder } from '../escpos/index.js';
+import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
+import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
+import { Pipeline, type Position } from '../pipeline/pipeline.js';
+import { savePosition } from '../pipeline/position.js';
+import type { Receipt } from '../receipt/types.js';
+import { categoryOfItem } from '../ledger/catalogue.js';
+import { createSync, openSyncOutbox } from '../sync/index.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandIO } from './types.js';
+
+/**
+ * `tillbox reparse`: decode and parse the whole raw journal again (after a parser fix or a new
+ * profile) and rebuild the ledger from it. Receipt ids are stable, so nothing is counted twice;
+ * baskets go to the outbox again, which drops the ones head office already acknowledged.
+ * Stop the daemon first (systemctl stop tillbox): two writers would race for the ledger.
+ */
+export async function run(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, { config: { type: 'string' } }, false);
+  const config = loadConfig(values.config, io.env);
+  const logger = createLogger({ level: 'warn', destination: io.stderr as never });
+  const reader = openJournalReader(join(config.dataDir, 'journal.db'));
+  // A bigger page cache for the one-off bulk rebuild (bench/ledger.ts: 64 MiB, 5,000 per commit).
+  const ledger = openLedger(join(config.dataDir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency, cacheKiB: 65_536 });
+  const outbox = openSyncOutbox(config);
+  const parseOptions = parseOptionsFromConfig(config, profilesFromConfig(config));
+  const decoderOptions = decoderOptionsFromConfig(config);
+  try {
+    const found: { receipt: Receipt; source: JournalSource }[] = [];
+    let failed = 0;
+    let end: Position = { seq: 1, offset: 0 };
+    const pipeline = new Pipeline(
+      {
+        read: (after, max) => reader.readAfter(after, max),
+        makeDecoder: () => new StreamDecoder(decoderOptions),
+        onDocument: (doc, range) => {
+          const r = documentToReceipt(doc, parseOptions);
+          if (r instanceof Error) failed++;
+          else if (r !== null) found.push({ receipt: r, source: { journalFrom: range.fromSeq, journalTo: range.toSeq } });
+        },
+        savePosition: (pos) => {
+          end = pos;
+        },
+        idleGapMs: config.decoder.idleGapMs,
+        batchSize: 2000,
+      },
+      { seq: 1, offset: 0 },
+    );
+    while (pipeline.step() > 0);
+    const result = await reparseInto(ledger, found, { batch: 5000 });
+    const sync = createSync({ config, logger, outbox });
+    const baskets = sync.enqueueReceipts(
+      found.map((f) => f.receipt).filter(isBasket),
+      categoryOfItem(ledger.db),
+    );
+    savePosition(join(config.dataDir, 'pipeline-position.json'), reader, end);
+    const c = result.counts;
+    io.stdout.write(
+      `reparsed ${found.length} receipts from ${reader.lastSeq()} journal chunks: ${c.inserted} filed, ${c.duplicate + c['reprint-skipped']} reprints or repeats skipped, ` +
+        `${c['not-counted']} not counted, ${c.error + failed} failed; baskets queued ${baskets.queued}, already known ${baskets.duplicate}, rejected ${baskets.rejected}\n`,
+    );
+    for (const e of result.errors) io.stderr.write(`  ${e.id}: ${e.message}\n`);
+    return c.error + failed > 0 ? 1 : 0;
+  } finally {
+    outbox.close();
+    ledger.close();
+    reader.close();
+  }
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { startTapDaemon } from '../daemon/tap-main.js';
+import { createLogger } from '../log.js';
+import { profilesFromConfig } from '../pipeline/options.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandIO } from './types.js';
+
+/**
+ * `tillbox run [--config FILE]`: the daemon. Runs the tap in this process (ports, journal writer
+ * thread) and the analytics pipeline in a supervised child. Stops cleanly on SIGTERM/SIGINT.
+ * Without --config it reads ./tillbox.yaml when present, else built-in defaults.
+ */
+export async function run(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, { config: { type: 'string', short: 'c' } }, false);
+  const configPath = values.config ?? (existsSync(resolve(io.cwd, 'tillbox.yaml')) ? resolve(io.cwd, 'tillbox.yaml') : undefined);
+  const config = loadConfig(configPath === undefined ? undefined : resolve(io.cwd, configPath), io.env);
+  // Checked here so a bad profile stops start-up with exit 2 instead of failing in the analytics child.
+  profilesFromConfig(config);
+  const logger = createLogger({ level: config.log.level });
+  const daemon = await startTapDaemon({ config, configPath: configPath === undefined ? undefined : resolve(io.cwd, configPath), env: io.env, logger });
+
+  await new Promise<void>((done) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'signal received');
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      done();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  await daemon.stop();
+  return 0;
+}

@@ -1,0 +1,159 @@
+/**
+ * The one config schema (JSON Schema, validated by ajv). Every key has a default or is optional,
+ * and every key has a description: the README's configuration table is generated from this file
+ * (`npm run config-docs`) and a test keeps the two in step.
+ *
+ * Sections belong to the module that reads them; add keys freely, never rename fixed ones
+ * (DESIGN.md lists the fixed keys installers' files rely on).
+ */
+const serialLine = {
+  baudRate: { type: 'integer', enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400], default: 9600, description: 'line speed in baud' },
+  dataBits: { type: 'integer', enum: [5, 6, 7, 8], default: 8, description: 'data bits per character' },
+  parity: { type: 'string', enum: ['none', 'even', 'odd', 'mark', 'space'], default: 'none', description: 'parity bit' },
+  stopBits: { type: 'number', enum: [1, 1.5, 2], default: 1, description: 'stop bits' },
+  flowControl: { type: 'string', enum: ['none', 'rtscts', 'xonxoff'], default: 'none', description: 'flow control on this side: none, rtscts (hardware) or xonxoff (software; the bytes are still relayed unchanged)' },
+} as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    store: {
+      type: 'object', additionalProperties: false, default: {}, description: 'the shop this box serves',
+      properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', default: 'store-001', description: 'store id, used in MQTT topics (letters, digits, . _ -)' },
+        name: { type: 'string', default: '', description: 'store name shown on the status page (empty: taken from receipts)' },
+        timezone: { type: 'string', default: 'Asia/Shanghai', description: 'IANA time zone of the shop; receipt times without an offset are read in it' },
+        currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'CNY', description: 'ISO 4217 currency of the till' },
+      },
+    },
+    box: {
+      type: 'object', additionalProperties: false, default: {}, description: 'this box',
+      properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', default: 'box-01', description: 'box id, used in MQTT topics' },
+      },
+    },
+    pos: {
+      type: 'object', additionalProperties: false, default: {}, description: 'the cash register side: a serial port (path) or, for network printers, a TCP listen address the POS prints to (listen)',
+      properties: {
+        path: { type: 'string', default: '/dev/tillbox-pos', description: 'serial device the POS is wired to' },
+        listen: { type: 'string', pattern: '^[^:]+:[0-9]{1,5}$', description: 'host:port to accept the POS print jobs on (e.g. 0.0.0.0:9100); set instead of path' },
+        ...serialLine,
+      },
+    },
+    printer: {
+      type: 'object', additionalProperties: false, default: {}, description: 'the printer side: a serial port (path) or a network printer (host, port)',
+      properties: {
+        path: { type: 'string', default: '/dev/tillbox-printer', description: 'serial device the printer is wired to' },
+        host: { type: 'string', description: 'network printer address; set instead of path' },
+        port: { type: 'integer', minimum: 1, maximum: 65535, default: 9100, description: 'network printer TCP port' },
+        ...serialLine,
+      },
+    },
+    tap: {
+      type: 'object', additionalProperties: false, default: {}, description: 'passthrough behaviour',
+      properties: {
+        reopenMinMs: { type: 'integer', minimum: 10, default: 100, description: 'first retry delay after a port is lost' },
+        reopenMaxMs: { type: 'integer', minimum: 100, maximum: 2000, default: 1000, description: 'longest retry delay (kept at or under 2 s so a replugged adapter is back within 2 s)' },
+      },
+    },
+    journal: {
+      type: 'object', additionalProperties: false, default: {}, description: 'raw byte journal retention (data not yet consumed by the pipeline is never deleted)',
+      properties: {
+        maxBytes: { type: 'integer', minimum: 1048576, default: 536870912, description: 'keep at most this many journal bytes' },
+        maxAgeDays: { type: 'integer', minimum: 1, default: 90, description: 'delete consumed journal data older than this' },
+      },
+    },
+    decoder: {
+      type: 'object', additionalProperties: false, default: {}, description: 'ESC/POS decoding',
+      properties: {
+        encoding: { type: 'string', enum: ['gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr'], default: 'gb18030', description: 'text encoding for double-byte (Chinese/CJK) mode' },
+        startInDoubleByte: { type: 'boolean', default: false, description: 'the printer starts in double-byte (Chinese) mode without FS &' },
+        codePage: { type: 'integer', minimum: 0, maximum: 255, default: 0, description: 'ESC t code page in force at power-on' },
+        columns: { type: 'integer', minimum: 16, maximum: 80, default: 48, description: 'characters per line of font A (58 mm paper: 32, 80 mm: 48)' },
+        idleGapMs: { type: 'integer', minimum: 0, default: 3000, description: 'split documents after this much silence when no cut command arrives (0: only on cuts)' },
+      },
+    },
+    parser: {
+      type: 'object', additionalProperties: false, default: {}, description: 'receipt parsing',
+      properties: {
+        profile: { type: 'string', default: 'auto', description: 'parse profile name, or auto (detect by header signature, else heuristics)' },
+        profilesDir: { type: 'string', description: 'extra directory of YAML parse profiles' },
+        dateOrder: { type: 'string', enum: ['DMY', 'MDY', 'YMD'], default: 'DMY', description: 'how to read an ambiguous date like 03/04/2026' },
+      },
+    },
+    dataDir: { type: 'string', default: '/var/lib/tillbox', description: 'where the journal and ledger live' },
+    web: {
+      type: 'object', additionalProperties: false, default: {}, description: 'status page and API on the shop LAN',
+      properties: {
+        host: { type: 'string', default: '0.0.0.0', description: 'listen address' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'listen port' },
+        adminPasswordHash: { type: 'string', description: 'owner password as scrypt hash (tillbox passwd); absent: first visit asks for one' },
+        sessionHours: { type: 'integer', minimum: 1, default: 12, description: 'owner login lifetime' },
+      },
+    },
+    mqtt: {
+      type: 'object', additionalProperties: false, description: 'head-office broker; absent: no sync, baskets wait in the outbox',
+      properties: {
+        url: { type: 'string', pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'broker URL, e.g. mqtts://broker.example:8883' },
+        username: { type: 'string', description: 'broker user name' },
+        password: { type: 'string', description: 'broker password (better: TILLBOX_MQTT_PASSWORD)' },
+        protocolVersion: { type: 'integer', enum: [4, 5], default: 5, description: 'MQTT 3.1.1 (4) or 5' },
+        ca: { type: 'string', description: 'CA certificate file (PEM) for TLS' },
+        cert: { type: 'string', description: 'client certificate file (PEM)' },
+        key: { type: 'string', description: 'client key file (PEM)' },
+        keepalive: { type: 'integer', minimum: 5, default: 60, description: 'keepalive in seconds' },
+      },
+      required: ['url'],
+    },
+    sync: {
+      type: 'object', additionalProperties: false, default: {}, description: 'basket sync to head office',
+      properties: {
+        member: { type: 'string', enum: ['none', 'pseudonym'], default: 'none', description: 'none: no member identifier leaves the box; pseudonym: keyed HMAC-SHA-256 pseudonym' },
+        pseudonymKey: { type: 'string', minLength: 16, description: 'HMAC key for pseudonyms (better: TILLBOX_SYNC_PSEUDONYMKEY); stays on the box' },
+        pseudonymKeyVersion: { type: 'integer', minimum: 1, default: 1, description: 'key version prefixed to pseudonyms, raise it when the key rotates' },
+        timeResolution: { type: 'string', enum: ['hour', 'minute'], default: 'hour', description: 'basket time is coarsened to this' },
+        outboxMaxRows: { type: 'integer', minimum: 100, default: 500000, description: 'most baskets kept waiting' },
+        outboxMaxAgeDays: { type: 'integer', minimum: 1, default: 60, description: 'baskets older than this are dropped and counted' },
+        whenFull: { type: 'string', enum: ['drop-oldest', 'reject-new'], default: 'drop-oldest', description: 'outbox policy when full' },
+      },
+    },
+    reminders: {
+      type: 'object', additionalProperties: false, default: {}, description: 'shopper expiry reminders',
+      properties: {
+        daysBefore: { type: 'integer', minimum: 0, maximum: 30, default: 1, description: 'remind this many days before the expected expiry' },
+        hour: { type: 'integer', minimum: 0, maximum: 23, default: 9, description: 'local hour reminders go out' },
+        quietStart: { type: 'integer', minimum: 0, maximum: 23, default: 21, description: 'no messages from this local hour ...' },
+        quietEnd: { type: 'integer', minimum: 0, maximum: 23, default: 8, description: '... until this local hour' },
+      },
+    },
+    notifications: {
+      type: 'object', additionalProperties: false, default: {}, description: 'messages to consenting members',
+      properties: {
+        language: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'template language' },
+        monthlySummary: { type: 'boolean', default: true, description: 'send a spend summary on the 1st of each month' },
+        file: { type: 'string', description: 'append messages to this file (demo channel)' },
+        webhook: { type: 'string', pattern: '^https?://', description: 'POST messages to this URL' },
+      },
+    },
+    insights: {
+      type: 'object', additionalProperties: false, default: {}, description: 'customer insights for the owner',
+      properties: {
+        cron: { type: 'string', default: '30 2 * * *', description: 'when the nightly insights job runs (cron, store time zone)' },
+        windowDays: { type: 'integer', minimum: 7, default: 365, description: 'RFM window' },
+        timeUnitDays: { type: 'integer', minimum: 1, maximum: 31, default: 7, description: 'churn model (BG/NBD) time unit in days: 7 = weeks' },
+        horizonDays: { type: 'integer', minimum: 1, default: 364, description: 'expected purchases and CLV look this many days ahead' },
+        atRiskBelow: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'a valuable member whose P(alive) is below this is listed as at risk' },
+        minSupport: { type: 'number', minimum: 0.0001, maximum: 1, default: 0.01, description: 'basket rules: minimum support, fraction of baskets' },
+        minConfidence: { type: 'number', minimum: 0, maximum: 1, default: 0.25, description: 'basket rules: minimum confidence' },
+        basketsBy: { type: 'string', enum: ['product', 'category'], default: 'product', description: 'basket rules over product names or categories' },
+      },
+    },
+    log: {
+      type: 'object', additionalProperties: false, default: {}, description: 'logging',
+      properties: {
+        level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', description: 'pino log level' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,61 @@
+/** The validated, defaulted, frozen config. Mirrors schema.ts; a test checks they agree. */
+export type FlowControl = 'none' | 'rtscts' | 'xonxoff';
+
+export interface SerialLine {
+  baudRate: number;
+  dataBits: 5 | 6 | 7 | 8;
+  parity: 'none' | 'even' | 'odd' | 'mark' | 'space';
+  stopBits: 1 | 1.5 | 2;
+  flowControl: FlowControl;
+}
+
+export interface Config {
+  store: { id: string; name: string; timezone: string; currency: string };
+  box: { id: string };
+  pos: SerialLine & { path: string; listen?: string };
+  printer: SerialLine & { path: string; host?: string; port: number };
+  tap: { reopenMinMs: number; reopenMaxMs: number };
+  journal: { maxBytes: number; maxAgeDays: number };
+  decoder: {
+    encoding: 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr';
+    startInDoubleByte: boolean;
+    codePage: number;
+    columns: number;
+    idleGapMs: number;
+  };
+  parser: { profile: string; profilesDir?: string; dateOrder: 'DMY' | 'MDY' | 'YMD' };
+  dataDir: string;
+  web: { host: string; port: number; adminPasswordHash?: string; sessionHours: number };
+  mqtt?: {
+    url: string;
+    username?: string;
+    password?: string;
+    protocolVersion: 4 | 5;
+    ca?: string;
+    cert?: string;
+    key?: string;
+    keepalive: number;
+  };
+  sync: {
+    member: 'none' | 'pseudonym';
+    pseudonymKey?: string;
+    pseudonymKeyVersion: number;
+    timeResolution: 'hour' | 'minute';
+    outboxMaxRows: number;
+    outboxMaxAgeDays: number;
+    whenFull: 'drop-oldest' | 'reject-new';
+  };
+  reminders: { daysBefore: number; hour: number; quietStart: number; quietEnd: number };
+  notifications: { language: 'zh' | 'en'; monthlySummary: boolean; file?: string; webhook?: string };
+  insights: {
+    cron: string;
+    windowDays: number;
+    timeUnitDays: number;
+    horizonDays: number;
+    atRiskBelow: number;
+    minSupport: number;
+    minConfidence: number;
+    basketsBy: 'product' | 'category';
+  };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
+}

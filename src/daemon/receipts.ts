@@ -1,0 +1,148 @@
+import { parse as parseYaml } from 'yaml';
+import { StreamDecoder } from '../escpos/index.js';
+import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
+import type { JournalReader } from '../journal/reader.js';
+import type { Ledger } from '../ledger/types.js';
+import type { Logger } from '../log.js';
+import type { JournalRange } from '../pipeline/pipeline.js';
+import { redecode } from '../pipeline/redecode.js';
+import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
+import { parseReceipt, profileFromObject, type ParseOptions, type Profile } from '../receipt/index.js';
+import type { Receipt, ReceiptItem } from '../receipt/types.js';
+import { categoryOfItem } from '../ledger/catalogue.js';
+import type { FailedReceiptRow, ReceiptRow, WebEvent } from '../web/deps.js';
+
+export interface ReceiptsDeps {
+  ledger: Ledger;
+  /** The ledger's stored receipt by id (for resync). */
+  storedReceipt: (id: string) => Receipt | null;
+  reader: JournalReader;
+  decoderOptions: DecoderOptions;
+  parseOptions: () => ParseOptions;
+  logger: Logger;
+}
+
+const FAILED_KEPT = 50;
+
+/**
+ * What the analytics process does with each decoded document: parse it, file it in the ledger
+ * (idempotent by receipt id), queue counted receipts for head office, and tell the page.
+ * A document the parser cannot handle is never dropped: its bytes stay in the journal, it is
+ * logged, counted and listed on the page with its decoded text.
+ */
+export class Receipts {
+  readonly stats = { ok: 0, failed: 0, skippedBlank: 0 };
+  /** Called for every sale or refund the ledger counts (also again after a crash: the outbox de-duplicates). */
+  onCounted: (r: Receipt) => unknown = () => undefined;
+  private readonly deps: ReceiptsDeps;
+  private readonly listeners = new Set<(e: WebEvent) => void>();
+  private readonly failed: FailedReceiptRow[] = [];
+
+  constructor(deps: ReceiptsDeps) {
+    this.deps = deps;
+    this.categoryOf = categoryOfItem(deps.ledger.db);
+  }
+
+  makeDecoder(): StreamDecoder {
+    return new StreamDecoder(this.deps.decoderOptions);
+  }
+
+  /** Category for a basket item: the store's catalogue by SKU, then name keywords, then 'other'. */
+  readonly categoryOf: (item: ReceiptItem) => string;
+
+  accept(doc: DecodedDocument, range: JournalRange, capturedAt = Date.now()): void {
+    const log = this.deps.logger;
+    const receipt = documentToReceipt(doc, this.deps.parseOptions());
+    if (receipt === null) {
+      this.stats.skippedBlank++;
+      return;
+    }
+    if (receipt instanceof Error) {
+      this.stats.failed++;
+      log.error({ err: receipt, fromSeq: range.fromSeq, toSeq: range.toSeq }, 'receipt could not be parsed; raw bytes stay in the journal');
+      this.remember({ id: `journal-${range.fromSeq}-${range.fromOffset}`, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.message, text: doc.lines.map((l) => l.text).join('\n') });
+      return;
+    }
+    const result = this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: range.toSeq, capturedAt });
+    if (result.flagged) {
+      this.stats.failed++;
+      log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
+      this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n') });
+    } else this.stats.ok++;
+    if (isBasket(receipt) && (result.status === 'inserted' || result.status === 'duplicate')) {
+      try {
+        this.onCounted(receipt);
+      } catch (err) {
+        // Outbox full with reject-new: the receipt stays in the ledger; head office can resync it.
+        log.error({ err, id: receipt.id }, 'basket not queued');
+      }
+    }
+    if (result.status === 'inserted') this.emit({ type: 'receipt', receipt: toRow(receipt) });
+  }
+
+  failedReceipts(limit: number): FailedReceiptRow[] {
+    return this.failed.slice(0, limit);
+  }
+
+  /** Decoded text of a stored receipt, from its journal bytes. */
+  textOf(id: string, fromSeq: number, toSeq: number): string | null {
+    const opts = this.deps.parseOptions();
+    return redecode(this.deps.reader, fromSeq, toSeq, this.deps.decoderOptions, (doc) => {
+      try {
+        return parseReceipt(doc, opts).receipt.id === id;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  failedById(id: string): FailedReceiptRow | undefined {
+    return this.failed.find((f) => f.id === id);
+  }
+
+  /** Counted receipts filed on or after a store-local date, for a head-office resync request. */
+  *countedSince(date: string): Iterable<Receipt> {
+    const rows = this.deps.ledger.db
+      .prepare<[string], { id: string }>(`SELECT id FROM receipts WHERE counted = 1 AND kind IN ('sale', 'refund') AND day >= ? ORDER BY ts`)
+      .iterate(date);
+    for (const row of rows) {
+      const stored = this.deps.storedReceipt(row.id);
+      if (stored !== null) yield stored;
+    }
+  }
+
+  /** Profiles pushed by head office (YAML texts), validated before they replace anything. */
+  withExtraProfiles(texts: string[]): Profile[] {
+    const extra = texts.map((t, i) => profileFromObject(parseYaml(t), `config/profiles[${i}]`));
+    const base = this.deps.parseOptions().profiles.filter((p) => !extra.some((e) => e.name === p.name));
+    return [...base, ...extra];
+  }
+
+  subscribe(listener: (e: WebEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private remember(row: FailedReceiptRow): void {
+    this.failed.unshift(row);
+    this.failed.length = Math.min(this.failed.length, FAILED_KEPT);
+    this.emit({ type: 'failed', failed: row });
+  }
+
+  private emit(e: WebEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'live listener failed');
+      }
+    }
+  }
+}
+
+function toRow(r: Receipt): ReceiptRow {
+  return {
+    id: r.id, time: r.time, receiptNo: r.receiptNo, till: r.till, member: r.member, kind: r.kind,
+    itemCount: r.items.length, total: r.total, currency: r.currency, confidence: r.check.confidence, itemsMatchTotal: r.check.itemsMatchTotal,
+  };
+}

@@ -1,0 +1,127 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Logger } from '../log.js';
+import type { Env } from './sdnotify.js';
+
+export interface SupervisorOptions {
+  /** The script to run in the child (normally dist/daemon/analytics-main.js). */
+  entry: string;
+  args: readonly string[];
+  env: Env;
+  logger: Logger;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A child that lived this long resets the back-off. */
+  stableAfterMs?: number;
+  /** Node flags for the child (default ANALYTICS_NODE_FLAGS). */
+  execArgv?: readonly string[];
+}
+
+/**
+ * The analytics child's heap bounds. A small young generation keeps the RSS of an outbox drain
+ * near 110 MB instead of 150-180 MB (bench/sync.ts); the old-space cap makes a runaway child die
+ * and be restarted rather than push the box into swap while the tap needs memory.
+ */
+export const ANALYTICS_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--max-old-space-size=256'];
+
+export interface SupervisorStats {
+  running: boolean;
+  pid: number | null;
+  restarts: number;
+  /** Messages not sent because the child was not reading them. */
+  skippedMessages: number;
+}
+
+/**
+ * Runs the analytics child and restarts it with back-off when it exits. Nothing here waits for the
+ * child: messages to a child that is not reading them are skipped, not queued, so a hung child
+ * costs the tap nothing.
+ */
+export class Supervisor {
+  private readonly opts: Required<SupervisorOptions>;
+  private readonly log: Logger;
+  private child: ChildProcess | undefined;
+  private startedAt = 0;
+  private backoffMs: number;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private pendingSends = 0;
+  private readonly stat: SupervisorStats = { running: false, pid: null, restarts: 0, skippedMessages: 0 };
+
+  constructor(opts: SupervisorOptions) {
+    this.opts = { minBackoffMs: 500, maxBackoffMs: 30_000, stableAfterMs: 60_000, execArgv: ANALYTICS_NODE_FLAGS, ...opts };
+    this.log = opts.logger.child({ module: 'supervisor' });
+    this.backoffMs = this.opts.minBackoffMs;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.spawn();
+  }
+
+  stats(): SupervisorStats {
+    return { ...this.stat };
+  }
+
+  /** Best effort, never blocks: skipped while earlier messages are still unsent. */
+  send(msg: object): void {
+    const child = this.child;
+    if (child === undefined || !child.connected || this.pendingSends >= 4) {
+      this.stat.skippedMessages++;
+      return;
+    }
+    this.pendingSends++;
+    try {
+      child.send(msg, () => {
+        this.pendingSends--;
+      });
+    } catch {
+      this.pendingSends--;
+      this.stat.skippedMessages++;
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after timeoutMs. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private spawn(): void {
+    const child = fork(this.opts.entry, [...this.opts.args], {
+      env: { ...this.opts.env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...this.opts.execArgv],
+    });
+    this.child = child;
+    this.pendingSends = 0;
+    this.startedAt = Date.now();
+    this.stat.running = true;
+    this.stat.pid = child.pid ?? null;
+    this.log.info({ pid: child.pid, entry: this.opts.entry }, 'analytics child started');
+    child.on('error', (err) => this.log.error({ err }, 'analytics child error'));
+    child.once('exit', (code, signal) => {
+      if (child !== this.child) return;
+      this.child = undefined;
+      this.stat.running = false;
+      this.stat.pid = null;
+      if (this.stopping) {
+        this.log.info({ code, signal }, 'analytics child stopped');
+        return;
+      }
+      if (Date.now() - this.startedAt >= this.opts.stableAfterMs) this.backoffMs = this.opts.minBackoffMs;
+      this.log.error({ code, signal, restartInMs: this.backoffMs }, 'analytics child exited; restarting it (forwarding is unaffected)');
+      this.restartTimer = setTimeout(() => {
+        this.stat.restarts++;
+        this.spawn();
+      }, this.backoffMs);
+      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
+    });
+  }
+}

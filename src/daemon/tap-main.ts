@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/types.js';
+import { TillboxError } from '../errors.js';
+import { JournalWriter } from '../journal/writer.js';
+import type { Logger } from '../log.js';
+import { createTap } from '../tap/create.js';
+import type { DaemonStats, TapStatsMessage } from './messages.js';
+import { SdNotifier, type Env } from './sdnotify.js';
+import { Supervisor } from './supervisor.js';
+
+export interface TapDaemonOptions {
+  config: Config;
+  /** Passed to the analytics child as `--config PATH` (absent: the child uses built-in defaults). */
+  configPath: string | undefined;
+  env: Env;
+  logger: Logger;
+  /** The analytics child: its entry script, or false for none. Default: analytics-main.js beside this file. */
+  analytics?: { entry: string } | false;
+  /** The journal writer worker script; default: the compiled writer-worker.js. */
+  journalWorkerUrl?: URL;
+  /** How often tap stats go to the child (ms). */
+  statsEveryMs?: number;
+}
+
+export interface TapDaemon {
+  stats(): DaemonStats;
+  /** Reverse start order: analytics child, ports, journal (flushed). */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_ANALYTICS_ENTRY = fileURLToPath(new URL('./analytics-main.js', import.meta.url));
+
+/**
+ * The tap process: journal writer (worker thread), then the ports, then the analytics child.
+ * Throws (after undoing what it started) when the journal or a port cannot be opened.
+ */
+export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon> {
+  const { config, logger, env } = opts;
+  const log = logger.child({ module: 'daemon' });
+  const startedAt = Date.now();
+  const journalPath = resolve(join(config.dataDir, 'journal.db'));
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+  } catch (err) {
+    throw new TillboxError('TBX_JOURNAL_OPEN_FAILED', `dataDir ${config.dataDir} cannot be created: ${(err as Error).message}`, { cause: err });
+  }
+
+  const journal = new JournalWriter({
+    dbPath: journalPath,
+    maxBytes: config.journal.maxBytes,
+    maxAgeDays: config.journal.maxAgeDays,
+    logger,
+    ...(opts.journalWorkerUrl !== undefined ? { workerUrl: opts.journalWorkerUrl } : {}),
+  });
+  const tap = createTap(config, (dir, bytes, delivered, wall, mono) => journal.record(dir, bytes, delivered, wall, mono), logger);
+  await journal.start();
+  try {
+    await tap.start();
+  } catch (err) {
+    await journal.stop();
+    throw err;
+  }
+
+  const analytics = opts.analytics ?? { entry: DEFAULT_ANALYTICS_ENTRY };
+  const supervisor =
+    analytics === false
+      ? undefined
+      : new Supervisor({ entry: analytics.entry, args: opts.configPath !== undefined ? ['--config', resolve(opts.configPath)] : [], env, logger });
+  supervisor?.start();
+
+  const snapshot = (): TapStatsMessage => {
+    const t = tap.stats();
+    return {
+      type: 'tap-stats',
+      at: Date.now(),
+      uptimeMs: Date.now() - startedAt,
+      journalPath,
+      links: { pos: t.pos, printer: t.printer },
+      bytes: { posToPrinter: t.bytesPosToPrinter, printerToPos: t.bytesPrinterToPos },
+      droppedWhilePrinterDown: t.droppedWhilePrinterDown,
+      droppedWhilePosDown: t.droppedWhilePosDown,
+      sessions: t.sessions,
+      journal: journal.snapshot(),
+      rssBytes: process.memoryUsage.rss(),
+    };
+  };
+  const statsTimer = setInterval(() => supervisor?.send(snapshot()), opts.statsEveryMs ?? 1000);
+  let lastDropped = 0;
+  const reportTimer = setInterval(() => {
+    const s = snapshot();
+    if (s.droppedWhilePrinterDown.chunks !== lastDropped) {
+      lastDropped = s.droppedWhilePrinterDown.chunks;
+      log.warn({ droppedWhilePrinterDown: s.droppedWhilePrinterDown }, 'POS bytes arrived while the printer side was down (journaled, not delivered, never replayed)');
+    }
+  }, 10_000);
+
+  const notifier = new SdNotifier(env, logger);
+  await notifier.notify('READY=1');
+  notifier.startWatchdog();
+  log.info({ journalPath, pos: tap.stats().pos.address, printer: tap.stats().printer.address }, 'tap ready');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stats: () => {
+      const { type: _type, ...rest } = snapshot();
+      return { ...rest, analytics: supervisor?.stats() ?? { running: false, pid: null, restarts: 0, skippedMessages: 0 } };
+    },
+    stop: () => {
+      stopped ??= (async () => {
+        log.info('stopping');
+        notifier.stopWatchdog();
+        await notifier.notify('STOPPING=1');
+        clearInterval(statsTimer);
+        clearInterval(reportTimer);
+        await supervisor?.stop();
+        await tap.stop();
+        await journal.stop();
+        log.info({ ...snapshot().bytes, journal: journal.snapshot() }, 'stopped');
+      })();
+      return stopped;
+    },
+  };
+}

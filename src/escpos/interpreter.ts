@@ -1,0 +1,203 @@
+import type { CommandDef, Effect } from './commands.js';
+import { HANDLERS } from './effects.js';
+import { LineLayout } from './layout.js';
+import { TextDecoder, type TextOut, type WidthMode } from './text.js';
+import type { TokenSink } from './tokenizer.js';
+import type { Align, Barcode, DecodedDocument, DecoderOptions, DecodeWarning, DecodeWarningKind, SpanStyle } from './types.js';
+
+/** Warnings kept per document; the rest are counted in one closing warning. */
+export const MAX_WARNINGS = 1000;
+
+export const PLAIN: SpanStyle = Object.freeze({ bold: false, underline: 0, inverse: false, width: 1, height: 1, font: 0 });
+
+export const DEFAULT_TAB_STOPS: readonly number[] = Array.from({ length: 32 }, (_, k) => (k + 1) * 8);
+
+const LINE_ENDERS: ReadonlySet<Effect> = new Set<Effect>(['lineFeed', 'feedLines', 'feedDots', 'formFeed', 'cut', 'init']);
+
+export type ResolvedOptions = Required<DecoderOptions>;
+
+/**
+ * The printer model the tokens drive: character state, line layout, customer display and the
+ * document being assembled. Command effects live in effects.ts (one handler per effect kind).
+ */
+export class Interpreter implements TokenSink {
+  readonly opts: ResolvedOptions;
+  readonly layout: LineLayout;
+  readonly chars: TextDecoder;
+  readonly displayChars: TextDecoder;
+  readonly done: DecodedDocument[] = [];
+
+  // character and line state
+  style: SpanStyle = PLAIN;
+  emphasized = false;
+  doubleStrike = false;
+  align: Align = 'left';
+  tabStops: readonly number[] = DEFAULT_TAB_STOPS;
+  pageMode = false;
+  printerOn = true;
+  displayOn = false;
+  bitImageRun = false;
+  readonly symbols = new Map<number, string>();
+
+  // the open document
+  docStart = 0;
+  barcodes: Barcode[] = [];
+  warnings: DecodeWarning[] = [];
+  suppressed = 0;
+  display: string[] = [];
+  displayLine = '';
+  drawerKicks = 0;
+  images = 0;
+  /** Stream offset just past the last complete token. */
+  tokenEnd = 0;
+
+  readonly printerOut: TextOut = new PrinterOut(this);
+  readonly displayOut: TextOut = new DisplayOut(this);
+
+  constructor(opts: DecoderOptions = {}) {
+    this.opts = {
+      encoding: opts.encoding ?? 'gb18030',
+      startInDoubleByte: opts.startInDoubleByte ?? false,
+      codePage: opts.codePage ?? 0,
+      columns: Math.max(8, Math.min(255, Math.trunc(opts.columns ?? 48))),
+    };
+    this.layout = new LineLayout(this.opts.columns);
+    this.chars = new TextDecoder(this.opts.encoding);
+    this.displayChars = new TextDecoder(this.opts.encoding);
+    this.powerOn();
+  }
+
+  /** Power-on / ESC @ state. */
+  powerOn(): void {
+    this.style = PLAIN;
+    this.emphasized = false;
+    this.doubleStrike = false;
+    this.align = 'left';
+    this.tabStops = DEFAULT_TAB_STOPS;
+    this.pageMode = false;
+    this.layout.resetMargins();
+    this.chars.setUtf8(false, this.printerOut);
+    this.chars.setDoubleByteEncoding(this.opts.encoding, this.printerOut);
+    this.chars.setIntlSet(0, this.printerOut);
+    this.chars.setCodePage(this.opts.codePage, this.printerOut);
+    this.chars.setDoubleByte(this.opts.startInDoubleByte, this.printerOut);
+  }
+
+  setStyle(patch: Partial<SpanStyle>): void {
+    // Built field by field (no spread, no delete) so every style object keeps one fast shape.
+    const s = this.style;
+    const next: SpanStyle = {
+      bold: this.emphasized || this.doubleStrike,
+      underline: patch.underline ?? s.underline,
+      inverse: patch.inverse ?? s.inverse,
+      width: patch.width ?? s.width,
+      height: patch.height ?? s.height,
+      font: patch.font ?? s.font,
+    };
+    if ((patch.italic ?? s.italic) === true) next.italic = true;
+    this.style = next;
+  }
+
+  // ---- TokenSink ----------------------------------------------------------------------------
+
+  text(bytes: Buffer, start: number, end: number, offset: number): void {
+    if (this.printerOn) this.chars.decode(bytes, start, end, offset, this.printerOut);
+    else if (this.displayOn) this.displayChars.decode(bytes, start, end, offset, this.displayOut);
+    this.tokenEnd = offset + (end - start);
+  }
+
+  command(def: CommandDef, args: Uint8Array, start: number, end: number): void {
+    this.tokenEnd = end;
+    const effect = def.effect;
+    if (!this.printerOn && effect !== 'peripheral' && effect !== 'realtimeControl' && effect !== 'realtimeStatus') {
+      // The printer is deselected (ESC = 2): only the display sees this; line ends split its text.
+      if (effect === 'lineFeed' || effect === 'carriageReturn' || effect === 'formFeed') this.endDisplayLine();
+      return;
+    }
+    // A half character survives style, position and real-time commands, not the end of its line.
+    if (LINE_ENDERS.has(effect)) this.chars.flushPending(this.printerOut);
+    HANDLERS[effect](this, args, start, end);
+  }
+
+  warning(kind: DecodeWarningKind, offset: number, message: string): void {
+    this.warn(kind, offset, message);
+  }
+
+  warn(kind: DecodeWarningKind, offset: number, message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ kind, offset, message });
+    else this.suppressed++;
+  }
+
+  endDisplayLine(): void {
+    if (this.displayLine.length > 0) this.display.push(this.displayLine);
+    this.displayLine = '';
+  }
+
+  // ---- documents ----------------------------------------------------------------------------
+
+  /**
+   * Close the open document at stream offset `end`. Cut-ended and end-of-input documents with
+   * nothing in them are discarded (their bytes printed nothing); an idle gap with nothing in the
+   * document leaves it open.
+   */
+  close(endedBy: DecodedDocument['endedBy'], end: number): void {
+    this.layout.flush(this.align);
+    this.endDisplayLine();
+    const lines = this.layout.lines;
+    const hasContent =
+      lines.some((l) => l.spans.length > 0) || this.barcodes.length > 0 || this.images > 0 || this.display.length > 0 || this.drawerKicks > 0 || this.warnings.length > 0;
+    if (!hasContent && endedBy === 'idle') return; // blank feeds only: the document stays open, untouched
+    while (lines.length > 0 && lines[lines.length - 1]?.text === '' && (lines[lines.length - 1]?.spans.length ?? 0) === 0) lines.pop();
+    if (hasContent) {
+      const warnings = this.warnings;
+      if (this.suppressed > 0) warnings.push({ kind: 'ignored', offset: this.docStart, message: `${this.suppressed} more warnings not listed` });
+      const docLines = lines.splice(0);
+      this.done.push({
+        lines: docLines,
+        barcodes: this.barcodes.map((b) => ({ ...b, line: Math.min(b.line, docLines.length) })),
+        warnings,
+        range: { start: this.docStart, end },
+        endedBy,
+        displayText: this.display,
+        drawerKicks: this.drawerKicks,
+        images: this.images,
+      });
+    }
+    lines.length = 0;
+    this.bitImageRun = false;
+    this.docStart = end;
+    this.barcodes = [];
+    this.warnings = [];
+    this.suppressed = 0;
+    this.display = [];
+    this.drawerKicks = 0;
+    this.images = 0;
+  }
+}
+
+/** Decoded printer text goes onto the line layout with the style and alignment in force. */
+class PrinterOut implements TextOut {
+  constructor(private readonly ip: Interpreter) {}
+
+  put(t: string, w: WidthMode): void {
+    this.ip.bitImageRun = false;
+    this.ip.layout.put(t, w, this.ip.style, this.ip.align);
+  }
+
+  undecodable(offset: number, message: string): void {
+    this.ip.warn('undecodable-text', offset, message);
+  }
+}
+
+/** Text for the customer display collects into its current line. */
+class DisplayOut implements TextOut {
+  constructor(private readonly ip: Interpreter) {}
+
+  put(t: string): void {
+    this.ip.displayLine += t;
+  }
+
+  undecodable(offset: number, message: string): void {
+    this.ip.warn('undecodable-text', offset, message);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The reference head-office consumer: an MQTT 5 shared subscription
+ * ($share/{group}/tillbox/+/+/basket), so several consumers split the load, writing each basket
+ * into PostgreSQL idempotently by basket id. A message is acknowledged (PUBACK) only after its
+ * INSERT has committed; if the database fails, the connection is dropped without the PUBACK and
+ * the broker delivers the message again after the reconnect.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import pg from 'pg';
+import type { Logger } from '../log.js';
+import type { BasketV1 } from '../sync/basket.js';
+import { redactUrl } from '../sync/connection.js';
+import { ensureTables, insertBasket, insertRejected } from './store.js';
+
+export interface HeadOfficeOptions {
+  mqttUrl: string;
+  dbUrl: string;
+  /** Shared subscription group; consumers in one group split the baskets. */
+  group: string;
+  /** This consumer's name (client id suffix, recorded per row). */
+  name: string;
+  logger: Logger;
+  mqtt?: Partial<IClientOptions>;
+}
+
+export interface HeadOfficeStats {
+  received: number;
+  inserted: number;
+  duplicates: number;
+  rejected: number;
+  dbErrors: number;
+}
+
+export interface HeadOffice {
+  readonly topic: string;
+  stats(): HeadOfficeStats;
+  stop(): Promise<void>;
+}
+
+const schema = JSON.parse(readFileSync(new URL('../../schemas/basket.v1.json', import.meta.url), 'utf8')) as object;
+
+export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffice> {
+  const logger = opts.logger.child({ module: 'headoffice', consumer: opts.name });
+  const validate = new Ajv({ allErrors: true, strict: true }).compile<BasketV1>(schema);
+  const db = new pg.Client({ connectionString: opts.dbUrl });
+  db.on('error', (err) => logger.error({ err }, 'database connection error'));
+  await db.connect();
+  await ensureTables(db);
+  const topic = `$share/${opts.group}/tillbox/+/+/basket`;
+  const stats: HeadOfficeStats = { received: 0, inserted: 0, duplicates: 0, rejected: 0, dbErrors: 0 };
+
+  const client: MqttClient = connect(opts.mqttUrl, {
+    protocolVersion: 5,
+    clientId: `tillbox-headoffice-${opts.group}-${opts.name}`,
+    clean: false,
+    properties: { sessionExpiryInterval: 24 * 3600 },
+    reconnectPeriod: 1000,
+    ...opts.mqtt,
+  });
+
+  async function store(topicName: string, payload: Buffer): Promise<void> {
+    stats.received++;
+    const text = payload.toString('utf8');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      doc = undefined;
+    }
+    if (doc === undefined || !validate(doc)) {
+      stats.rejected++;
+      const reason = doc === undefined ? 'not JSON' : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+      await insertRejected(db, topicName, reason, text, opts.name);
+      logger.warn({ topic: topicName, reason }, 'basket rejected');
+      return;
+    }
+    if (await insertBasket(db, doc, opts.name)) stats.inserted++;
+    else stats.duplicates++;
+  }
+
+  // mqtt.js sends the PUBACK when this callback is called: only after the INSERT committed.
+  client.handleMessage = (packet, done) => {
+    store(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload).then(
+      () => done(),
+      (err: unknown) => {
+        stats.dbErrors++;
+        logger.error({ err }, 'could not store basket; dropping the connection so the broker redelivers it');
+        client.stream.destroy();
+      },
+    );
+  };
+  client.on('error', (err) => logger.warn({ err: { message: err.message } }, 'mqtt error'));
+
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => {
+      client.subscribe(topic, { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+    });
+    client.once('error', reject);
+  });
+  logger.info({ url: redactUrl(opts.mqttUrl), topic }, 'head-office consumer subscribed');
+
+  return {
+    topic,
+    stats: () => ({ ...stats }),
+    async stop() {
+      await client.endAsync();
+      await db.end();
+    },
+  };
+}

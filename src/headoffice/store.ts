@@ -1,0 +1,59 @@
+/**
+ * PostgreSQL side of the reference head-office consumer: one table of baskets keyed by basket id
+ * (so a redelivered or resynced basket is a no-op), and one of payloads that failed validation
+ * (kept, not lost, so a schema bug on a box can be replayed once fixed).
+ */
+import type pg from 'pg';
+import type { BasketV1 } from '../sync/basket.js';
+
+export const BASKETS_TABLE = 'tillbox_baskets';
+export const REJECTED_TABLE = 'tillbox_baskets_rejected';
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS ${BASKETS_TABLE} (
+  id          text PRIMARY KEY,
+  store       text NOT NULL,
+  box         text NOT NULL,
+  time        timestamptz,
+  kind        text NOT NULL,
+  currency    char(3) NOT NULL,
+  total_minor bigint,
+  member      text,
+  payload     jsonb NOT NULL,
+  consumer    text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS ${BASKETS_TABLE}_store_time ON ${BASKETS_TABLE} (store, time);
+CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
+  seq         bigserial PRIMARY KEY,
+  topic       text NOT NULL,
+  reason      text NOT NULL,
+  payload     text NOT NULL,
+  consumer    text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);`;
+
+export async function ensureTables(db: pg.ClientBase): Promise<void> {
+  // Two consumers starting together may race on CREATE TABLE IF NOT EXISTS (a known PostgreSQL
+  // behaviour: concurrent creation can fail with a unique violation); an advisory lock serialises it.
+  await db.query('SELECT pg_advisory_lock(727274)');
+  try {
+    await db.query(DDL);
+  } finally {
+    await db.query('SELECT pg_advisory_unlock(727274)');
+  }
+}
+
+/** true: inserted; false: this basket id was already there. Each call is its own committed statement. */
+export async function insertBasket(db: pg.ClientBase, b: BasketV1, consumer: string): Promise<boolean> {
+  const res = await db.query(
+    `INSERT INTO ${BASKETS_TABLE} (id, store, box, time, kind, currency, total_minor, member, payload, consumer)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+    [b.id, b.store, b.box, b.time, b.kind, b.currency, b.total, b.member ?? null, JSON.stringify(b), consumer],
+  );
+  return res.rowCount === 1;
+}
+
+export async function insertRejected(db: pg.ClientBase, topic: string, reason: string, payload: string, consumer: string): Promise<void> {
+  await db.query(`INSERT INTO ${REJECTED_TABLE} (topic, reason, payload, consumer) VALUES ($1, $2, $3, $4)`, [topic, reason.slice(0, 2000), payload, consumer]);
+}

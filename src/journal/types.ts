@@ -1,0 +1,55 @@
+/** Direction of a journaled chunk, as stored in the `dir` column. */
+export type JournalDirection = 'pos>printer' | 'printer>pos';
+
+/** One journaled chunk, as the reader API returns it. */
+export interface JournalChunk {
+  /** Monotonic sequence, never reused (AUTOINCREMENT), in arrival order across both directions. */
+  seq: number;
+  dir: JournalDirection;
+  /** Wall-clock time of arrival, ms since the epoch (only trustworthy when clockSynced). */
+  wallTime: number;
+  /** CLOCK_MONOTONIC at arrival in µs; comparable only between rows with the same bootId. */
+  monoUs: number;
+  bootId: string;
+  clockSynced: boolean;
+  /** false for POS bytes that arrived while the printer side was down (never sent later). */
+  delivered: boolean;
+  bytes: Buffer;
+}
+
+/** Main thread → writer worker: one chunk (the bytes are copied by postMessage). */
+export interface ChunkMessage {
+  kind: 'chunk';
+  dir: JournalDirection;
+  bytes: Uint8Array;
+  wallTime: number;
+  mono: number;
+  delivered: boolean;
+}
+
+export interface CloseMessage {
+  kind: 'close';
+}
+
+export type ToWorker = ChunkMessage | CloseMessage;
+
+/** Writer worker → main thread. */
+export type FromWorker =
+  | { type: 'ready'; lastSeq: number }
+  | { type: 'committed'; count: number; lastSeq: number }
+  | { type: 'retention'; deletedRows: number; keptFromSeq: number; usedBytes: number }
+  | { type: 'warn'; message: string }
+  | { type: 'closed'; lastSeq: number };
+
+/** Settings the worker gets as workerData. */
+export interface WriterSettings {
+  dbPath: string;
+  maxBytes: number;
+  maxAgeDays: number;
+  /** Commit a group after this many ms since its first chunk ... */
+  flushMs: number;
+  /** ... or as soon as it holds this many chunks. */
+  flushRows: number;
+  /** How often retention runs. */
+  retentionEveryMs: number;
+}

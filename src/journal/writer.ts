@@ -1,0 +1,231 @@
+import { Worker } from 'node:worker_threads';
+import { TillboxError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ChunkMessage, FromWorker, JournalDirection, WriterSettings } from './types.js';
+
+export interface JournalWriterOptions {
+  dbPath: string;
+  maxBytes: number;
+  maxAgeDays: number;
+  logger: Logger;
+  flushMs?: number;
+  flushRows?: number;
+  retentionEveryMs?: number;
+  /** Chunks posted but not yet committed beyond which new chunks are dropped (and counted). */
+  maxInFlightChunks?: number;
+  /** Same, in bytes. */
+  maxInFlightBytes?: number;
+  /** The worker script; defaults to the compiled writer-worker.js next to this file. */
+  workerUrl?: URL;
+}
+
+export interface JournalStats {
+  /** Chunks handed to the writer. */
+  posted: number;
+  /** Chunks the writer has committed to disk. */
+  committed: number;
+  /** Chunks not journaled: queue over its bound, writer down, or lost with a dying writer. */
+  dropped: number;
+  /** Chunks posted and not yet committed. */
+  lagChunks: number;
+  /** Age of the oldest uncommitted chunk, ms (0 when none). */
+  lagMs: number;
+  lastSeq: number;
+  workerRestarts: number;
+  writerUp: boolean;
+}
+
+interface InFlight {
+  bytes: number;
+  at: number;
+}
+
+/**
+ * Main-thread side of the journal: `record()` copies a chunk to the writer worker and returns at
+ * once. Forwarding never depends on it: when the worker is slow, dead or restarting, chunks beyond
+ * a bounded queue are dropped, counted and logged loudly, and the worker is restarted with back-off.
+ */
+export class JournalWriter {
+  private readonly opts: Required<Omit<JournalWriterOptions, 'logger'>>;
+  private readonly log: Logger;
+  private worker: Worker | undefined;
+  private ready = false;
+  private stopping = false;
+  private readonly inFlight: InFlight[] = [];
+  private inFlightBytes = 0;
+  private readonly waiting: ChunkMessage[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartDelayMs = 500;
+  private lastDropLog = 0;
+  private readonly stats: JournalStats = { posted: 0, committed: 0, dropped: 0, lagChunks: 0, lagMs: 0, lastSeq: 0, workerRestarts: 0, writerUp: false };
+
+  constructor(opts: JournalWriterOptions) {
+    this.log = opts.logger.child({ module: 'journal' });
+    this.opts = {
+      dbPath: opts.dbPath,
+      maxBytes: opts.maxBytes,
+      maxAgeDays: opts.maxAgeDays,
+      flushMs: opts.flushMs ?? 20,
+      flushRows: opts.flushRows ?? 512,
+      retentionEveryMs: opts.retentionEveryMs ?? 60_000,
+      maxInFlightChunks: opts.maxInFlightChunks ?? 100_000,
+      maxInFlightBytes: opts.maxInFlightBytes ?? 4 * 1024 * 1024,
+      workerUrl: opts.workerUrl ?? new URL('./writer-worker.js', import.meta.url),
+    };
+  }
+
+  /** Starts the worker and resolves once the journal is open; TBX_JOURNAL_OPEN_FAILED otherwise. */
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.spawn((err) => (err === undefined ? resolve() : reject(new TillboxError('TBX_JOURNAL_OPEN_FAILED', `${this.opts.dbPath}: ${err.message}`, { cause: err }))));
+    });
+  }
+
+  /** Hands one chunk to the journal. Never throws, never waits. */
+  record(dir: JournalDirection, bytes: Uint8Array, delivered: boolean, wallTime: number, mono: number): void {
+    this.stats.posted++;
+    // A chunk is usually a view into a 64 KiB read pool, and structured clone would copy the whole
+    // pool per message; copy just the bytes into their own buffer and transfer that instead.
+    const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered };
+    if (this.inFlight.length + this.waiting.length >= this.opts.maxInFlightChunks || this.inFlightBytes + bytes.byteLength > this.opts.maxInFlightBytes) {
+      this.drop(1, 'journal queue full');
+      return;
+    }
+    if (!this.ready || this.worker === undefined) {
+      this.waiting.push(msg);
+      this.inFlightBytes += bytes.byteLength;
+      return;
+    }
+    this.post(this.worker, msg);
+  }
+
+  snapshot(): JournalStats {
+    const oldest = this.inFlight[0]?.at ?? this.waiting[0]?.wallTime;
+    return {
+      ...this.stats,
+      lagChunks: this.inFlight.length + this.waiting.length,
+      lagMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest),
+      writerUp: this.ready,
+    };
+  }
+
+  /** Commits what is queued and closes the database. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    if (worker === undefined) return;
+    const closed = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    if (this.ready) worker.postMessage({ kind: 'close' });
+    const timer = setTimeout(() => void worker.terminate(), timeoutMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private post(worker: Worker, msg: ChunkMessage): void {
+    try {
+      worker.postMessage(msg, [msg.bytes.buffer as ArrayBuffer]);
+      this.inFlight.push({ bytes: msg.bytes.byteLength, at: msg.wallTime });
+      this.inFlightBytes += msg.bytes.byteLength;
+    } catch (err) {
+      this.drop(1, `journal post failed: ${(err as Error).message}`);
+    }
+  }
+
+  private spawn(onStarted?: (err?: Error) => void): void {
+    const worker = new Worker(this.opts.workerUrl, {
+      workerData: {
+        dbPath: this.opts.dbPath,
+        maxBytes: this.opts.maxBytes,
+        maxAgeDays: this.opts.maxAgeDays,
+        flushMs: this.opts.flushMs,
+        flushRows: this.opts.flushRows,
+        retentionEveryMs: this.opts.retentionEveryMs,
+      } satisfies WriterSettings,
+      // A small young generation keeps the writer's RSS low on a 512 MB box; its queue is bounded
+      // by maxInFlightBytes anyway, and running out of heap only restarts the writer.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    });
+    this.worker = worker;
+    let readySeen = false;
+    let reported = false;
+    worker.on('message', (msg: FromWorker) =>
+      this.onMessage(worker, msg, () => {
+        readySeen = true;
+        reported = true;
+        onStarted?.();
+      }),
+    );
+    worker.on('error', (err) => {
+      this.log.error({ err }, 'journal writer failed');
+      if (!reported) onStarted?.(err);
+      reported = true;
+    });
+    worker.on('exit', (code) => {
+      if (!reported) onStarted?.(new Error(`journal writer exited with code ${code}`));
+      reported = true;
+      this.onExit(worker, code, onStarted === undefined || readySeen);
+    });
+  }
+
+  private onMessage(worker: Worker, msg: FromWorker, started: () => void): void {
+    switch (msg.type) {
+      case 'ready': {
+        this.ready = true;
+        this.stats.lastSeq = msg.lastSeq;
+        this.restartDelayMs = 500;
+        this.log.info({ lastSeq: msg.lastSeq, path: this.opts.dbPath }, 'journal open');
+        const queued = this.waiting.splice(0);
+        for (const m of queued) {
+          this.inFlightBytes -= m.bytes.byteLength;
+          this.post(worker, m);
+        }
+        started();
+        return;
+      }
+      case 'committed': {
+        const done = this.inFlight.splice(0, msg.count);
+        for (const d of done) this.inFlightBytes -= d.bytes;
+        this.stats.committed += msg.count;
+        this.stats.lastSeq = msg.lastSeq;
+        return;
+      }
+      case 'retention':
+        if (msg.deletedRows > 0) this.log.info({ deletedRows: msg.deletedRows, usedBytes: msg.usedBytes, keptFromSeq: msg.keptFromSeq }, 'journal retention');
+        return;
+      case 'warn':
+        this.log.warn(msg.message);
+        return;
+      case 'closed':
+        this.stats.lastSeq = msg.lastSeq;
+        this.log.info({ lastSeq: msg.lastSeq }, 'journal closed');
+        return;
+    }
+  }
+
+  /** `restartable` is false only when the very first start failed (start() rejects instead). */
+  private onExit(worker: Worker, code: number, restartable: boolean): void {
+    if (worker !== this.worker) return;
+    this.ready = false;
+    this.worker = undefined;
+    const lost = this.inFlight.splice(0);
+    for (const l of lost) this.inFlightBytes -= l.bytes;
+    if (lost.length > 0) this.drop(lost.length, 'journal writer exited with chunks not committed');
+    if (this.stopping || !restartable) return;
+    this.log.error({ code, restartInMs: this.restartDelayMs }, 'journal writer exited; restarting it (forwarding continues)');
+    this.restartTimer = setTimeout(() => {
+      this.stats.workerRestarts++;
+      this.spawn();
+    }, this.restartDelayMs);
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, 30_000);
+  }
+
+  private drop(count: number, reason: string): void {
+    this.stats.dropped += count;
+    const now = Date.now();
+    if (now - this.lastDropLog >= 5000) {
+      this.lastDropLog = now;
+      this.log.error({ dropped: this.stats.dropped, reason }, 'JOURNAL DROPPING CHUNKS: bytes are still forwarded but not recorded');
+    }
+  }
+}

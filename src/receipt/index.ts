@@ -1,0 +1,8 @@
+/** The receipt parser's public API. */
+export { parseReceipt, type ParseOptions } from './parse.js';
+export { loadProfiles, profileFromObject, shippedProfilesDir } from './profile/load.js';
+export type { Profile, ProfileSource } from './profile/types.js';
+export { receiptToJson } from './json.js';
+export { documentFromLines } from './document.js';
+export { findAmounts, formatMinor, parseAmount } from './text/money.js';
+export type { ExplainEntry, Receipt, ReceiptItem, ReceiptKind } from './types.js';

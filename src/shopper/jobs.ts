@@ -1,0 +1,76 @@
+/**
+ * The shopper jobs the daemon runs (node-cron, in the store's time zone):
+ * - every 15 minutes: queue due expiry reminders, then drain the outbox;
+ * - every minute: drain the outbox (retries whose back-off has passed);
+ * - on the 1st at the reminder hour: queue last month's spend summaries.
+ * The work itself is in pure-ish functions that take `now`; this file only schedules them.
+ */
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import type { Ledger } from '../ledger/types.js';
+import { queueMonthlySummaries } from './monthly.js';
+import type { Outbox } from './outbox.js';
+import { isQuietHour } from './reminders/plan.js';
+import { queueDueReminders } from './reminders/queue.js';
+
+export interface ShopperJobsDeps {
+  ledger: Ledger;
+  outbox: Outbox;
+  config: Pick<Config, 'store' | 'reminders' | 'notifications'>;
+  logger: Logger;
+  /** Wall clock; tests pass their own. */
+  now?: () => Date;
+}
+
+export interface ShopperJobs {
+  stop(): Promise<void>;
+  /** The reminder tick (queue due reminders, then drain), callable directly. */
+  tick(): Promise<void>;
+}
+
+export function startShopperJobs(deps: ShopperJobsDeps): ShopperJobs {
+  const log = deps.logger.child({ module: 'shopper-jobs' });
+  const now = deps.now ?? (() => new Date());
+  const { store, reminders, notifications } = deps.config;
+  const cfg = { timezone: store.timezone, ...reminders, language: notifications.language };
+
+  const drain = async (): Promise<void> => {
+    const at = now();
+    // Quiet hours hold every member message, including retries.
+    if (isQuietHour(deps.ledger.zone.parts(at.getTime()).hour, reminders)) return;
+    const r = await deps.outbox.drain(at);
+    if (r.delivered + r.failed + r.withdrawn > 0) log.info(r, 'outbox drained');
+  };
+  const tick = async (): Promise<void> => {
+    const r = queueDueReminders(deps.ledger, deps.outbox, cfg, now());
+    if (r.messages + r.expired + r.noConsent > 0) log.info(r, 'expiry reminders');
+    await drain();
+  };
+  const guard = (name: string, fn: () => Promise<void>) => async (): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      log.error({ err, job: name }, 'shopper job failed');
+    }
+  };
+
+  const opts = { timezone: store.timezone, noOverlap: true };
+  const tasks = [
+    cron.schedule('*/15 * * * *', guard('reminders', tick), { ...opts, name: 'tillbox-reminders' }),
+    cron.schedule('* * * * *', guard('outbox', drain), { ...opts, name: 'tillbox-outbox' }),
+  ];
+  if (notifications.monthlySummary) {
+    tasks.push(cron.schedule(`0 ${reminders.hour} 1 * *`, guard('monthly-summary', async () => {
+      const r = queueMonthlySummaries(deps.ledger, deps.outbox, notifications.language, now());
+      log.info(r, 'monthly summaries queued');
+      await drain();
+    }), { ...opts, name: 'tillbox-monthly-summary' }));
+  }
+  return {
+    async stop() {
+      for (const t of tasks) await t.destroy();
+    },
+    tick: guard('reminders', tick),
+  };
+}

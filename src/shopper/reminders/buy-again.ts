@@ -1,0 +1,50 @@
+/**
+ * "Buy again" suggestions from a member's usual purchase interval of a product. Pure: purchase
+ * days in, suggestions out. A product qualifies after at least `minPurchases` purchases on
+ * different days; its usual interval is the median gap; it is suggested on the day that interval
+ * has passed since the last purchase, and for `graceDays` after (later than that the habit has
+ * probably changed, so stay quiet).
+ */
+import { daysBetween } from '../../ledger/time.js';
+import type { Ledger } from '../../ledger/types.js';
+
+export interface PurchaseHistory {
+  product: string;
+  /** Store-local days the member bought it, any order, duplicates allowed. */
+  days: readonly string[];
+}
+
+export interface BuyAgain {
+  product: string;
+  intervalDays: number;
+  lastDay: string;
+  /** Days since the last purchase minus the usual interval (0 = exactly due). */
+  overdueDays: number;
+}
+
+export function planBuyAgain(history: readonly PurchaseHistory[], today: string, opts: { minPurchases?: number; graceDays?: number } = {}): BuyAgain[] {
+  const minPurchases = opts.minPurchases ?? 3;
+  const grace = opts.graceDays ?? 2;
+  const out: BuyAgain[] = [];
+  for (const h of history) {
+    const days = [...new Set(h.days)].sort();
+    if (days.length < minPurchases) continue;
+    const gaps = days.slice(1).map((d, i) => daysBetween(days[i] as string, d)).sort((a, b) => a - b);
+    const mid = Math.floor(gaps.length / 2);
+    const interval = gaps.length % 2 === 1 ? (gaps[mid] as number) : Math.round(((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2);
+    if (interval < 1) continue;
+    const last = days[days.length - 1] as string;
+    const overdue = daysBetween(last, today) - interval;
+    if (overdue >= 0 && overdue <= grace) out.push({ product: h.product, intervalDays: interval, lastDay: last, overdueDays: overdue });
+  }
+  return out.sort((a, b) => a.overdueDays - b.overdueDays || a.product.localeCompare(b.product));
+}
+
+/** A member's purchase days per product over the last `lookbackDays` (sales only). */
+export function purchaseHistory(ledger: Ledger, memberKey: number, today: string, lookbackDays = 180): PurchaseHistory[] {
+  const rows = ledger.db.prepare(`SELECT p.name AS product, r.day FROM receipts r JOIN items i ON i.rid = r.rid JOIN products p ON p.pid = i.pid
+    WHERE r.mid = ? AND r.day > date(?, ?) AND r.kind = 'sale' AND i.amount > 0`).all(memberKey, today, `-${lookbackDays} days`) as { product: string; day: string }[];
+  const by = new Map<string, string[]>();
+  for (const r of rows) by.set(r.product, [...(by.get(r.product) ?? []), r.day]);
+  return [...by].map(([product, days]) => ({ product, days }));
+}

@@ -1,0 +1,65 @@
+/**
+ * The I/O shell around planReminders: reads pending reminders, plans with the given `now`,
+ * and in ONE transaction queues the messages in the outbox and marks reminders sent or expired.
+ * Members who consented to no configured channel keep their reminders pending (they go out if
+ * consent arrives before the expiry day, and expire otherwise).
+ */
+import type { Ledger } from '../../ledger/types.js';
+import { addDays } from '../../ledger/time.js';
+import type { NotificationLanguage } from '../channels.js';
+import type { Outbox } from '../outbox.js';
+import { expiryReminder } from '../templates.js';
+import { planReminders, reminderSendAt, type PendingReminder, type ReminderConfig } from './plan.js';
+
+export interface QueueResult {
+  messages: number;
+  items: number;
+  expired: number;
+  /** Due, but the member consented to no configured channel. */
+  noConsent: number;
+}
+
+export function pendingReminders(ledger: Ledger, untilDay: string): PendingReminder[] {
+  return ledger.db.prepare(`SELECT r.receipt_id AS receiptId, r.line, r.mid AS memberKey, p.name AS item, r.expires_day AS expiresDay
+    FROM reminders r JOIN products p ON p.pid = r.pid WHERE r.status = 'pending' AND r.expires_day <= ?
+    ORDER BY r.expires_day`).all(untilDay) as PendingReminder[];
+}
+
+export function queueDueReminders(ledger: Ledger, outbox: Outbox, cfg: ReminderConfig & { language: NotificationLanguage }, now: Date): QueueResult {
+  const today = ledger.zone.parts(now.getTime()).day;
+  const pending = pendingReminders(ledger, addDays(today, cfg.daysBefore + 1));
+  const plan = planReminders(pending, now, cfg, ledger.zone);
+  const memberOf = ledger.db.prepare('SELECT member FROM members WHERE mid = ?').pluck();
+  const mark = ledger.db.prepare(`UPDATE reminders SET status = ?, notification_id = ? WHERE receipt_id = ? AND line = ? AND status = 'pending'`);
+  const result: QueueResult = { messages: 0, items: 0, expired: plan.expired.length, noConsent: 0 };
+  ledger.db.transaction(() => {
+    for (const p of plan.expired) mark.run('expired', null, p.receiptId, p.line);
+    for (const batch of plan.due) {
+      const member = memberOf.get(batch.memberKey) as string | undefined;
+      if (member === undefined) continue;
+      const text = expiryReminder(cfg.language, batch.items.map((i) => ({ name: i.item, expiresDay: i.expiresDay })), batch.day);
+      const queued = outbox.enqueue({
+        id: batch.id, member, kind: 'expiry-reminder', language: cfg.language, ...text, createdAt: ledger.zone.iso(now.getTime()),
+      });
+      if (queued.length === 0) {
+        result.noConsent++;
+        continue;
+      }
+      for (const p of batch.items) mark.run('sent', batch.id, p.receiptId, p.line);
+      result.messages++;
+      result.items += batch.items.length;
+    }
+  })();
+  return result;
+}
+
+/** What `tillbox reminders --date D` shows: the batches that would go out on day D (dry run). */
+export function remindersForDay(ledger: Ledger, cfg: ReminderConfig, day: string) {
+  const pending = pendingReminders(ledger, addDays(day, cfg.daysBefore + 1));
+  // The end of that day's sending window: everything due by 23:59 local.
+  const at = new Date(ledger.zone.instant(day, 23, 59));
+  const quietFree = { ...cfg, quietStart: 0, quietEnd: 0 };
+  // Only what is scheduled for that day, not leftovers from days before (the job sends those late).
+  const onDay = pending.filter((p) => ledger.zone.parts(reminderSendAt(p.expiresDay, cfg, ledger.zone)).day === day);
+  return planReminders(onDay, at, quietFree, ledger.zone).due;
+}

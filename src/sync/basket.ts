@@ -1,0 +1,97 @@
+/**
+ * Receipt → basket payload, schema version 1 (schemas/basket.v1.json). Pure: no clock, no I/O.
+ * Money stays integer minor units of `currency` (fen for CNY, cents for EUR); there is no
+ * floating point anywhere in the payload's amounts.
+ */
+import { createHash } from 'node:crypto';
+import type { Receipt, ReceiptItem, ReceiptKind } from '../receipt/types.js';
+import { pseudonymFor } from './pseudonym.js';
+import { scrubPaymentMethod, scrubSku, scrubText, type PaymentMethod } from './scrub.js';
+
+export type CategoryOf = (item: ReceiptItem) => string | null;
+
+export interface BasketItem {
+  sku: string | null;
+  name: string;
+  category: string | null;
+  qty: number;
+  /** Integer minor units; negative on refunds. */
+  amount: number;
+}
+
+export interface BasketV1 {
+  schema: 1;
+  /** Idempotency key: the same receipt in the same store always gives the same id. */
+  id: string;
+  store: string;
+  box: string;
+  /** Local time with offset, coarsened to the hour (or minute); null when the receipt has none. */
+  time: string | null;
+  kind: ReceiptKind;
+  currency: string;
+  items: BasketItem[];
+  discounts: { name: string; amount: number }[];
+  /** Integer minor units: what the receipt says was due; null when it prints none. */
+  total: number | null;
+  payments: { method: PaymentMethod; amount: number }[];
+  /** Only with sync.member = pseudonym: `v{keyVersion}:` + 64 hex digits. Absent otherwise. */
+  member?: string;
+}
+
+export interface BasketOptions {
+  storeId: string;
+  boxId: string;
+  timeResolution: 'hour' | 'minute';
+  member: 'none' | 'pseudonym';
+  pseudonymKey?: string | undefined;
+  pseudonymKeyVersion: number;
+}
+
+/** sha256("tillbox-basket-v1", store id, receipt id), 32 hex digits. */
+export function basketId(storeId: string, receiptId: string): string {
+  return createHash('sha256').update(`tillbox-basket-v1\0${storeId}\0${receiptId}`, 'utf8').digest('hex').slice(0, 32);
+}
+
+export function buildBasket(r: Receipt, categoryOf: CategoryOf, opts: BasketOptions): BasketV1 {
+  const basket: BasketV1 = {
+    schema: 1,
+    id: basketId(opts.storeId, r.id),
+    store: opts.storeId,
+    box: opts.boxId,
+    time: coarsenTime(r.time, opts.timeResolution),
+    kind: r.kind,
+    currency: r.currency,
+    items: r.items.map((item) => ({
+      sku: scrubSku(item.sku),
+      name: scrubText(item.name),
+      category: scrubCategory(categoryOf(item)),
+      qty: Number.isFinite(item.qty) ? item.qty : 0,
+      amount: item.amount,
+    })),
+    discounts: r.discounts.map((d) => ({ name: scrubText(d.name), amount: d.amount })),
+    total: r.total,
+    payments: r.payments.map((p) => ({ method: scrubPaymentMethod(p.method), amount: p.amount })),
+  };
+  if (opts.member === 'pseudonym' && r.member !== null) {
+    if (opts.pseudonymKey === undefined) throw new Error('sync.member is pseudonym but sync.pseudonymKey is not set');
+    basket.member = pseudonymFor(r.member, opts.pseudonymKey, opts.pseudonymKeyVersion);
+  }
+  return basket;
+}
+
+function scrubCategory(category: string | null): string | null {
+  if (category === null) return null;
+  const c = scrubText(category, 32);
+  return c === '' ? null : c;
+}
+
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** "2026-11-23T10:15:32+08:00" → "2026-11-23T10:00:00+08:00" (hour) or "…T10:15:00+08:00" (minute). */
+export function coarsenTime(time: string | null, resolution: 'hour' | 'minute'): string | null {
+  if (time === null) return null;
+  const m = ISO_TIME.exec(time);
+  if (m === null) return null;
+  const [, date, hh, mm, zone] = m;
+  return `${date}T${hh}:${resolution === 'hour' ? '00' : mm}:00${zone ?? ''}`;
+}

@@ -1,0 +1,62 @@
+import type { Config } from '../config/types.js';
+import type { JournalDirection } from '../journal/types.js';
+import type { Logger } from '../log.js';
+import { RelayCounters } from './relay-counters.js';
+import { SerialSide } from './serial-side.js';
+import type { Recorder, Tap, TapStats } from './types.js';
+
+/**
+ * POS serial port ⇄ printer serial port. Each chunk is written to the other side first, inside the
+ * data event, and only then handed to the recorder (the journal), so recording can never delay it.
+ */
+export class SerialTap implements Tap {
+  private readonly pos: SerialSide;
+  private readonly printer: SerialSide;
+  private readonly counters: RelayCounters;
+
+  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger) {
+    const common = { reopenMinMs: config.tap.reopenMinMs, reopenMaxMs: config.tap.reopenMaxMs, logger };
+    this.pos = new SerialSide({ ...common, name: 'pos', path: config.pos.path, line: config.pos });
+    this.printer = new SerialSide({ ...common, name: 'printer', path: config.printer.path, line: config.printer });
+    this.counters = new RelayCounters(record);
+    this.relay(this.pos, this.printer, 'pos>printer');
+    this.relay(this.printer, this.pos, 'printer>pos');
+    // Back-pressure: a side that cannot keep up pauses the other; a side that goes down releases it,
+    // so the other side's bytes keep being read (and journaled as undelivered).
+    this.printer.onDrain = () => this.pos.resume();
+    this.pos.onDrain = () => this.printer.resume();
+    this.printer.onState = () => this.pos.resume();
+    this.pos.onState = () => this.printer.resume();
+  }
+
+  /** Each chunk from one side is written to the other first, then counted and journaled. */
+  private relay(from: SerialSide, to: SerialSide, dir: JournalDirection): void {
+    from.onChunk = (chunk) => {
+      const res = to.write(chunk);
+      if (res === 'full') from.pause();
+      this.counters.forwarded(dir, chunk, res !== 'down');
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.pos.start();
+    try {
+      await this.printer.start();
+    } catch (err) {
+      await this.pos.stop();
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.pos.stop(), this.printer.stop()]);
+  }
+
+  stats(): TapStats {
+    return {
+      pos: this.pos.stats(),
+      printer: this.printer.stats(),
+      ...this.counters.snapshot(),
+    };
+  }
+}

@@ -1,0 +1,322 @@
+// The tillbox status page. Plain ES module, no build step, no external requests (CSP: 'self' only).
+// Data is inserted with textContent only; member ids arrive already masked from the server.
+import { BarChart } from './charts.js';
+import { showDetail } from './detail.js';
+import { $, ago as agoFrom, duration, formatMoney, h, percent, timeOf } from './format.js';
+import { initialLanguage, rememberLanguage, translator } from './i18n.js';
+import { renderInsights } from './insights.js';
+
+let lang = initialLanguage();
+let t = translator(lang);
+let currency = 'CNY';
+let events = null;
+let lastStatus = null;
+const state = { receipts: [], failed: [], summary: null, last30: null, reminders: null, insights: undefined }; // insights: undefined until loaded, null before the first nightly run
+
+const money = (fen) => formatMoney(fen, currency);
+const ago = (iso, nowIso) => agoFrom(iso, nowIso, t);
+
+async function api(path, options = {}) {
+  const res = await fetch(path, { credentials: 'same-origin', ...options });
+  if (res.status === 401 && path !== '/api/login') {
+    showLogin();
+    throw new Error('unauthorized');
+  }
+  return res;
+}
+
+async function getJson(path) {
+  const res = await api(path);
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return res.json();
+}
+
+// ---- language -------------------------------------------------------------------------------
+
+function applyLanguage() {
+  t = translator(lang);
+  document.documentElement.lang = lang;
+  document.title = t('title');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  $('lang').textContent = t('switchTo');
+  renderAll();
+}
+
+$('lang').addEventListener('click', () => {
+  lang = lang === 'en' ? 'zh-CN' : 'en';
+  rememberLanguage(lang);
+  applyLanguage();
+});
+
+// ---- login ----------------------------------------------------------------------------------
+
+let setupMode = false;
+
+function showLogin() {
+  if (events) events.close();
+  events = null;
+  $('dash').hidden = true;
+  $('logout').hidden = true;
+  $('live').hidden = true;
+  $('foot').hidden = true;
+  $('login').hidden = false;
+  $('setup-fields').hidden = !setupMode;
+  $('login-title').textContent = t(setupMode ? 'setupTitle' : 'loginTitle');
+  $('login-title').dataset.i18n = setupMode ? 'setupTitle' : 'loginTitle';
+  $('login-submit').textContent = t(setupMode ? 'setup' : 'login');
+  $('login-submit').dataset.i18n = setupMode ? 'setup' : 'login';
+  $('password').focus();
+}
+
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const msg = $('login-msg');
+  msg.textContent = '';
+  const password = $('password').value;
+  if (setupMode) {
+    if (password.length < 8) return void (msg.textContent = t('tooShort'));
+    if (password !== $('password2').value) return void (msg.textContent = t('mismatch'));
+  }
+  const res = await fetch(setupMode ? '/api/setup' : '/api/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password }),
+    credentials: 'same-origin',
+  });
+  if (res.status === 204) {
+    $('password').value = '';
+    $('password2').value = '';
+    setupMode = false;
+    return void startDashboard();
+  }
+  if (res.status === 429) {
+    const body = await res.json().catch(() => ({}));
+    msg.textContent = t('tooMany', { s: body.retryAfterSeconds ?? 60 });
+  } else if (res.status === 401) msg.textContent = t('wrongPassword');
+  else msg.textContent = t('failedRequest');
+});
+
+$('logout').addEventListener('click', async () => {
+  await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
+  showLogin();
+});
+
+// ---- dashboard ------------------------------------------------------------------------------
+
+const daysChart = new BarChart($('chart-days'));
+const hoursChart = new BarChart($('chart-hours'));
+
+async function startDashboard() {
+  $('login').hidden = true;
+  $('dash').hidden = false;
+  $('logout').hidden = false;
+  $('live').hidden = false;
+  $('foot').hidden = false;
+  try {
+    await Promise.all([loadReceipts(), loadFailed(), loadSummary(), loadSlow()]);
+  } catch (err) {
+    if (err.message === 'unauthorized') return;
+    console.warn(err);
+  }
+  connectLive();
+}
+
+async function loadReceipts() {
+  state.receipts = (await getJson('/api/receipts?limit=30')).receipts;
+  renderReceipts();
+}
+
+async function loadFailed() {
+  state.failed = (await getJson('/api/receipts/failed?limit=10')).failed;
+  renderFailed();
+}
+
+async function loadSummary() {
+  const [summary, last30] = await Promise.all([getJson('/api/store/summary'), getJson('/api/store/last30days')]);
+  state.summary = summary;
+  state.last30 = last30;
+  currency = summary.currency;
+  renderSummary();
+}
+
+async function loadSlow() {
+  const [reminders, insights] = await Promise.all([getJson('/api/reminders'), getJson('/api/insights')]);
+  state.reminders = reminders;
+  state.insights = insights;
+  renderReminders();
+}
+
+let summaryTimer = null;
+function refreshSummarySoon() {
+  clearTimeout(summaryTimer);
+  summaryTimer = setTimeout(() => loadSummary().catch(() => {}), 400);
+}
+
+function connectLive() {
+  if (events) events.close();
+  events = new EventSource('/api/events');
+  events.addEventListener('open', () => setLive(true));
+  events.addEventListener('error', async () => {
+    setLive(false);
+    if (events && events.readyState === EventSource.CLOSED) {
+      // A closed stream is usually an expired session: ask, then log in again or retry.
+      const s = await fetch('/api/session', { credentials: 'same-origin' }).then((r) => r.json()).catch(() => null);
+      if (s && !s.authenticated) showLogin();
+      else setTimeout(connectLive, 3000);
+    }
+  });
+  events.addEventListener('status', (ev) => {
+    lastStatus = JSON.parse(ev.data);
+    renderStatus();
+  });
+  events.addEventListener('receipt', (ev) => {
+    const row = JSON.parse(ev.data);
+    state.receipts = [row, ...state.receipts.filter((r) => r.id !== row.id)].slice(0, 30);
+    renderReceipts(row.id);
+    refreshSummarySoon();
+  });
+  events.addEventListener('failed', (ev) => {
+    const row = JSON.parse(ev.data);
+    state.failed = [row, ...state.failed.filter((r) => r.id !== row.id)].slice(0, 10);
+    renderFailed(row.id);
+  });
+  events.addEventListener('changed', (ev) => {
+    const { what } = JSON.parse(ev.data);
+    if (what === 'reminders') loadSlow().catch(() => {});
+    else refreshSummarySoon();
+  });
+}
+
+function setLive(on) {
+  const el = $('live');
+  el.className = on ? 'live on' : 'live';
+  el.textContent = t(on ? 'live' : 'offline');
+  el.dataset.i18n = on ? 'live' : 'offline';
+}
+
+// ---- rendering ------------------------------------------------------------------------------
+
+function renderAll() {
+  renderStatus();
+  renderSummary();
+  renderReceipts();
+  renderFailed();
+  renderReminders();
+}
+
+function renderStatus() {
+  const s = lastStatus;
+  if (!s) return;
+  if (s.store && s.store.name) $('store-name').textContent = s.store.name;
+  const strip = $('health');
+  strip.replaceChildren(
+    ...['pos', 'printer', 'broker', 'disk', 'clock'].map((key) => {
+      const light = s.health[key];
+      const why = light.level === 'ok' ? t(light.reason) : `${t(light.reason)}${light.detail ? ` — ${light.detail}` : ''}`;
+      return h('li', { class: `light ${light.level}`, 'data-check': key, title: light.detail ?? '' }, h('span', { class: 'dot' }), h('b', { text: t(key) }), h('span', { class: 'why', text: why }));
+    }),
+  );
+  $('parse-rate').textContent = percent(s.parseSuccessRate);
+  $('sync-backlog').textContent = String(s.outboxBacklog);
+  $('sync-last').textContent = ago(s.broker.lastAckAt, s.now);
+  $('sync-dropped').textContent = String(Object.values(s.dropped).reduce((a, b) => a + b, 0));
+  $('foot-version').textContent = s.version;
+  $('foot-uptime').textContent = duration(s.uptimeSeconds);
+  $('foot-bytes').textContent = `${s.bytes.posToPrinter.toLocaleString('en-US')} ↓ / ${s.bytes.printerToPos.toLocaleString('en-US')} ↑`;
+}
+
+function renderSummary() {
+  const d = state.summary;
+  if (!d) return;
+  const s = d.summary;
+  $('today-sales').textContent = money(s.net);
+  $('today-receipts').textContent = String(s.receipts);
+  // An average is shown, never stored or summed: rounded to whole fen for display.
+  $('today-avg').textContent = s.receipts > 0 ? money(Math.round(s.net / s.receipts)) : '—';
+  $('today-members').textContent = String(s.memberReceipts);
+  $('today-refunds').textContent = money(s.refunds);
+  hoursChart.update(d.byHour.map((x) => ({ label: String(x.hour), value: x.sales })), t('sales'));
+  if (state.last30) daysChart.update(state.last30.days.map((x) => ({ label: x.day.slice(5), value: x.sales })), t('sales'));
+}
+
+function confidenceBadge(c) {
+  const level = c >= 0.9 ? 'ok' : c >= 0.6 ? 'warn' : 'bad';
+  return h('span', { class: `badge ${level}`, text: `${Math.round(c * 100)}%` });
+}
+
+function renderReceipts(flashId) {
+  const body = $('receipts-body');
+  if (state.receipts.length === 0) {
+    body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'empty', text: t('noReceipts') })));
+    return;
+  }
+  body.replaceChildren(
+    ...state.receipts.map((r) =>
+      h(
+        'tr',
+        { class: r.id === flashId ? 'flash clickable' : 'clickable', 'data-id': r.id, tabindex: 0, onclick: () => openDetail(r.id), onkeydown: (e) => e.key === 'Enter' && openDetail(r.id) },
+        h('td', { text: timeOf(r.time) }),
+        h('td', { class: 'hide-narrow', text: r.receiptNo ?? '—' }),
+        h('td', { class: 'mono', text: r.member ?? '—' }),
+        h('td', { class: 'num hide-narrow', text: String(r.itemCount) }),
+        h('td', { class: `num ${r.total !== null && r.total < 0 ? 'neg' : ''}`, text: `${money(r.total)}${r.kind === 'sale' ? '' : ` · ${t(r.kind)}`}` }),
+        h('td', {}, confidenceBadge(r.confidence)),
+      ),
+    ),
+  );
+}
+
+function renderFailed(flashId) {
+  const list = $('failed-list');
+  if (state.failed.length === 0) {
+    list.replaceChildren(h('li', { class: 'empty', text: t('noFailed') }));
+    return;
+  }
+  list.replaceChildren(
+    ...state.failed.map((f) =>
+      h(
+        'li',
+        { class: f.id === flashId ? 'flash' : '', 'data-id': f.id },
+        h('button', { type: 'button', class: 'link', onclick: () => openDetail(f.id) }, `${timeOf(f.capturedAt)} — ${f.reason}`),
+        h('pre', { text: f.text.split('\n').slice(0, 6).join('\n') }),
+      ),
+    ),
+  );
+}
+
+function renderReminders() {
+  const r = state.reminders;
+  if (r) for (const key of ['dueToday', 'dueTomorrow', 'next7Days', 'sentLast7Days']) $(`rem-${key}`).textContent = String(r[key]);
+  if (state.insights !== undefined) renderInsights(state.insights, { t, lang, money, ago, now: lastStatus?.now });
+}
+
+// ---- receipt detail -------------------------------------------------------------------------
+
+async function openDetail(id) {
+  const d = await getJson(`/api/receipts/${encodeURIComponent(id)}`);
+  if (!d) return;
+  showDetail(d, t, money);
+}
+
+$('detail-close').addEventListener('click', () => $('detail').close());
+
+// ---- start ----------------------------------------------------------------------------------
+
+setInterval(() => {
+  if (!$('dash').hidden) {
+    loadSlow().catch(() => {});
+    renderStatus(); // refresh "n min ago"
+  }
+}, 60_000);
+
+applyLanguage();
+fetch('/api/session', { credentials: 'same-origin' })
+  .then((r) => r.json())
+  .then((s) => {
+    setupMode = s.setupRequired;
+    if (s.authenticated) startDashboard();
+    else showLogin();
+  })
+  .catch(() => showLogin());

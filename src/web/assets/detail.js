@@ -1,0 +1,43 @@
+// The receipt dialog: decoded text on one side, parsed fields on the other, for diagnosing a layout.
+import { $, h } from './format.js';
+
+export function showDetail(d, t, money) {
+  $('detail-text').textContent = d.text;
+  const fields = $('detail-fields');
+  const r = d.receipt;
+  if (!r) {
+    fields.replaceChildren(h('p', { class: 'bad-text', text: t('parseFailed') }), problemsList(d.problems, t));
+  } else {
+    const row = (k, v) => h('tr', {}, h('th', { text: t(k) }), h('td', { text: v }));
+    fields.replaceChildren(
+      h(
+        'table',
+        { class: 'kv' },
+        row('store', r.store ?? '—'),
+        row('till', r.till ?? '—'),
+        row('receiptNo', r.receiptNo ?? '—'),
+        row('time', r.time ?? '—'),
+        row('member', r.member ?? '—'),
+        row('kind', t(r.kind)),
+        row('total', money(r.total)),
+        row('payments', r.payments.map((p) => `${p.method} ${money(p.amount)}`).join(', ') || '—'),
+        row('discounts', r.discounts.map((x) => `${x.name} ${money(x.amount)}`).join(', ') || '—'),
+        row('change', money(r.change)),
+        row('confidence', `${Math.round(r.check.confidence * 100)}%`),
+        row('itemsMatch', t(r.check.itemsMatchTotal ? 'yes' : 'no')),
+      ),
+      h(
+        'table',
+        { class: 'items' },
+        h('thead', {}, h('tr', {}, ...['name', 'qty', 'unitPrice', 'amount'].map((k) => h('th', { text: t(k) })))),
+        h('tbody', {}, ...r.items.map((i) => h('tr', {}, h('td', { text: i.name }), h('td', { class: 'num', text: String(i.qty) }), h('td', { class: 'num', text: money(i.unitPrice) }), h('td', { class: 'num', text: money(i.amount) })))),
+      ),
+      ...(d.problems.length > 0 ? [problemsList(d.problems, t)] : []),
+    );
+  }
+  $('detail').showModal();
+}
+
+function problemsList(problems, t) {
+  return h('div', {}, h('h4', { text: t('problems') }), h('ul', { class: 'problems' }, ...problems.map((p) => h('li', { text: p }))));
+}

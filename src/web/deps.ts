@@ -1,0 +1,223 @@
+/**
+ * What the status page and API need from the rest of the daemon, as plain functions.
+ * The daemon (composition root) wires these to the tap's counters, the ledger queries and the
+ * sync module; tests and benchmarks pass in-memory implementations. Every function may answer
+ * synchronously (better-sqlite3) or with a promise.
+ *
+ * Money is integer minor units (fen) everywhere in this file. Days are `YYYY-MM-DD` and months
+ * `YYYY-MM` in the store's time zone. Member ids are given here in clear: the web layer masks them
+ * before anything reaches a person, except a logged-in owner asking for one member.
+ */
+import type { Rule } from '../insights/basket-rules.js';
+import type { TierSummary } from '../insights/tiers.js';
+import type { Receipt, ReceiptKind } from '../receipt/types.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface LinkStatus {
+  /** up: port open / peer connected; down: lost or never opened; unknown: not yet probed. */
+  state: 'up' | 'down' | 'unknown';
+  /** Why it is down, in words for the owner (e.g. "ENOENT /dev/tillbox-pos"). */
+  reason?: string;
+  /** ISO time of the last state change. */
+  since?: string;
+}
+
+export interface BrokerStatus {
+  /** disabled: no `mqtt` section configured, baskets wait in the outbox. */
+  state: 'connected' | 'connecting' | 'disconnected' | 'disabled';
+  reason?: string;
+  /** ISO time of the last PUBACK from the broker, null when none yet. */
+  lastAckAt: string | null;
+}
+
+export interface StatusSnapshot {
+  version: string;
+  uptimeSeconds: number;
+  links: { pos: LinkStatus; printer: LinkStatus };
+  /** Bytes relayed since start, each way. */
+  bytes: { posToPrinter: number; printerToPos: number };
+  receiptsToday: number;
+  /** Receipts parsed since start: ok (validated) and failed (raw bytes kept, see failedReceipts). */
+  parse: { ok: number; failed: number };
+  /** Journal bytes not yet decoded and parsed (pipeline lag). */
+  journalBacklogBytes: number;
+  /** Baskets waiting in the outbox for a broker acknowledgement. */
+  outboxBacklog: number;
+  broker: BrokerStatus;
+  /** Counters of things given up on, by name (e.g. outboxExpired, outboxFull, decoderOverflow). */
+  dropped: Record<string, number>;
+  /** synced null: cannot tell (no time sync daemon visible). */
+  clock: { synced: boolean | null; source?: string; reason?: string };
+  /** Free and total bytes of the filesystem holding dataDir; null when unknown. */
+  disk: { freeBytes: number; totalBytes: number } | null;
+}
+
+/** One line of the recent-receipts list. */
+export interface ReceiptRow {
+  id: string;
+  /** Receipt time as printed (ISO with offset), else capture time. */
+  time: string | null;
+  receiptNo: string | null;
+  till: string | null;
+  /** Full member id or phone; masked by the web layer. */
+  member: string | null;
+  kind: ReceiptKind;
+  itemCount: number;
+  /** Minor units. */
+  total: number | null;
+  currency: string;
+  confidence: number;
+  itemsMatchTotal: boolean;
+}
+
+/** A document that was captured and decoded but did not parse into a valid receipt. */
+export interface FailedReceiptRow {
+  id: string;
+  /** ISO capture time. */
+  capturedAt: string;
+  /** Why it failed, in words (parser problems joined). */
+  reason: string;
+  /** Decoded text as printed. Member ids in it are masked by the web layer. */
+  text: string;
+}
+
+/** Decoded text and parsed fields side by side, for diagnosing a layout. */
+export interface ReceiptDetail {
+  id: string;
+  capturedAt: string | null;
+  /** Decoded text as printed. */
+  text: string;
+  /** Parsed receipt; null when parsing failed. */
+  receipt: Receipt | null;
+  /** Parse problems (empty when clean). */
+  problems: string[];
+}
+
+export interface DaySales {
+  /** YYYY-MM-DD (store time zone). */
+  day: string;
+  /** Net sales, minor units (refunds subtracted, reprints not counted). */
+  sales: number;
+  receipts: number;
+}
+
+export interface HourSales {
+  hour: number; // 0..23, store time zone
+  sales: number;
+  receipts: number;
+}
+
+export interface StoreSummary {
+  day: string;
+  receipts: number;
+  /** Sales, refunds and net, minor units (refunds as a positive amount). */
+  sales: number;
+  refunds: number;
+  net: number;
+  /** Receipts that carried a member id. */
+  memberReceipts: number;
+  items: number;
+}
+
+export interface MemberSummary {
+  /** Full member id: only ever sent to a logged-in owner who asked for this member. */
+  member: string;
+  month: string; // YYYY-MM
+  receipts: number;
+  /** Minor units. */
+  spend: number;
+  currency: string;
+  /** Spend by category, minor units, largest first. */
+  categories: { name: string; amount: number }[];
+  lastVisit: string | null;
+}
+
+export interface ReminderCounts {
+  dueToday: number;
+  dueTomorrow: number;
+  next7Days: number;
+  sentLast7Days: number;
+}
+
+/** One RFM segment, with its size at the previous run (null on the first run). */
+export interface InsightsSegment {
+  /** Stable id, e.g. "champions", "at-risk". */
+  id: string;
+  en: string;
+  zh: string;
+  members: number;
+  /** Fraction of scored members, 0..1. */
+  share: number;
+  /** Net spend of the segment's members in the window, minor units. */
+  monetary: number;
+  /** Members at the previous run and the change since; null when there was no previous run. */
+  previous: number | null;
+  change: number | null;
+}
+
+/** A value tier as the insights model reports it (src/insights/tiers.ts). */
+export type InsightsTier = Omit<TierSummary, 'minValue'>;
+
+/** A valuable member the models think is drifting away. `member` is in clear here; the web layer masks it. */
+export interface InsightsAtRiskMember {
+  member: string;
+  /** Probability the member is still a customer (BG/NBD), 0..1. */
+  pAlive: number;
+  /** Net spend up to now, minor units. */
+  allTimeValue: number;
+  purchaseDays: number;
+  /** YYYY-MM-DD, store time zone. */
+  lastPurchase: string;
+  daysSinceLastPurchase: number;
+  /** Segment id and tier id, when the member bought inside the window. */
+  segment: string | null;
+  tier: string | null;
+}
+
+/** A basket rule X ⇒ Y as the insights model reports it (src/insights/basket-rules.ts). */
+export type InsightsRule = Rule;
+
+/** The nightly insights run, as the owner's page shows it. Plain data; money in minor units. */
+export interface InsightsSummary {
+  /** ISO time of the run, and of the run the movement is measured against (null on the first). */
+  computedAt: string | null;
+  previousAt: string | null;
+  windowDays: number;
+  members: { total: number; activeInWindow: number; repeatBuyers: number };
+  /** Every segment in a fixed order (empty ones included), no personal data. */
+  segments: InsightsSegment[];
+  tiers: InsightsTier[];
+  /** "The top {topShare} of members bring {salesShare} of sales"; salesShare null without sales. */
+  concentration: { topShare: number; topMembers: number; members: number; salesShare: number | null };
+  /** Most valuable first; member ids in clear (masked by the web layer before sending). */
+  atRisk: InsightsAtRiskMember[];
+  /** Highest lift first. */
+  rules: { baskets: number; by: 'product' | 'category'; totalRules: number; top: InsightsRule[] };
+}
+
+/** Pushed to live page clients. Rows carry full member ids; the web layer masks them. */
+export type WebEvent =
+  | { type: 'receipt'; receipt: ReceiptRow }
+  | { type: 'failed'; failed: FailedReceiptRow }
+  /** Something else changed (outbox drained, reminders sent): clients refetch. */
+  | { type: 'changed'; what: 'sync' | 'reminders' | 'summary' };
+
+export interface WebDeps {
+  status(): MaybePromise<StatusSnapshot>;
+  recentReceipts(limit: number): MaybePromise<ReceiptRow[]>;
+  /** Parsed or failed; null when unknown. */
+  receipt(id: string): MaybePromise<ReceiptDetail | null>;
+  failedReceipts(limit: number): MaybePromise<FailedReceiptRow[]>;
+  storeSummary(day: string): MaybePromise<StoreSummary>;
+  /** 30 entries, oldest first, ending today (days without sales included with zeros). */
+  salesLast30Days(): MaybePromise<DaySales[]>;
+  /** 24 entries, hour 0..23. */
+  salesByHour(day: string): MaybePromise<HourSales[]>;
+  /** null when the member has no receipts at all. */
+  memberSummary(memberId: string, month: string): MaybePromise<MemberSummary | null>;
+  reminderCounts(): MaybePromise<ReminderCounts>;
+  insights?(): MaybePromise<InsightsSummary | null>;
+  /** Live updates; returns the unsubscribe function. */
+  subscribe(listener: (event: WebEvent) => void): () => void;
+}

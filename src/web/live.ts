@@ -1,0 +1,118 @@
+/**
+ * Server-sent events to the open status pages. One subscription to the daemon's events and one
+ * status timer, shared by all clients and stopped when the last one leaves. A client that stops
+ * reading (its socket buffer past 256 KiB) is dropped rather than buffered without bound, and a
+ * client whose session ended (logout, expiry) is closed at the next status tick.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { WebDeps, WebEvent } from './deps.js';
+import { maskFailed, maskRow } from './views.js';
+
+const MAX_BUFFERED = 256 * 1024;
+const HEARTBEAT_MS = 20_000;
+
+export class LiveHub {
+  readonly #clients = new Map<ServerResponse, () => boolean>(); // stream -> is its session still valid
+  #unsubscribe: (() => void) | undefined;
+  #statusTimer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #statusFailing = false;
+
+  constructor(
+    private readonly deps: WebDeps,
+    private readonly statusView: () => Promise<unknown>,
+    private readonly statusEveryMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  add(res: ServerResponse, stillAllowed: () => boolean): void {
+    this.#clients.set(res, stillAllowed);
+    res.on('close', () => this.remove(res));
+    if (this.#clients.size === 1) this.#start();
+  }
+
+  remove(res: ServerResponse): void {
+    if (!this.#clients.delete(res)) return;
+    if (this.#clients.size === 0) this.#stop();
+  }
+
+  /** Ends every stream (server shutting down). */
+  closeAll(): void {
+    for (const res of [...this.#clients.keys()]) res.end();
+    this.#clients.clear();
+    this.#stop();
+  }
+
+  #start(): void {
+    this.#unsubscribe = this.deps.subscribe((event) => {
+      try {
+        this.#onEvent(event);
+      } catch (err) {
+        this.log.warn({ err }, 'live event not delivered');
+      }
+    });
+    this.#statusTimer = setInterval(() => void this.#pushStatus(), this.statusEveryMs);
+    this.#heartbeat = setInterval(() => this.#broadcast(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.#statusTimer.unref();
+    this.#heartbeat.unref();
+  }
+
+  #stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    clearInterval(this.#statusTimer);
+    clearInterval(this.#heartbeat);
+  }
+
+  #onEvent(event: WebEvent): void {
+    switch (event.type) {
+      case 'receipt':
+        this.#send('receipt', maskRow(event.receipt));
+        return;
+      case 'failed':
+        this.#send('failed', maskFailed(event.failed));
+        return;
+      case 'changed':
+        this.#send('changed', { what: event.what });
+        return;
+    }
+  }
+
+  async #pushStatus(): Promise<void> {
+    for (const [res, stillAllowed] of [...this.#clients]) {
+      if (!stillAllowed()) {
+        res.end();
+        this.remove(res);
+      }
+    }
+    if (this.#clients.size === 0) return;
+    try {
+      const view = await this.statusView();
+      this.#statusFailing = false;
+      this.#send('status', view);
+    } catch (err) {
+      if (!this.#statusFailing) this.log.warn({ err }, 'status for live clients failed');
+      this.#statusFailing = true;
+    }
+  }
+
+  #send(event: string, data: unknown): void {
+    this.#broadcast(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  #broadcast(frame: string): void {
+    for (const res of [...this.#clients.keys()]) {
+      if (res.writableLength > MAX_BUFFERED) {
+        res.destroy();
+        this.remove(res);
+        continue;
+      }
+      res.write(frame);
+    }
+  }
+}

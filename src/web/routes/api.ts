@@ -1,0 +1,76 @@
+/** The owner's JSON API (behind authentication; see app.ts). */
+import type { FastifyInstance } from 'fastify';
+import type { WebContext } from '../context.js';
+import { DAY_PATTERN, localDay, localMonth, MONTH_PATTERN } from '../time.js';
+import { maskDetail, maskFailed, maskInsights, maskRow } from '../views.js';
+
+const limitQuery = (max: number, dflt: number) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    properties: { limit: { type: 'integer', minimum: 1, maximum: max, default: dflt } },
+  }) as const;
+
+export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const { deps } = ctx;
+  const today = (): string => localDay(ctx.now(), ctx.store.timezone);
+
+  app.get('/api/status', async () => ctx.statusView());
+
+  app.get<{ Querystring: { limit: number } }>('/api/receipts', { schema: { querystring: limitQuery(200, 50) } }, async (request) => ({
+    receipts: (await deps.recentReceipts(request.query.limit)).map(maskRow),
+  }));
+
+  app.get<{ Querystring: { limit: number } }>('/api/receipts/failed', { schema: { querystring: limitQuery(200, 20) } }, async (request) => ({
+    failed: (await deps.failedReceipts(request.query.limit)).map(maskFailed),
+  }));
+
+  app.get<{ Params: { id: string } }>(
+    '/api/receipts/:id',
+    { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_:.-]{1,128}$' } } } } },
+    async (request, reply) => {
+      const detail = await deps.receipt(request.params.id);
+      if (detail === null) return reply.code(404).send({ error: 'not_found' });
+      return maskDetail(detail);
+    },
+  );
+
+  // The full id is returned: only a logged-in owner gets here, asking for this one member.
+  // The route is logged by its pattern (/api/members/:id/summary), never with the id.
+  app.get<{ Params: { id: string }; Querystring: { month?: string } }>(
+    '/api/members/:id/summary',
+    {
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9A-Za-z-]{3,32}$' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: MONTH_PATTERN } } },
+      },
+    },
+    async (request, reply) => {
+      const month = request.query.month ?? localMonth(ctx.now(), ctx.store.timezone);
+      const summary = await deps.memberSummary(request.params.id, month);
+      if (summary === null) return reply.code(404).send({ error: 'no_such_member' });
+      return summary;
+    },
+  );
+
+  app.get<{ Querystring: { day?: string } }>(
+    '/api/store/summary',
+    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { day: { type: 'string', pattern: DAY_PATTERN } } } } },
+    async (request) => {
+      const day = request.query.day ?? today();
+      const [summary, byHour] = await Promise.all([deps.storeSummary(day), deps.salesByHour(day)]);
+      return { day, currency: ctx.store.currency, summary, byHour };
+    },
+  );
+
+  app.get('/api/store/last30days', async () => ({ currency: ctx.store.currency, days: await deps.salesLast30Days() }));
+
+  app.get('/api/reminders', async () => deps.reminderCounts());
+
+  app.get('/api/insights', async (_request, reply) => {
+    const insights = deps.insights === undefined ? null : await deps.insights();
+    // Not computed yet (the job runs nightly): an empty answer, not an error the page would log.
+    if (insights === null) return reply.type('application/json').send('null');
+    return { currency: ctx.store.currency, ...maskInsights(insights) };
+  });
+}

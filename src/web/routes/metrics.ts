@@ -1,0 +1,17 @@
+/** GET /metrics: Prometheus text format (owner session or Basic auth as user `owner`). */
+import type { FastifyInstance } from 'fastify';
+import type { WebContext } from '../context.js';
+import { judgeHealth } from '../health.js';
+import { renderMetrics } from '../metrics.js';
+
+export function metricsRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.get('/metrics', async (_request, reply) => {
+    const status = await ctx.deps.status();
+    const body = renderMetrics(status, judgeHealth(status, ctx.now(), ctx.limits), {
+      sseClients: ctx.live.size,
+      loginFailures: ctx.auth.counters.loginFailures,
+      loginRateLimited: ctx.auth.counters.loginRateLimited,
+    });
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body);
+  });
+}

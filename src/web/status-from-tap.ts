@@ -1,0 +1,54 @@
+/**
+ * Builds the StatusSnapshot the page shows from the tap's once-a-second IPC figures
+ * (TapStatsMessage) and what the analytics side knows itself (ledger, sync, probes).
+ * Pure: the caller passes the clock, so stale tap figures are judged here and tested.
+ */
+import type { TapStatsMessage } from '../daemon/messages.js';
+import type { LinkStatus, StatusSnapshot } from './deps.js';
+
+/** Tap figures older than this mean the tap process stopped talking: links shown as unknown. */
+export const TAP_STALE_MS = 5_000;
+
+/** What the analytics side knows itself, in the snapshot's own shapes; `dropped` adds to the tap's counters. */
+export interface StatusParts
+  extends Pick<StatusSnapshot, 'version' | 'receiptsToday' | 'parse' | 'journalBacklogBytes' | 'outboxBacklog' | 'broker' | 'dropped' | 'clock' | 'disk'> {
+  nowMs: number;
+  /** The last message from the tap, null before the first one. */
+  tap: TapStatsMessage | null;
+  /** Used for uptime before the first tap message. */
+  processUptimeSeconds: number;
+}
+
+export function statusSnapshot(p: StatusParts): StatusSnapshot {
+  const tap = p.tap;
+  const stale = tap === null ? 'no figures from the tap yet' : p.nowMs - tap.at > TAP_STALE_MS ? `tap silent for ${Math.round((p.nowMs - tap.at) / 1000)} s` : null;
+  const link = (side: 'pos' | 'printer'): LinkStatus => {
+    if (tap === null || stale !== null) return { state: 'unknown', reason: stale ?? 'unknown' };
+    const s = tap.links[side];
+    if (s.up) return { state: 'up' };
+    return { state: 'down', reason: s.lastError ?? `${s.address} not open` };
+  };
+  return {
+    version: p.version,
+    uptimeSeconds: tap === null ? Math.round(p.processUptimeSeconds) : Math.round(tap.uptimeMs / 1000),
+    links: { pos: link('pos'), printer: link('printer') },
+    bytes: tap === null ? { posToPrinter: 0, printerToPos: 0 } : { ...tap.bytes },
+    receiptsToday: p.receiptsToday,
+    parse: { ...p.parse },
+    journalBacklogBytes: p.journalBacklogBytes,
+    outboxBacklog: p.outboxBacklog,
+    broker: p.broker,
+    dropped: {
+      ...(tap === null
+        ? {}
+        : {
+            chunksWhilePrinterDown: tap.droppedWhilePrinterDown.chunks,
+            chunksWhilePosDown: tap.droppedWhilePosDown.chunks,
+            journalChunks: tap.journal.dropped,
+          }),
+      ...p.dropped,
+    },
+    clock: p.clock,
+    disk: p.disk,
+  };
+}

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSync } from '../../src/sync/sync.js';
+import { openSyncOutbox } from '../../src/sync/outbox.js';
+import { toolAvailable } from '../support/corpus.js';
+import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { tempDir, waitFor } from '../support/tmp.js';
+import { startHeadOffice } from '../../src/headoffice/consumer.js';
+import { collect } from './fixtures/collector.js';
+import { quietLogger, testConfig } from './fixtures/config.js';
+import { makeReceipt } from './fixtures/receipts.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
+const ADMIN_URL = process.env['TBX_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const BASE = 'tillbox/store-001/box-01';
+
+async function pgAvailable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    if (process.env['TBX_TEST_REQUIRE_REAL'] === '1') throw new Error(`PostgreSQL not reachable at ${ADMIN_URL}`);
+    console.warn(`skipping: PostgreSQL not reachable at ${ADMIN_URL}`);
+    return false;
+  }
+}
+
+interface Consumer {
+  proc: ChildProcess;
+  out: string[];
+  exited: Promise<number | null>;
+}
+
+function consumer(mqttUrl: string, dbUrl: string, name: string): Consumer {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CLI, 'headoffice', '--mqtt', mqttUrl, '--db', dbUrl, '--share', 'ho', '--name', name, '--stats-every', '0.2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const out: string[] = [];
+  let buf = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    out.push(...lines);
+  });
+  return { proc, out, exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))) };
+}
+
+/** The last stats line of a consumer: received, inserted, duplicates. */
+function stats(c: Consumer): { received: number; inserted: number; duplicates: number; rejected: number } {
+  const line = [...c.out].reverse().find((l) => l.includes(' received ')) ?? '';
+  const n = (label: string): number => Number(new RegExp(`${label} (\\d+)`).exec(line)?.[1] ?? 0);
+  return { received: n('received'), inserted: n('inserted'), duplicates: n('duplicates'), rejected: n('rejected') };
+}
+
+const enabled = toolAvailable(MOSQUITTO) && (await pgAvailable());
+
+describe.skipIf(!enabled)('head-office consumer: shared subscription into PostgreSQL', () => {
+  let broker: Mosquitto;
+  const dbName = `tillbox_test_${process.pid}_${Date.now()}`;
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  });
+  afterAll(async () => {
+    await broker?.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('two consumers split N baskets (plus a full resend) into exactly N rows', async () => {
+    const a = consumer(broker.url, dbUrl.href, 'a');
+    const b = consumer(broker.url, dbUrl.href, 'b');
+    const { dir, cleanup } = tempDir('tillbox-ho-');
+    const N = 600;
+    const receipts = Array.from({ length: N }, (_, i) => makeReceipt(i));
+    const config = testConfig(dir, broker.url);
+    const outbox = openSyncOutbox(config);
+    const sync = createSync({ config, logger: quietLogger(), outbox, resyncFrom: () => receipts });
+    const db = new pg.Client({ connectionString: dbUrl.href });
+    try {
+      await waitFor(() => a.out.some((l) => l.includes('consuming')) && b.out.some((l) => l.includes('consuming')), 30_000);
+      sync.enqueueReceipts(receipts);
+      await sync.start();
+      await db.connect();
+      const count = async (): Promise<number> => Number((await db.query('SELECT count(*) AS n FROM tillbox_baskets')).rows[0]?.n);
+      await waitFor(async () => (await count()) === N, 30_000, 100);
+
+      // Head office asks for everything again: every basket arrives a second time, no new rows.
+      const admin2 = await collect(broker.url, [`${BASE}/response/resync`]);
+      await admin2.client.publishAsync(`${BASE}/request/resync`, JSON.stringify({ transaction: 'again', from: '2026-11-01' }), { qos: 1 });
+      await waitFor(() => admin2.on(`${BASE}/response/resync`).length === 1);
+      await admin2.close();
+      await waitFor(() => stats(a).received + stats(b).received >= 2 * N, 30_000, 100);
+      expect(await count()).toBe(N);
+
+      const sa = stats(a);
+      const sb = stats(b);
+      expect(sa.inserted + sb.inserted).toBe(N);
+      expect(sa.duplicates + sb.duplicates).toBe(N);
+      expect(sa.rejected + sb.rejected).toBe(0);
+      expect(sa.received).toBeGreaterThan(0);
+      expect(sb.received).toBeGreaterThan(0);
+      const byConsumer = (await db.query('SELECT consumer, count(*)::int AS n FROM tillbox_baskets GROUP BY consumer ORDER BY consumer')).rows as { consumer: string; n: number }[];
+      expect(byConsumer.map((r) => r.consumer)).toEqual(['a', 'b']);
+      // the stored payload is the basket as published, money in minor units
+      const row = (await db.query('SELECT payload, total_minor FROM tillbox_baskets WHERE id = $1', [sync.basketFor(receipts[1] ?? makeReceipt(1)).id])).rows[0] as { payload: { total: number }; total_minor: string };
+      expect(Number(row.total_minor)).toBe(receipts[1]?.total);
+      expect(row.payload.total).toBe(receipts[1]?.total);
+    } finally {
+      a.proc.kill('SIGTERM');
+      b.proc.kill('SIGTERM');
+      expect(await a.exited).toBe(0);
+      expect(await b.exited).toBe(0);
+      await sync.stop();
+      outbox.close();
+      await db.end().catch(() => undefined);
+      cleanup();
+    }
+  });
+
+  it('does not acknowledge a basket the database did not take: it arrives again once the database is back', async () => {
+    const ho = await startHeadOffice({ mqttUrl: broker.url, dbUrl: dbUrl.href, group: 'solo', name: 'c', logger: quietLogger() });
+    const { dir, cleanup } = tempDir('tillbox-ho-fail-');
+    const config = testConfig(dir, broker.url, {}, {});
+    const outbox = openSyncOutbox(config);
+    const sync = createSync({ config: { ...config, store: { ...config.store, id: 'store-fail' } }, logger: quietLogger(), outbox });
+    const db = new pg.Client({ connectionString: dbUrl.href });
+    await db.connect();
+    try {
+      const count = async (): Promise<number> => Number((await db.query("SELECT count(*) AS n FROM tillbox_baskets WHERE store = 'store-fail'")).rows[0]?.n);
+      // Inserts fail while the table is renamed away.
+      await db.query('ALTER TABLE tillbox_baskets RENAME TO tillbox_baskets_away');
+      sync.enqueueReceipts(Array.from({ length: 20 }, (_, i) => makeReceipt(i)));
+      await sync.start();
+      await waitFor(() => ho.stats().dbErrors >= 2, 20_000);
+      await db.query('ALTER TABLE tillbox_baskets_away RENAME TO tillbox_baskets');
+      await waitFor(async () => (await count()) === 20, 30_000, 100);
+      expect(ho.stats().inserted).toBe(20);
+    } finally {
+      await db.query('ALTER TABLE IF EXISTS tillbox_baskets_away RENAME TO tillbox_baskets').catch(() => undefined);
+      await sync.stop();
+      await ho.stop();
+      outbox.close();
+      await db.end();
+      cleanup();
+    }
+  });
+});
