@@ -98,7 +98,9 @@ describe.skipIf(!enabled)('head-office consumer: shared subscription into Postgr
       await admin2.client.publishAsync(`${BASE}/request/resync`, JSON.stringify({ transaction: 'again', from: '2026-11-01' }), { qos: 1 });
       await waitFor(() => admin2.on(`${BASE}/response/resync`).length === 1);
       await admin2.close();
-      await waitFor(() => stats(a).received + stats(b).received >= 2 * N, 30_000, 100);
+      // "received" counts on arrival, the outcome only once PostgreSQL answered: wait for outcomes.
+      const settled = (c: Consumer): number => stats(c).inserted + stats(c).duplicates + stats(c).rejected;
+      await waitFor(() => settled(a) + settled(b) >= 2 * N, 30_000, 100);
       expect(await count()).toBe(N);
 
       const sa = stats(a);
