@@ -3,6 +3,7 @@ import { multiRowInsert } from './multirow.js';
 
 /** What one counted receipt adds to the day/hour/category/product/member-day aggregates. */
 export interface ReceiptAggregate {
+  rid: number;
   day: string;
   hour: number;
   mid: number | null;
@@ -27,8 +28,8 @@ interface DayDeltas {
   cats: Map<string, [number, number]>;
   /** pid → [amount, qty] */
   products: Map<number, [number, number]>;
-  /** mid → [receipts, net, items] */
-  members: Map<number, [number, number, number]>;
+  /** mid → [receipts, net, items, rids (comma-separated)] */
+  members: Map<number, [number, number, number, string]>;
 }
 
 /**
@@ -45,8 +46,9 @@ export class PendingAggregates {
   constructor(db: Database) {
     const sumAmountQty = 'ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, qty = qty + excluded.qty';
     this.write = {
-      memberDay: multiRowInsert(db, 'INSERT INTO member_day (mid, day, receipts, net, items)', 5,
-        'ON CONFLICT DO UPDATE SET receipts = receipts + excluded.receipts, net = net + excluded.net, items = items + excluded.items'),
+      memberDay: multiRowInsert(db, 'INSERT INTO member_day (mid, day, receipts, net, items, rids)', 6,
+        `ON CONFLICT DO UPDATE SET receipts = receipts + excluded.receipts, net = net + excluded.net, items = items + excluded.items,
+        rids = rids || ',' || excluded.rids`),
       storeDay: multiRowInsert(db, 'INSERT INTO store_day (day, receipts, sales, refunds, net, items, member_receipts, member_net, refund_receipts)', 9,
         `ON CONFLICT DO UPDATE SET receipts = receipts + excluded.receipts,
         sales = sales + excluded.sales, refunds = refunds + excluded.refunds, net = net + excluded.net, items = items + excluded.items,
@@ -74,8 +76,8 @@ export class PendingAggregates {
     if (mid !== null) {
       s[6] = (s[6] as number) + net;
       const m = d.members.get(mid);
-      if (m === undefined) d.members.set(mid, [refund ? 0 : 1, net, a.lines]);
-      else { m[0] += refund ? 0 : 1; m[1] += net; m[2] += a.lines; }
+      if (m === undefined) d.members.set(mid, [refund ? 0 : 1, net, a.lines, String(a.rid)]);
+      else { m[0] += refund ? 0 : 1; m[1] += net; m[2] += a.lines; m[3] += `,${a.rid}`; }
     }
     const h = d.hours.get(a.hour);
     if (h === undefined) d.hours.set(a.hour, [refund ? 0 : 1, net]);
@@ -100,7 +102,7 @@ export class PendingAggregates {
     const memberDay: unknown[] = [], storeDay: unknown[] = [], storeHour: unknown[] = [], dayCat: unknown[] = [], dayProduct: unknown[] = [];
     for (const [day, d] of this.days) {
       storeDay.push(day, ...d.store);
-      for (const [mid, m] of d.members) memberDay.push(mid, day, m[0], m[1], m[2]);
+      for (const [mid, m] of d.members) memberDay.push(mid, day, m[0], m[1], m[2], m[3]);
       for (const [hour, h] of d.hours) storeHour.push(day, hour, h[0], h[1]);
       for (const [cat, c] of d.cats) dayCat.push(day, cat, c[0], c[1]);
       for (const [pid, q] of d.products) dayProduct.push(day, pid, q[0], q[1]);

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Receipt } from '../receipt/types.js';
 import { classifyItem, type CatalogueEntry } from '../shopper/catalogue/classify.js';
 import { PendingAggregates, type ReceiptAggregate } from './aggregates.js';
+import { idKey } from './id-key.js';
 import { multiRowInsert } from './multirow.js';
 import { addDays, parseReceiptTime, type ZoneClock } from './time.js';
 import type { IngestResult, JournalSource } from './types.js';
@@ -28,19 +29,24 @@ export class Ingestor {
 
   constructor(db: Database, private readonly zone: ZoneClock, private readonly currency: string, private readonly clock: () => number) {
     this.s = {
-      rid: db.prepare('SELECT rid FROM receipts WHERE id = ?').pluck(),
-      insReceipt: db.prepare(`INSERT INTO receipts (id, kind, counted, flagged, store, till, receipt_no, time, ts, day, hour, mid, currency,
+      rid: db.prepare('SELECT rid FROM receipts WHERE idk = ? AND id = ?').pluck(),
+      insReceipt: db.prepare(`INSERT INTO receipts (id, idk, kind, counted, flagged, store, till, receipt_no, time, ts, day, hour, mid, currency,
         total, net, item_count, items_match, confidence, profile, extra, journal_from, journal_to)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       memberIns: db.prepare('INSERT INTO members (member) VALUES (?) ON CONFLICT DO NOTHING'),
       memberSel: db.prepare('SELECT mid FROM members WHERE member = ?').pluck(),
       productIns: db.prepare(`INSERT INTO products (sku, name, category, shelf_life_days, class_source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       productSel: db.prepare('SELECT pid, category, shelf_life_days AS shelf FROM products WHERE sku = ? AND name = ?'),
       catalogue: db.prepare('SELECT sku, name, category, shelf_life_days AS shelfLifeDays FROM catalogue WHERE sku = ?'),
+      // Unless a reparse finds it already sent (see migrations.ts).
       insReminder: db.prepare(`INSERT INTO reminders (receipt_id, line, mid, pid, purchased_ts, expires_day, status)
-        VALUES (?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT DO NOTHING`),
+        SELECT ?, ?, ?, ?, ?, ?, 'pending'
+        WHERE NOT EXISTS (SELECT 1 FROM reminders WHERE status = 'sent' AND receipt_id = ? AND line = ?)`),
+      // Only reminders not yet past their expiry day can still go out: those expire between the
+      // refund's day and that day + the shelf life. One index seek per such day (a JSON list of
+      // days), not a scan of every pending reminder in that window.
       cancelReminders: db.prepare(`UPDATE reminders SET status = 'cancelled'
-        WHERE mid = ? AND pid = ? AND status = 'pending' AND purchased_ts <= ?`),
+        WHERE status = 'pending' AND expires_day IN (SELECT value FROM json_each(?)) AND mid = ? AND pid = ? AND purchased_ts <= ?`),
     };
     this.insItems = multiRowInsert(db, 'INSERT INTO items (rid, line, pid, qty, unit_price, amount)', 6);
     this.pending = new PendingAggregates(db);
@@ -111,7 +117,8 @@ export class Ingestor {
   /** Must run inside a transaction. */
   ingestOne(r: Receipt, source: JournalSource): IngestResult {
     this.staged = null;
-    if (this.s.rid.get(r.id) !== undefined) return { status: 'duplicate', flagged: false };
+    const idk = idKey(r.id);
+    if (this.s.rid.get(idk, r.id) !== undefined) return { status: 'duplicate', flagged: false };
 
     let ts = r.time !== null ? parseReceiptTime(r.time, this.zone) : null;
     const problems = [...r.check.problems];
@@ -142,7 +149,7 @@ export class Ingestor {
     if (r.change !== null) extra['change'] = r.change;
     if (problems.length > 0) extra['problems'] = problems;
 
-    const info = this.s.insReceipt.run(r.id, r.kind, counted ? 1 : 0, flagged ? 1 : 0, r.store, r.till, r.receiptNo, r.time, ts, day, hour,
+    const info = this.s.insReceipt.run(r.id, idk, r.kind, counted ? 1 : 0, flagged ? 1 : 0, r.store, r.till, r.receiptNo, r.time, ts, day, hour,
       mid, r.currency, r.total, net, r.items.length, r.check.itemsMatchTotal ? 1 : 0, r.check.confidence, r.profile,
       JSON.stringify(extra), source.journalFrom, source.journalTo);
     const rid = Number(info.lastInsertRowid);
@@ -172,13 +179,20 @@ export class Ingestor {
       amounts[line] = flat[line * 6 + 5] as number;
       qtys[line] = flat[line * 6 + 3] as number;
       if (mid === null || p.shelf === null) continue;
-      if (refund) this.s.cancelReminders.run(mid, p.pid, ts);
+      if (refund) this.s.cancelReminders.run(expiryWindow(day, p.shelf), mid, p.pid, ts);
       else {
         if (p.shelf !== shelfDays) { shelfDays = p.shelf; shelfDay = addDays(day, p.shelf); }
-        this.s.insReminder.run(r.id, line, mid, p.pid, ts, shelfDay);
+        this.s.insReminder.run(r.id, line, mid, p.pid, ts, shelfDay, r.id, line);
       }
     }
-    this.staged = { day, hour, mid, refund, net, lines: refund ? 0 : n, products, amounts, qtys };
+    this.staged = { rid, day, hour, mid, refund, net, lines: refund ? 0 : n, products, amounts, qtys };
     return { status: 'inserted', flagged };
   }
+}
+
+/** The days a reminder for an item refunded on `day` can still expire on, as a JSON list. */
+function expiryWindow(day: string, shelfDays: number): string {
+  const days = [day];
+  for (let k = 1; k <= shelfDays; k++) days.push(addDays(day, k));
+  return JSON.stringify(days);
 }

@@ -11,13 +11,23 @@ import type { Database } from 'better-sqlite3';
  * - item names and SKUs live once in `products`; an item row is a few integers.
  * - member_day and store_day(+_hour, _cat, _product) are maintained inside the ingest
  *   transaction, so summaries read pre-aggregated rows instead of scanning years of items.
- * - reminders are identified by the receipt's stable id + line (not rid) so their sent/cancelled
- *   state survives clearDerived() + reparse. They are a rowid table (rows appended in ingest
- *   order) with that pair in a UNIQUE index: receipt ids are hashes, so a WITHOUT ROWID table
- *   keyed by them put each new row on a random page of the whole table, and a bulk commit
- *   rewrote most of it; now only the narrower index is randomly ordered.
- * - receipts_member_day carries `counted`, so a member's summary finds its counted receipts'
- *   rids from the index alone, without visiting the receipt rows.
+ * - Ingest arrives in time order, so rowid, ts and day keys append at the right edge of their
+ *   B-trees; a key that is a hash or a member id lands on a random page instead, and once such
+ *   an index outgrows the page cache every commit rewrites (and first reads) a page per row.
+ *   So random keys are kept few and narrow (bench/ledger.ts measured each one):
+ *   - the receipt id lookup is `idk`, the id's first 52 bits as an integer (idKey in ingest.ts),
+ *     a third of the text index's size; ingest compares the full id on the rows it finds.
+ *   - a member's receipts are found through member_day.rids (that day's counted receipt rids,
+ *     comma-separated), not through an index on receipts (mid, day): member_day is written
+ *     per member and day anyway, so the list costs no extra random page.
+ * - reminders are a rowid table (rows appended in ingest order). The pending ones are found by
+ *   (expires_day, mid, pid), which serves both the daily job (by day) and a refund's
+ *   cancellation (one seek per day the refunded item could still expire on). A reminder is
+ *   created only with its receipt, so it is unique by construction; the one state a reparse
+ *   could not derive again is "sent", so sent reminders survive clearDerived() and are indexed
+ *   by the receipt's stable id + line (not rid), and ingest skips a reminder already sent.
+ *   (A UNIQUE (receipt_id, line) over all reminders was the largest random index of all: about
+ *   three reminders per receipt in the bench, 160 MB at 2 M receipts.)
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -43,7 +53,8 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE TABLE receipts (
     rid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
+    idk INTEGER NOT NULL,
     kind TEXT NOT NULL,
     counted INTEGER NOT NULL,
     flagged INTEGER NOT NULL,
@@ -64,7 +75,7 @@ export const MIGRATIONS: readonly string[] = [
     journal_from INTEGER NOT NULL,
     journal_to INTEGER NOT NULL
   );
-  CREATE INDEX receipts_member_day ON receipts (mid, day, counted) WHERE mid IS NOT NULL;
+  CREATE INDEX receipts_idk ON receipts (idk);
   CREATE INDEX receipts_ts ON receipts (ts);
   CREATE INDEX receipts_flagged ON receipts (rid) WHERE flagged = 1;
   CREATE TABLE items (
@@ -79,6 +90,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE member_day (
     mid INTEGER NOT NULL, day TEXT NOT NULL,
     receipts INTEGER NOT NULL, net INTEGER NOT NULL, items INTEGER NOT NULL,
+    rids TEXT NOT NULL,
     PRIMARY KEY (mid, day)
   ) WITHOUT ROWID;
   CREATE TABLE store_day (
@@ -107,11 +119,10 @@ export const MIGRATIONS: readonly string[] = [
     purchased_ts INTEGER NOT NULL,
     expires_day TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'cancelled', 'expired')),
-    notification_id TEXT,
-    UNIQUE (receipt_id, line)
+    notification_id TEXT
   );
-  CREATE INDEX reminders_pending ON reminders (expires_day) WHERE status = 'pending';
-  CREATE INDEX reminders_member ON reminders (mid, pid) WHERE status = 'pending';
+  CREATE INDEX reminders_pending ON reminders (expires_day, mid, pid) WHERE status = 'pending';
+  CREATE UNIQUE INDEX reminders_sent ON reminders (receipt_id, line) WHERE status = 'sent';
   CREATE TABLE consent (
     mid INTEGER NOT NULL, channel TEXT NOT NULL, granted INTEGER NOT NULL, updated_at TEXT NOT NULL,
     PRIMARY KEY (mid, channel)

@@ -104,7 +104,7 @@ export function openLedger(path: string, opts: LedgerOptions): Ledger {
       db.transaction(() => {
         db.exec(`DELETE FROM items; DELETE FROM receipts; DELETE FROM member_day; DELETE FROM store_day;
           DELETE FROM store_hour; DELETE FROM store_day_cat; DELETE FROM store_day_product;
-          DELETE FROM reminders WHERE status = 'pending';`);
+          DELETE FROM reminders WHERE status <> 'sent';`);
       })();
       ingestor.resetCaches();
     },

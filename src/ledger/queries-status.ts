@@ -5,6 +5,7 @@
 import type { Receipt, ReceiptItem, ReceiptKind } from '../receipt/types.js';
 import { categoryById } from '../shopper/catalogue/categories.js';
 import type { DaySales, HourSales, MemberSummary, ReceiptRow, ReminderCounts, StoreSummary } from '../web/deps.js';
+import { idKey } from './id-key.js';
 import { monthPeriod } from './period.js';
 import { summaryQueries } from './queries-summary.js';
 import { addDays } from './time.js';
@@ -41,7 +42,7 @@ export function statusQueries(ledger: Ledger) {
   const zone = ledger.zone;
   const summaries = summaryQueries(db, ledger.currency);
   const recent = db.prepare(`SELECT ${COLS} FROM receipts r LEFT JOIN members m ON m.mid = r.mid ORDER BY r.rid DESC LIMIT ?`);
-  const byId = db.prepare(`SELECT ${COLS} FROM receipts r LEFT JOIN members m ON m.mid = r.mid WHERE r.id = ?`);
+  const byId = db.prepare(`SELECT ${COLS} FROM receipts r LEFT JOIN members m ON m.mid = r.mid WHERE r.idk = ? AND r.id = ?`);
   const items = db.prepare(`SELECT p.sku, p.name, i.qty, i.unit_price AS unitPrice, i.amount FROM items i JOIN products p ON p.pid = i.pid
     WHERE i.rid = ? ORDER BY i.line`);
   const flagged = db.prepare(`SELECT ${COLS} FROM receipts r LEFT JOIN members m ON m.mid = r.mid WHERE r.flagged = 1 ORDER BY r.rid DESC LIMIT ?`);
@@ -63,7 +64,7 @@ export function statusQueries(ledger: Ledger) {
       return (recent.all(limit) as RawRow[]).map(toRow);
     },
     receipt(id: string): StoredReceipt | null {
-      const r = byId.get(id) as RawRow | undefined;
+      const r = byId.get(idKey(id), id) as RawRow | undefined;
       if (r === undefined) return null;
       const extra = JSON.parse(r.extra) as { discounts?: Receipt['discounts']; payments?: Receipt['payments']; change?: number; problems?: string[] };
       const lines = (items.all(r.rid) as (ReceiptItem & { sku: string })[]).map((i) => ({ ...i, sku: i.sku === '' ? null : i.sku }));

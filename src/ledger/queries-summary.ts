@@ -72,9 +72,10 @@ const TOP = 5;
 export function summaryQueries(db: Database, currency: string) {
   const memberTotals = db.prepare(`SELECT coalesce(sum(receipts), 0) AS receipts, coalesce(sum(net), 0) AS total,
     coalesce(sum(items), 0) AS items, max(day) AS last FROM member_day WHERE mid = ? AND day BETWEEN ? AND ?`);
+  // member_day.rids lists the member's counted receipts of the day (see migrations.ts).
   const memberProducts = db.prepare(`SELECT p.name, p.sku, p.category, sum(i.amount) AS amount, sum(i.qty) AS qty
-    FROM receipts r JOIN items i ON i.rid = r.rid JOIN products p ON p.pid = i.pid
-    WHERE r.mid = ? AND r.day BETWEEN ? AND ? AND r.counted = 1 GROUP BY i.pid`);
+    FROM member_day d JOIN json_each('[' || d.rids || ']') j JOIN items i ON i.rid = j.value JOIN products p ON p.pid = i.pid
+    WHERE d.mid = ? AND d.day BETWEEN ? AND ? GROUP BY i.pid`);
   const storeTotals = db.prepare(`SELECT coalesce(sum(receipts), 0) AS receipts, coalesce(sum(net), 0) AS total,
     coalesce(sum(items), 0) AS items, coalesce(sum(sales), 0) AS sales, coalesce(sum(refunds), 0) AS refunds,
     coalesce(sum(member_receipts), 0) AS memberReceipts, coalesce(sum(member_net), 0) AS memberNet,

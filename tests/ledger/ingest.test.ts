@@ -71,6 +71,29 @@ describe('ledger ingest', () => {
     ]);
   });
 
+  it('a refund after an item\'s expiry day leaves that reminder alone: it could no longer go out', () => {
+    env = tempLedger();
+    env.ledger.ingest(receipt({ time: '2026-11-05T10:00:00+08:00', items: [item('全麦面包', 890)] }), { journalFrom: 0, journalTo: 1 });
+    env.ledger.ingest(receipt({ time: '2026-11-06T10:00:00+08:00', items: [item('全麦面包', 890)] }), { journalFrom: 1, journalTo: 2 });
+    // bread keeps 3 days: the first loaf expired on 11-08, the second expires on 11-09
+    env.ledger.ingest(receipt({ time: '2026-11-09T09:00:00+08:00', kind: 'refund', items: [item('全麦面包', -890)], total: -890 }), { journalFrom: 2, journalTo: 3 });
+    const rows = env.ledger.db.prepare('SELECT expires_day, status FROM reminders ORDER BY expires_day').all();
+    expect(rows).toEqual([{ expires_day: '2026-11-08', status: 'pending' }, { expires_day: '2026-11-09', status: 'cancelled' }]);
+  });
+
+  it('tells apart receipt ids that share their first 52 bits (the indexed key)', () => {
+    env = tempLedger();
+    const a = receipt({ id: `${'ab'.repeat(6)}c${'0'.repeat(19)}`, time: '2026-11-05T10:00:00+08:00' });
+    const b = receipt({ id: `${'ab'.repeat(6)}c${'1'.repeat(19)}`, time: '2026-11-05T11:00:00+08:00' });
+    expect(env.ledger.ingest(a, { journalFrom: 0, journalTo: 1 }).status).toBe('inserted');
+    expect(env.ledger.ingest(b, { journalFrom: 1, journalTo: 2 }).status).toBe('inserted');
+    expect(env.ledger.ingest(a, { journalFrom: 0, journalTo: 1 }).status).toBe('duplicate');
+    expect(env.ledger.ingest(b, { journalFrom: 1, journalTo: 2 }).status).toBe('duplicate');
+    const keys = env.ledger.db.prepare('SELECT DISTINCT idk FROM receipts').pluck().all();
+    expect(keys).toHaveLength(1);
+    expect(env.ledger.db.prepare("SELECT receipts FROM store_day WHERE day = '2026-11-05'").pluck().get()).toBe(2);
+  });
+
   it('stores and flags receipts that do not add up or are in another currency, and still counts them', () => {
     env = tempLedger();
     const bad = receipt({ time: '2026-11-06T10:00:00+08:00', total: 9999, check: { itemsMatchTotal: false, confidence: 0.4, problems: ['items 2050 != total 9999'] } });

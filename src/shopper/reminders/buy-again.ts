@@ -42,8 +42,9 @@ export function planBuyAgain(history: readonly PurchaseHistory[], today: string,
 
 /** A member's purchase days per product over the last `lookbackDays` (sales only). */
 export function purchaseHistory(ledger: Ledger, memberKey: number, today: string, lookbackDays = 180): PurchaseHistory[] {
-  const rows = ledger.db.prepare(`SELECT p.name AS product, r.day FROM receipts r JOIN items i ON i.rid = r.rid JOIN products p ON p.pid = i.pid
-    WHERE r.mid = ? AND r.day > date(?, ?) AND r.kind = 'sale' AND i.amount > 0`).all(memberKey, today, `-${lookbackDays} days`) as { product: string; day: string }[];
+  const rows = ledger.db.prepare(`SELECT p.name AS product, d.day FROM member_day d JOIN json_each('[' || d.rids || ']') j
+    JOIN receipts r ON r.rid = j.value JOIN items i ON i.rid = r.rid JOIN products p ON p.pid = i.pid
+    WHERE d.mid = ? AND d.day > date(?, ?) AND r.kind = 'sale' AND i.amount > 0`).all(memberKey, today, `-${lookbackDays} days`) as { product: string; day: string }[];
   const by = new Map<string, string[]>();
   for (const r of rows) by.set(r.product, [...(by.get(r.product) ?? []), r.day]);
   return [...by].map(([product, days]) => ({ product, days }));

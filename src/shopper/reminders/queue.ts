@@ -19,10 +19,11 @@ export interface QueueResult {
   noConsent: number;
 }
 
-export function pendingReminders(ledger: Ledger, untilDay: string): PendingReminder[] {
-  return ledger.db.prepare(`SELECT r.receipt_id AS receiptId, r.line, r.mid AS memberKey, p.name AS item, r.expires_day AS expiresDay
+/** Pending reminders expiring by `untilDay`; `ref` is the row to mark (reminders has no index on receipt id + line). */
+export function pendingReminders(ledger: Ledger, untilDay: string): (PendingReminder & { ref: number })[] {
+  return ledger.db.prepare(`SELECT r.rowid AS ref, r.receipt_id AS receiptId, r.line, r.mid AS memberKey, p.name AS item, r.expires_day AS expiresDay
     FROM reminders r JOIN products p ON p.pid = r.pid WHERE r.status = 'pending' AND r.expires_day <= ?
-    ORDER BY r.expires_day`).all(untilDay) as PendingReminder[];
+    ORDER BY r.expires_day`).all(untilDay) as (PendingReminder & { ref: number })[];
 }
 
 export function queueDueReminders(ledger: Ledger, outbox: Outbox, cfg: ReminderConfig & { language: NotificationLanguage }, now: Date): QueueResult {
@@ -30,10 +31,14 @@ export function queueDueReminders(ledger: Ledger, outbox: Outbox, cfg: ReminderC
   const pending = pendingReminders(ledger, addDays(today, cfg.daysBefore + 1));
   const plan = planReminders(pending, now, cfg, ledger.zone);
   const memberOf = ledger.db.prepare('SELECT member FROM members WHERE mid = ?').pluck();
-  const mark = ledger.db.prepare(`UPDATE reminders SET status = ?, notification_id = ? WHERE receipt_id = ? AND line = ? AND status = 'pending'`);
+  const refs = new Map(pending.map((p) => [`${p.receiptId}\0${p.line}`, p.ref]));
+  const update = ledger.db.prepare(`UPDATE reminders SET status = ?, notification_id = ? WHERE rowid = ? AND status = 'pending'`);
+  const mark = (status: string, notification: string | null, receiptId: string, line: number): void => {
+    update.run(status, notification, refs.get(`${receiptId}\0${line}`));
+  };
   const result: QueueResult = { messages: 0, items: 0, expired: plan.expired.length, noConsent: 0 };
   ledger.db.transaction(() => {
-    for (const p of plan.expired) mark.run('expired', null, p.receiptId, p.line);
+    for (const p of plan.expired) mark('expired', null, p.receiptId, p.line);
     for (const batch of plan.due) {
       const member = memberOf.get(batch.memberKey) as string | undefined;
       if (member === undefined) continue;
@@ -45,7 +50,7 @@ export function queueDueReminders(ledger: Ledger, outbox: Outbox, cfg: ReminderC
         result.noConsent++;
         continue;
       }
-      for (const p of batch.items) mark.run('sent', batch.id, p.receiptId, p.line);
+      for (const p of batch.items) mark('sent', batch.id, p.receiptId, p.line);
       result.messages++;
       result.items += batch.items.length;
     }
