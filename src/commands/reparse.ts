@@ -33,9 +33,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const parseOptions = parseOptionsFromConfig(config, profilesFromConfig(config));
   const decoderOptions = decoderOptionsFromConfig(config);
   try {
-    const found: { receipt: Receipt; source: JournalSource }[] = [];
+    const sync = createSync({ config, logger, outbox });
+    const categoryOf = categoryOfItem(ledger.db);
+    const baskets = { queued: 0, duplicate: 0, rejected: 0 };
+    let found = 0;
     let failed = 0;
     let end: Position = { seq: 1, offset: 0 };
+    const pending: { receipt: Receipt; source: JournalSource }[] = [];
     const pipeline = new Pipeline(
       {
         read: (after, max) => reader.readAfter(after, max),
@@ -43,7 +47,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         onDocument: (doc, range) => {
           const r = documentToReceipt(doc, parseOptions);
           if (r instanceof Error) failed++;
-          else if (r !== null) found.push({ receipt: r, source: { journalFrom: range.fromSeq, journalTo: range.toSeq } });
+          else if (r !== null) pending.push({ receipt: r, source: { journalFrom: range.fromSeq, journalTo: range.toSeq } });
         },
         savePosition: (pos) => {
           end = pos;
@@ -53,17 +57,27 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       },
       { seq: 1, offset: 0 },
     );
-    while (pipeline.step() > 0);
-    const result = await reparseInto(ledger, found, { batch: 5000 });
-    const sync = createSync({ config, logger, outbox });
-    const baskets = sync.enqueueReceipts(
-      found.map((f) => f.receipt).filter(isBasket),
-      categoryOfItem(ledger.db),
-    );
+    // Streamed: one pipeline step's receipts (and a ledger batch) in memory at a time, however
+    // long the journal; baskets are queued per step. Stopped half-way, the ledger is partly
+    // rebuilt: running reparse again completes it (ids are stable).
+    function* fromJournal(): Generator<{ receipt: Receipt; source: JournalSource }> {
+      let more = true;
+      while (more) {
+        more = pipeline.step() > 0;
+        const step = pending.splice(0);
+        found += step.length;
+        yield* step;
+        const n = sync.enqueueReceipts(step.map((f) => f.receipt).filter(isBasket), categoryOf);
+        baskets.queued += n.queued;
+        baskets.duplicate += n.duplicate;
+        baskets.rejected += n.rejected;
+      }
+    }
+    const result = await reparseInto(ledger, fromJournal(), { batch: 5000 });
     savePosition(join(config.dataDir, 'pipeline-position.json'), reader, end);
     const c = result.counts;
     io.stdout.write(
-      `reparsed ${found.length} receipts from ${reader.lastSeq()} journal chunks: ${c.inserted} filed, ${c.duplicate + c['reprint-skipped']} reprints or repeats skipped, ` +
+      `reparsed ${found} receipts from ${reader.lastSeq()} journal chunks: ${c.inserted} filed, ${c.duplicate + c['reprint-skipped']} reprints or repeats skipped, ` +
         `${c['not-counted']} not counted, ${c.error + failed} failed; baskets queued ${baskets.queued}, already known ${baskets.duplicate}, rejected ${baskets.rejected}\n`,
     );
     for (const e of result.errors) io.stderr.write(`  ${e.id}: ${e.message}\n`);

@@ -132,6 +132,7 @@ export const configSchema = {
       properties: {
         language: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'template language' },
         monthlySummary: { type: 'boolean', default: true, description: 'send a spend summary on the 1st of each month' },
+        buyAgain: { type: 'boolean', default: false, description: 'daily at reminders.hour, suggest restocking what a member buys at a regular interval (3+ purchases)' },
         file: { type: 'string', description: 'append messages to this file (demo channel)' },
         webhook: { type: 'string', pattern: '^https?://', description: 'POST messages to this URL' },
       },

@@ -46,7 +46,7 @@ export interface Config {
     whenFull: 'drop-oldest' | 'reject-new';
   };
   reminders: { daysBefore: number; hour: number; quietStart: number; quietEnd: number };
-  notifications: { language: 'zh' | 'en'; monthlySummary: boolean; file?: string; webhook?: string };
+  notifications: { language: 'zh' | 'en'; monthlySummary: boolean; buyAgain: boolean; file?: string; webhook?: string };
   insights: {
     cron: string;
     windowDays: number;

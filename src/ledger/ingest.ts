@@ -140,7 +140,9 @@ export class Ingestor {
     for (const d of r.discounts) itemsSum += d.amount;
     const net = counted ? sign(r.total ?? itemsSum) : 0;
     if (r.currency !== this.currency) problems.push(`currency ${r.currency}, ledger keeps ${this.currency}`);
-    const flagged = !r.check.itemsMatchTotal || r.currency !== this.currency || problems.length > r.check.problems.length;
+    // Flagged = the owner should look at it. A non-sale document (shift report, coupon, kitchen
+    // ticket) has nothing to add up, so "items do not match the total" is not a fault there.
+    const flagged = r.kind !== 'other' && (!r.check.itemsMatchTotal || r.currency !== this.currency || problems.length > r.check.problems.length);
     const mid = r.member !== null && r.member !== '' ? (this.memberKey(r.member, true) as number) : null;
 
     const extra: Record<string, unknown> = {};

@@ -2,7 +2,8 @@
  * The shopper jobs the daemon runs (node-cron, in the store's time zone):
  * - every 15 minutes: queue due expiry reminders, then drain the outbox;
  * - every minute: drain the outbox (retries whose back-off has passed);
- * - on the 1st at the reminder hour: queue last month's spend summaries.
+ * - on the 1st at the reminder hour: queue last month's spend summaries;
+ * - daily at the reminder hour, when notifications.buyAgain: queue "buy again" suggestions.
  * The work itself is in pure-ish functions that take `now`; this file only schedules them.
  */
 import cron from 'node-cron';
@@ -11,6 +12,7 @@ import type { Config } from '../config/types.js';
 import type { Ledger } from '../ledger/types.js';
 import { queueMonthlySummaries } from './monthly.js';
 import type { Outbox } from './outbox.js';
+import { queueBuyAgain } from './reminders/buy-again.js';
 import { isQuietHour } from './reminders/plan.js';
 import { queueDueReminders } from './reminders/queue.js';
 
@@ -66,6 +68,13 @@ export function startShopperJobs(deps: ShopperJobsDeps): ShopperJobs {
       log.info(r, 'monthly summaries queued');
       await drain();
     }), { ...opts, name: 'tillbox-monthly-summary' }));
+  }
+  if (notifications.buyAgain) {
+    tasks.push(cron.schedule(`0 ${reminders.hour} * * *`, guard('buy-again', async () => {
+      const r = queueBuyAgain(deps.ledger, deps.outbox, notifications.language, now());
+      log.info(r, 'buy-again suggestions queued');
+      await drain();
+    }), { ...opts, name: 'tillbox-buy-again' }));
   }
   return {
     async stop() {

@@ -3,6 +3,7 @@
  * goes into a title or body (the MQTT channel refuses a message that carries one).
  */
 import type { MemberSpendSummary } from '../ledger/queries-summary.js';
+import type { BuyAgain } from './reminders/buy-again.js';
 import { daysBetween } from '../ledger/time.js';
 import type { NotificationLanguage } from './channels.js';
 import { formatMoney, formatShare } from './money.js';
@@ -74,4 +75,18 @@ export function monthlySummary(lang: NotificationLanguage, s: MemberSpendSummary
     change,
   ].filter((l) => l !== '');
   return { title: `Your ${monthName} spend: ${total}`, body: lines.join('\n') };
+}
+
+/** "该补货了：鲜牛奶 950ml" with each product's usual interval and last purchase day. */
+export function buyAgain(lang: NotificationLanguage, items: readonly BuyAgain[]): Rendered {
+  const names = items.map((i) => i.product);
+  if (lang === 'zh') {
+    const lines = items.map((i) => `${i.product}：您通常每${i.intervalDays}天买一次，上次是${Number(i.lastDay.slice(5, 7))}月${Number(i.lastDay.slice(8, 10))}日。`);
+    return { title: `该补货了：${names.join('、')}`, body: lines.join('\n') };
+  }
+  const lines = items.map((i) => {
+    const last = new Date(`${i.lastDay}T00:00:00Z`).toLocaleString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    return `${i.product}: you usually buy it every ${i.intervalDays} days; last time on ${last}.`;
+  });
+  return { title: `Time to restock: ${names.join(', ')}`, body: lines.join('\n') };
 }

@@ -81,6 +81,16 @@ describe('ledger ingest', () => {
     expect(rows).toEqual([{ expires_day: '2026-11-08', status: 'pending' }, { expires_day: '2026-11-09', status: 'cancelled' }]);
   });
 
+  it('keeps non-sale documents without flagging them for review; a torn sale is still flagged', () => {
+    env = tempLedger();
+    const shift = receipt({ kind: 'other', items: [], total: null, member: null, check: { itemsMatchTotal: false, confidence: 0.5, problems: ['not a sale document'] } });
+    const torn = receipt({ total: null, check: { itemsMatchTotal: false, confidence: 0.4, problems: ['no total found'] } });
+    expect(env.ledger.ingest(shift, { journalFrom: 0, journalTo: 1 })).toEqual({ status: 'not-counted', flagged: false });
+    expect(env.ledger.ingest(torn, { journalFrom: 1, journalTo: 2 })).toEqual({ status: 'inserted', flagged: true });
+    const rows = env.ledger.db.prepare('SELECT kind, flagged FROM receipts ORDER BY rid').all();
+    expect(rows).toEqual([{ kind: 'other', flagged: 0 }, { kind: 'sale', flagged: 1 }]);
+  });
+
   it('tells apart receipt ids that share their first 52 bits (the indexed key)', () => {
     env = tempLedger();
     const a = receipt({ id: `${'ab'.repeat(6)}c${'0'.repeat(19)}`, time: '2026-11-05T10:00:00+08:00' });

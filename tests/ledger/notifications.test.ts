@@ -151,7 +151,7 @@ describe('notifications: outbox, consent, channels', () => {
     const config = {
       store: { id: 's', name: '', timezone: 'Asia/Shanghai', currency: 'CNY' },
       reminders: { daysBefore: 1, hour: 9, quietStart: 21, quietEnd: 8 },
-      notifications: { language: 'en' as const, monthlySummary: true },
+      notifications: { language: 'en' as const, monthlySummary: true, buyAgain: true },
     };
     let clock = new Date('2026-11-22T13:30:00Z'); // 21:30: quiet, nothing goes out
     const jobs = startShopperJobs({ ledger: env.ledger, outbox, config, logger: createLogger({ level: 'silent' }), now: () => clock });

@@ -102,4 +102,33 @@ describe('buy again from the ledger', () => {
       env.cleanup();
     }
   });
+
+  it('queues one message per member and due day, for consenting members only, and catches up a missed day once', async () => {
+    const { queueBuyAgain } = await import('../../src/shopper/reminders/buy-again.js');
+    const { createOutbox } = await import('../../src/shopper/outbox.js');
+    const { item, receipt, tempLedger } = await import('./helpers.js');
+    const env = tempLedger();
+    try {
+      const outbox = createOutbox(env.ledger, [{ name: 'file', deliver: async () => undefined }]);
+      let j = 0;
+      for (const member of ['8800000001', '8800000002']) {
+        for (const d of ['2026-11-01', '2026-11-08', '2026-11-15']) {
+          env.ledger.ingest(receipt({ member, time: `${d}T10:00:00+08:00`, items: [item('鲜牛奶 950ml', 1350)] }), { journalFrom: j, journalTo: ++j });
+        }
+      }
+      outbox.setConsent('8800000001', 'file', true); // the second member never consented
+      const at = (day: string): Date => new Date(`${day}T09:00:00+08:00`);
+      expect(queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-21'))).toEqual({ members: 1, messages: 0 }); // not due yet
+      // The box was off on the 22nd (the due day): the 23rd catches up, the 24th sends nothing more.
+      expect(queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-23'))).toEqual({ members: 1, messages: 1 });
+      expect(queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-24'))).toEqual({ members: 1, messages: 0 });
+      const rows = env.ledger.db.prepare('SELECT id, kind, title, body FROM notifications').all() as { id: string; kind: string; title: string; body: string }[];
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ id: expect.stringMatching(/^buy-again-2026-11-22-\d+$/), kind: 'buy-again', title: '该补货了：鲜牛奶 950ml' });
+      expect(rows[0]?.body).toBe('鲜牛奶 950ml：您通常每7天买一次，上次是11月15日。');
+      expect(rows[0]?.body).not.toContain('8800000001');
+    } finally {
+      env.cleanup();
+    }
+  });
 });
