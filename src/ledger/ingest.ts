@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Receipt } from '../receipt/types.js';
+import { needsReview } from '../receipt/index.js';
 import { classifyItem, type CatalogueEntry } from '../shopper/catalogue/classify.js';
 import { PendingAggregates, type ReceiptAggregate } from './aggregates.js';
 import { idKey } from './id-key.js';
@@ -140,9 +141,8 @@ export class Ingestor {
     for (const d of r.discounts) itemsSum += d.amount;
     const net = counted ? sign(r.total ?? itemsSum) : 0;
     if (r.currency !== this.currency) problems.push(`currency ${r.currency}, ledger keeps ${this.currency}`);
-    // Flagged = the owner should look at it. A non-sale document (shift report, coupon, kitchen
-    // ticket) has nothing to add up, so "items do not match the total" is not a fault there.
-    const flagged = r.kind !== 'other' && (!r.check.itemsMatchTotal || r.currency !== this.currency || problems.length > r.check.problems.length);
+    // Flagged = the owner should look at it (a marked non-sale document has nothing to add up).
+    const flagged = needsReview(r) || r.currency !== this.currency || problems.length > r.check.problems.length;
     const mid = r.member !== null && r.member !== '' ? (this.memberKey(r.member, true) as number) : null;
 
     const extra: Record<string, unknown> = {};

@@ -8,7 +8,7 @@ import type { Profile } from './profile/types.js';
 import { formatMinor } from './text/money.js';
 import type { DateOrder } from './text/dates.js';
 import type { ExplainEntry, Receipt, ReceiptKind } from './types.js';
-import { checkReceipt, type Unchecked } from './validate.js';
+import { checkReceipt, UNREADABLE, type Unchecked } from './validate.js';
 
 export interface ParseOptions {
   profiles: Profile[];
@@ -79,6 +79,10 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
   };
   const base = profile === null ? 0.9 : 0.97;
   const check = checkReceipt(unchecked, base);
+  if (kind === 'other' && kindFound.rule === 'kind:no-total-no-items') {
+    check.problems.push(UNREADABLE);
+    check.confidence = Math.round(check.confidence * 50) / 100;
+  }
   const receipt: Receipt = { id: receiptId(unchecked, draft.lines.map((l) => l.text), draft.markerLines), ...unchecked, check };
   return opts.explain === true ? { receipt, explain } : { receipt };
 }

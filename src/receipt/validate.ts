@@ -3,6 +3,20 @@ import { formatMinor } from './text/money.js';
 
 export type Unchecked = Omit<Receipt, 'id' | 'check'>;
 
+export const NOT_A_SALE = 'not a sale document';
+/** An `other` document without any non-sale marker: it may be a sale whose paper ran out. */
+export const UNREADABLE = 'no items and no total found: a torn receipt, or a layout tillbox cannot read';
+
+/**
+ * Whether the owner should look at it: a sale, refund, reprint or void that does not add up, or a
+ * document that is not clearly anything. A marked non-sale document (shift report, coupon, kitchen
+ * ticket) has nothing to add up and is fine.
+ */
+export function needsReview(r: Receipt): boolean {
+  if (r.kind === 'other') return r.check.problems.some((p) => p !== NOT_A_SALE);
+  return !r.check.itemsMatchTotal;
+}
+
 /**
  * Checks a parsed receipt without changing it: qty × unit price = amount (within one minor unit,
  * the rounding a scale or a per-line round-half-up can introduce), items + discounts (+ tax when
@@ -13,7 +27,7 @@ export function checkReceipt(r: Unchecked, base: number): Receipt['check'] {
   const problems: string[] = [];
   let confidence = base;
   const money = (v: number) => formatMinor(v);
-  if (r.kind === 'other') return { itemsMatchTotal: false, confidence: round(base * 0.9), problems: ['not a sale document'] };
+  if (r.kind === 'other') return { itemsMatchTotal: false, confidence: round(base * 0.9), problems: [NOT_A_SALE] };
 
   let lineProblems = 0;
   r.items.forEach((item, i) => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.js';
+import { NOT_A_SALE, UNREADABLE } from '../../src/receipt/validate.js';
 import { item, receipt, snapshot, tempLedger } from './helpers.js';
 
 describe('ledger ingest', () => {
@@ -81,14 +82,16 @@ describe('ledger ingest', () => {
     expect(rows).toEqual([{ expires_day: '2026-11-08', status: 'pending' }, { expires_day: '2026-11-09', status: 'cancelled' }]);
   });
 
-  it('keeps non-sale documents without flagging them for review; a torn sale is still flagged', () => {
+  it('keeps marked non-sale documents without flagging them; torn sales and unreadable documents are flagged', () => {
     env = tempLedger();
-    const shift = receipt({ kind: 'other', items: [], total: null, member: null, check: { itemsMatchTotal: false, confidence: 0.5, problems: ['not a sale document'] } });
+    const shift = receipt({ kind: 'other', items: [], total: null, member: null, check: { itemsMatchTotal: false, confidence: 0.81, problems: [NOT_A_SALE] } });
     const torn = receipt({ total: null, check: { itemsMatchTotal: false, confidence: 0.4, problems: ['no total found'] } });
+    const unreadable = receipt({ kind: 'other', items: [], total: null, check: { itemsMatchTotal: false, confidence: 0.4, problems: [NOT_A_SALE, UNREADABLE] } });
     expect(env.ledger.ingest(shift, { journalFrom: 0, journalTo: 1 })).toEqual({ status: 'not-counted', flagged: false });
     expect(env.ledger.ingest(torn, { journalFrom: 1, journalTo: 2 })).toEqual({ status: 'inserted', flagged: true });
+    expect(env.ledger.ingest(unreadable, { journalFrom: 2, journalTo: 3 })).toEqual({ status: 'not-counted', flagged: true });
     const rows = env.ledger.db.prepare('SELECT kind, flagged FROM receipts ORDER BY rid').all();
-    expect(rows).toEqual([{ kind: 'other', flagged: 0 }, { kind: 'sale', flagged: 1 }]);
+    expect(rows).toEqual([{ kind: 'other', flagged: 0 }, { kind: 'sale', flagged: 1 }, { kind: 'other', flagged: 1 }]);
   });
 
   it('tells apart receipt ids that share their first 52 bits (the indexed key)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLines, row } from './helpers.js';
+import { needsReview, UNREADABLE } from '../../src/receipt/validate.js';
 
 // Receipts written for these tests (not corpus data): a small Chinese supermarket and an English shop.
 const sale = [
@@ -190,5 +191,13 @@ describe('documents that are not sales', () => {
     const kitchen = parseLines(['KITCHEN', 'Table 12', '2 x Fried rice', '1 x Soup']);
     expect(kitchen.kind).toBe('other');
     expect(kitchen.check.itemsMatchTotal).toBe(false);
+    expect(needsReview(shift)).toBe(false);
+    expect(needsReview(kitchen)).toBe(false);
+  });
+  it('keeps a document with neither items nor total nor a non-sale marker up for review (paper out mid-receipt)', () => {
+    const torn = parseLines(['鲜丰超市', '单号: 20261123-00100017', '日期: 2026-11-23 08:17:00', '品名        数量   单价   金额', '光明酸奶', '6901209205422']);
+    expect(torn.kind).toBe('other');
+    expect(torn.check.problems).toContain(UNREADABLE);
+    expect(needsReview(torn)).toBe(true);
   });
 });
