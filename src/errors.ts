@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   TBX_LEDGER_OPEN_FAILED: 'the ledger database cannot be opened',
   TBX_INPUT_INVALID: 'an input file or value is not what the command expects',
   TBX_PROFILE_INVALID: 'a receipt parse profile does not match its schema',
+  TBX_OUTBOX_OPEN_FAILED: 'the sync outbox database cannot be opened',
   TBX_OUTBOX_FULL: 'the sync outbox is full and its policy is reject-new',
   TBX_MQTT_PAYLOAD_INVALID: 'an inbound MQTT payload failed validation',
   TBX_AUTH_REQUIRED: 'the request needs an authenticated owner session',

@@ -10,20 +10,25 @@ import { createLogger } from '../log.js';
 import { startAnalytics } from './analytics.js';
 import type { TapStatsMessage } from './messages.js';
 
+const STOP_DEADLINE_MS = 10_000;
+
 const { values } = parseArgs({ args: process.argv.slice(2), options: { config: { type: 'string' } }, strict: false });
 const configPath = typeof values.config === 'string' ? values.config : undefined;
 const config = loadConfig(configPath, process.env);
 const logger = createLogger({ level: config.log.level }).child({ process: 'analytics' });
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const analytics = await startAnalytics({ config, logger, version });
-process.on('message', (msg: TapStatsMessage) => {
-  if (msg.type === 'tap-stats') analytics.onTapStats(msg);
-});
+// Handlers first: a tap killed while we are still starting must not leave us running (the
+// 'disconnect' event fires once; registered after the await, it was missed and the child stayed
+// behind, holding the ledger and the web port).
+let analytics: Awaited<ReturnType<typeof startAnalytics>> | null = null;
 let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
+  // Never outlive a stop request by long, whatever hangs in a graceful stop.
+  setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+  if (analytics === null) return; // still starting: stopped as soon as that finishes
   analytics.stop().then(
     () => process.exit(0),
     (err: unknown) => {
@@ -36,3 +41,12 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 // The tap went away (IPC closed): nothing left to serve.
 process.on('disconnect', stop);
+process.on('message', (msg: TapStatsMessage) => {
+  if (msg.type === 'tap-stats') analytics?.onTapStats(msg);
+});
+
+analytics = await startAnalytics({ config, logger, version });
+if (stopping || (process.send !== undefined && !process.connected)) {
+  stopping = false;
+  stop();
+}

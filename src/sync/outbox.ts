@@ -64,12 +64,16 @@ export class Outbox {
     this.file = file;
     this.opts = opts;
     this.now = opts.now ?? Date.now;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a basket the ledger handed over must survive a power cut, and so must an ack.
-    this.db.pragma('synchronous = FULL');
-    migrateOutbox(this.db);
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      // FULL: a basket the ledger handed over must survive a power cut, and so must an ack.
+      this.db.pragma('synchronous = FULL');
+      migrateOutbox(this.db);
+    } catch (err) {
+      throw new TillboxError('TBX_OUTBOX_OPEN_FAILED', `${file}: cannot open the sync outbox (${(err as Error).message})`, { cause: err });
+    }
     this.stmt = this.prepare();
     this.backlogCount = (this.stmt.countPending.get() as { n: number }).n;
     this.tally = { droppedOldest: 0, rejectedNew: 0, expired: 0, lastAckAt: 0 };

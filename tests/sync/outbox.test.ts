@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +35,14 @@ describe('outbox', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(OUTBOX_SCHEMA_VERSION);
     db.close();
+  });
+
+  it('a file that is not a database, or a path that cannot exist, fails with TBX_OUTBOX_OPEN_FAILED naming the file', () => {
+    const { file } = fresh();
+    writeFileSync(file, 'this is not an SQLite database, it is a text file of about a hundred bytes or so....');
+    expect(() => openOutbox(file, { maxRows: 10, maxAgeDays: 1, whenFull: 'drop-oldest' })).toThrow(expect.objectContaining({ code: 'TBX_OUTBOX_OPEN_FAILED', message: expect.stringContaining(file) }));
+    // dataDir below a plain file: the directory cannot be made
+    expect(() => openOutbox(join(file, 'data', 'outbox.db'), { maxRows: 10, maxAgeDays: 1, whenFull: 'drop-oldest' })).toThrow(expect.objectContaining({ code: 'TBX_OUTBOX_OPEN_FAILED' }));
   });
 
   it('is idempotent by id while waiting and after the ack (tombstone), across reopen', () => {

@@ -46,9 +46,21 @@ describe.skipIf(!haveSocat)('tap robustness', () => {
       }
     }, 2);
     await waitFor(() => atPrinter.bytes().length > 20_000, 20_000);
+    const child = daemon.logs.find((l) => l.msg === 'analytics child started')?.['pid'] as number | undefined;
     daemon.proc.kill('SIGKILL');
     await daemon.exited;
     clearInterval(pump);
+    // The analytics child (often still starting at this point) notices its tap is gone and exits.
+    expect(child).toBeGreaterThan(0);
+    const alive = (): boolean => {
+      try {
+        process.kill(child as number, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => !alive(), 15_000);
     await closeEnd(pos);
     await closeEnd(printer);
 
