@@ -185,6 +185,17 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** The analytics child among them (the tap also runs short-lived `timedatectl` children). */
+function analyticsChildren(pid: number): number[] {
+  return childrenOf(pid).filter((k) => {
+    try {
+      return readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('analytics-main');
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * Peak VmRSS of the tap process and its analytics child while `work` runs, sampled every 250 ms,
  * and the share of one CPU each used meanwhile.
@@ -195,12 +206,12 @@ async function withRss<T>(tapPid: number, work: () => Promise<T>): Promise<{ res
   const pids = new Set<number>();
   const sample = () => {
     tapPeak = Math.max(tapPeak, vmRss(tapPid) || 0);
-    const kids = childrenOf(tapPid);
+    const kids = analyticsChildren(tapPid);
     kids.forEach((k) => pids.add(k));
     childPeak = Math.max(childPeak, kids.reduce((n, k) => n + (vmRss(k) || 0), 0));
   };
   sample();
-  const kids0 = childrenOf(tapPid);
+  const kids0 = analyticsChildren(tapPid);
   const cpu0 = { tap: cpuSeconds(tapPid), child: kids0.reduce((n, k) => n + cpuSeconds(k), 0), t: performance.now() };
   const timer = setInterval(sample, 250);
   try {

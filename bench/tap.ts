@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { closeEnd, openEnd, PtyPair, SOCAT } from '../tests/support/socat.js';
 import { tempDir, waitFor } from '../tests/support/tmp.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, corpus: { type: 'string' }, chunks: { type: 'string', default: '600' }, 'node-flags': { type: 'string' } } });
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, corpus: { type: 'string' }, chunks: { type: 'string', default: '3000' }, 'node-flags': { type: 'string' } } });
 const REPO = resolve(import.meta.dirname, '..');
 /** Run the tap exactly as production does: with the node flags of systemd/tillbox.service's ExecStart. */
 const UNIT_FLAGS = (/^ExecStart=\S+ ((?:--\S+ )*)/m.exec(readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8'))?.[1] ?? '').trim();
