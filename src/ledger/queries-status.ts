@@ -107,7 +107,7 @@ export function statusQueries(ledger: Ledger) {
       if (last === null) return null;
       return {
         member, month, receipts: s.receipts, spend: s.total, currency: s.currency,
-        categories: s.categories.map((c) => ({ name: categoryById(c.category)?.zh ?? c.category, amount: c.amount })),
+        categories: s.categories.map((c) => ({ name: categoryById(c.category)?.zh ?? c.category, en: categoryById(c.category)?.en ?? c.category, amount: c.amount })),
         lastVisit: last,
       };
     },

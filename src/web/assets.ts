@@ -22,6 +22,7 @@ const PAGE_FILES: Record<string, string> = {
   'format.js': 'text/javascript; charset=utf-8',
   'detail.js': 'text/javascript; charset=utf-8',
   'insights.js': 'text/javascript; charset=utf-8',
+  'member.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
   'icon.svg': 'image/svg+xml',
 };

@@ -128,8 +128,8 @@ export interface MemberSummary {
   /** Minor units. */
   spend: number;
   currency: string;
-  /** Spend by category, minor units, largest first. */
-  categories: { name: string; amount: number }[];
+  /** Spend by category, minor units, largest first; name in Chinese and English. */
+  categories: { name: string; en: string; amount: number }[];
   lastVisit: string | null;
 }
 

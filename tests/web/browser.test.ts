@@ -122,6 +122,27 @@ describe.skipIf(!run)('status page in headless Chromium', () => {
     await card.screenshot({ path: join(ARTIFACTS, 'web-7-insights-zh.png') });
   });
 
+  it('looks up a member\'s month for the owner, and says so when the member is unknown', async () => {
+    const expected = await t.deps.memberSummary('8800123456', '2026-11');
+    expect(expected).not.toBeNull();
+    await page.fill('#member-id', '8800123456');
+    await page.fill('#member-month', '2026-11');
+    await page.click('#member-submit');
+    const result = page.locator('#member-result [data-result="summary"]');
+    await result.waitFor();
+    const yuan = `¥${((expected?.spend ?? 0) / 100).toFixed(2)}`;
+    expect(await result.textContent()).toBe(`2026-11 消费 ${yuan}，共 ${expected?.receipts} 张小票`);
+    expect(await page.locator('#member-result .member-cats li').first().innerText()).toMatch(/^乳制品\s+¥11\.60$/);
+    await page.locator('#member-card').screenshot({ path: join(ARTIFACTS, 'web-8-member-zh.png') });
+
+    await page.fill('#member-id', '8800999999');
+    await page.click('#member-submit');
+    await expect.poll(() => page.locator('#member-result [data-result="error"]').textContent()).toBe('这个会员在本店还没有消费记录');
+    // Chromium reports the API's deliberate 404 for the unknown member; nothing else may appear.
+    expect(problems).toEqual(['error: Failed to load resource: the server responded with a status of 404 (Not Found)']);
+    problems.length = 0;
+  });
+
   it('switches to English and remembers it on reload', async () => {
     await page.click('#lang');
     expect(await page.locator('header h1').textContent()).toBe('Till box');

@@ -5,6 +5,7 @@ import { showDetail } from './detail.js';
 import { $, ago as agoFrom, duration, formatMoney, h, percent, timeOf } from './format.js';
 import { initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { renderInsights } from './insights.js';
+import { initMemberLookup, renderMember } from './member.js';
 
 let lang = initialLanguage();
 let t = translator(lang);
@@ -204,7 +205,13 @@ function renderAll() {
   renderReceipts();
   renderFailed();
   renderReminders();
+  renderMember(memberContext());
 }
+
+function memberContext() {
+  return { t, lang, money: formatMoney };
+}
+initMemberLookup(memberContext);
 
 function renderStatus() {
   const s = lastStatus;

@@ -162,7 +162,7 @@ export function fakeDeps(): FakeDeps {
         receipts: mine.length,
         spend: mine.reduce((a, r) => a + (r.row.total ?? 0), 0),
         currency: 'CNY',
-        categories: [{ name: '乳制品', amount: 1160 }],
+        categories: [{ name: '乳制品', en: 'Dairy', amount: 1160 }],
         lastVisit: mine[0]?.row.time ?? null,
       };
     },
