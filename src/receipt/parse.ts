@@ -80,7 +80,7 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
   const base = profile === null ? 0.9 : 0.97;
   const check = checkReceipt(unchecked, base);
   if (kind === 'other' && kindFound.rule === 'kind:no-total-no-items') {
-    check.problems.push(UNREADABLE);
+    check.problems = [UNREADABLE]; // not "not a sale document": it may well be one
     check.confidence = Math.round(check.confidence * 50) / 100;
   }
   const receipt: Receipt = { id: receiptId(unchecked, draft.lines.map((l) => l.text), draft.markerLines), ...unchecked, check };

@@ -133,7 +133,7 @@ describe.skipIf(!run)('status page in headless Chromium', () => {
     const yuan = `¥${((expected?.spend ?? 0) / 100).toFixed(2)}`;
     expect(await result.textContent()).toBe(`2026-11 消费 ${yuan}，共 ${expected?.receipts} 张小票`);
     expect(await page.locator('#member-result .member-cats li').first().innerText()).toMatch(/^乳制品\s+¥11\.60$/);
-    await page.locator('#member-card').screenshot({ path: join(ARTIFACTS, 'web-8-member-zh.png') });
+    await page.locator('#member-card').screenshot({ path: join(ARTIFACTS, 'web-10-member-zh.png') });
 
     await page.fill('#member-id', '8800999999');
     await page.click('#member-submit');

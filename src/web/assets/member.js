@@ -40,7 +40,7 @@ export function renderMember({ t, lang, money }) {
   const spend = (amount) => money(amount, s.currency);
   out.replaceChildren(
     h('p', { class: 'headline', 'data-result': 'summary', text: t('memberSpend', { month: s.month, total: spend(s.spend), n: s.receipts }) }),
-    h('p', { class: 'muted', text: `${t('lastVisit')}: ${s.lastVisit ? s.lastVisit : '—'}` }),
+    h('p', { class: 'muted', text: `${t('lastVisit')}: ${s.lastVisit ? s.lastVisit.slice(0, 10) : '—'}` }),
     h(
       'ul',
       { class: 'member-cats' },
