@@ -286,7 +286,7 @@ function renderFailed(flashId) {
       h(
         'li',
         { class: f.id === flashId ? 'flash' : '', 'data-id': f.id },
-        h('button', { type: 'button', class: 'link', onclick: () => openDetail(f.id) }, `${timeOf(f.capturedAt)} — ${f.reason}`),
+        h('button', { type: 'button', class: 'link', onclick: () => openDetail(f.id) }, `${timeOf(f.capturedAt)} — ${t.reason(f.reason)}`),
         h('pre', { text: f.text.split('\n').slice(0, 6).join('\n') }),
       ),
     ),

@@ -39,5 +39,5 @@ export function showDetail(d, t, money) {
 }
 
 function problemsList(problems, t) {
-  return h('div', {}, h('h4', { text: t('problems') }), h('ul', { class: 'problems' }, ...problems.map((p) => h('li', { text: p }))));
+  return h('div', {}, h('h4', { text: t('problems') }), h('ul', { class: 'problems' }, ...problems.map((p) => h('li', { text: t.problem(p) }))));
 }
