@@ -45,7 +45,8 @@ export class Ingestor {
         WHERE NOT EXISTS (SELECT 1 FROM reminders WHERE status = 'sent' AND receipt_id = ? AND line = ?)`),
       // Only reminders not yet past their expiry day can still go out: those expire between the
       // refund's day and that day + the shelf life. One index seek per such day (a JSON list of
-      // days), not a scan of every pending reminder in that window.
+      // days), not a scan of every pending reminder in that window. (A shelf life shortened by a
+      // catalogue import since the purchase can leave a reminder outside the window.)
       cancelReminders: db.prepare(`UPDATE reminders SET status = 'cancelled'
         WHERE status = 'pending' AND expires_day IN (SELECT value FROM json_each(?)) AND mid = ? AND pid = ? AND purchased_ts <= ?`),
     };

@@ -11,7 +11,8 @@ export interface ReparseResult {
  * For `tillbox reparse`: drops everything derived from the journal, then ingests the freshly
  * parsed receipts in commits of `batch` (a receipt that fails is rolled back alone). Sent
  * reminders, consent and the outbox survive; cancellations follow again from the refunds; receipt
- * ids are stable, so nothing is counted or sent twice. The source is consumed in order; await happens only between commits.
+ * ids are stable, so nothing is counted or sent twice. The source is consumed in order; await
+ * happens only between commits.
  */
 export async function reparseInto(
   ledger: Ledger,
