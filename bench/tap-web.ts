@@ -18,12 +18,13 @@
  * analytics child) is sampled every 250 ms.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SerialPort } from 'serialport';
+import { withRss } from './proc-sample.js';
+import type { WebSide } from './tap-web-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,62 +34,10 @@ const { values } = parseArgs({
     'interval-ms': { type: 'string', default: '10' },
     rate: { type: 'string', default: '200' },
     'node-flags': { type: 'string' },
-    'load-child': { type: 'boolean', default: false },
   },
 });
 
-interface CannonResult {
-  requests: { total: number };
-  latency: { p50: number; p99: number; max: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-interface CannonInstance {
-  stop(): void;
-}
-type Cannon = (opts: Record<string, unknown>, cb: (err: Error | null, r: CannonResult) => void) => CannonInstance;
-interface WebSide {
-  path: string;
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-}
-
-if (values['load-child']) loadChild();
-else await main();
-
-/** Child: two autocannon instances (one per route) until told to stop, then their figures. */
-function loadChild(): void {
-  const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
-  process.once('message', (m: { base: string; cookie: string; rate: number }) => {
-    const t0 = performance.now();
-    const runs = ['/api/status', '/'].map((path) => {
-      let instance: CannonInstance | undefined;
-      const done = new Promise<CannonResult | Error>((res) => {
-        instance = autocannon(
-          { url: `${m.base}${path}`, connections: 4, duration: 3600, headers: { cookie: m.cookie }, overallRate: m.rate / 2, ignoreCoordinatedOmission: true },
-          (err, r) => res(err ?? r),
-        );
-      });
-      return { path, instance, done };
-    });
-    process.send?.({ started: true });
-    process.once('message', () => {
-      const seconds = (performance.now() - t0) / 1000;
-      for (const r of runs) r.instance?.stop();
-      void Promise.all(runs.map(async (r): Promise<WebSide> => {
-        const x = await r.done;
-        if (x instanceof Error) throw x;
-        return { path: r.path, reqPerSec: Math.round(x.requests.total / seconds), p50Ms: x.latency.p50, p99Ms: x.latency.p99, maxMs: x.latency.max, total: x.requests.total, non2xx: x.non2xx, errors: x.errors + x.timeouts };
-      })).then((web) => process.send?.({ web }, () => process.exit(0)));
-    });
-  });
-}
+await main();
 
 interface Rig {
   name: 'direct' | 'tap';
@@ -148,82 +97,6 @@ function stat(xs: number[]): { p50: number; p99: number; max: number } {
   const s = [...xs].sort((x, y) => x - y);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
   return { p50: at(0.5), p99: at(0.99), max: s[s.length - 1] ?? NaN };
-}
-
-function vmRss(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** Child pids of a process, from /proc/<pid>/task/<tid>/children of every thread. */
-function childrenOf(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-      try {
-        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter((s) => s !== '').map(Number);
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return [];
-  }
-}
-
-/** The analytics child among them (the tap also runs short-lived `timedatectl` children). */
-function analyticsChildren(pid: number): number[] {
-  return childrenOf(pid).filter((k) => {
-    try {
-      return readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('analytics-main');
-    } catch {
-      return false;
-    }
-  });
-}
-
-/**
- * Peak VmRSS of the tap process and its analytics child while `work` runs, sampled every 250 ms,
- * and the share of one CPU each used meanwhile.
- */
-async function withRss<T>(tapPid: number, work: () => Promise<T>): Promise<{ result: T; tapMiB: number; childMiB: number; childPids: number[]; cpu: { tap: number; child: number } }> {
-  let tapPeak = 0;
-  let childPeak = 0;
-  const pids = new Set<number>();
-  const sample = () => {
-    tapPeak = Math.max(tapPeak, vmRss(tapPid) || 0);
-    const kids = analyticsChildren(tapPid);
-    kids.forEach((k) => pids.add(k));
-    childPeak = Math.max(childPeak, kids.reduce((n, k) => n + (vmRss(k) || 0), 0));
-  };
-  sample();
-  const kids0 = analyticsChildren(tapPid);
-  const cpu0 = { tap: cpuSeconds(tapPid), child: kids0.reduce((n, k) => n + cpuSeconds(k), 0), t: performance.now() };
-  const timer = setInterval(sample, 250);
-  try {
-    const result = await work();
-    sample();
-    const wall = (performance.now() - cpu0.t) / 1000;
-    // The same child throughout (a restart would show in childPids and make this figure meaningless).
-    const cpu = { tap: (cpuSeconds(tapPid) - cpu0.tap) / wall, child: (kids0.reduce((n, k) => n + cpuSeconds(k), 0) - cpu0.child) / wall };
-    return { result, tapMiB: tapPeak / 1048576, childMiB: childPeak / 1048576, childPids: [...pids], cpu };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 async function main(): Promise<void> {
@@ -295,7 +168,7 @@ async function main(): Promise<void> {
     const idle = await withRss(tapPid, () => phase(direct, tap, chunk, rounds, intervalMs));
 
     say(`phase load: autocannon ${rate} req/s on /api/status and / ...`);
-    const loader = fork(new URL(import.meta.url).pathname, ['--load-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const loader = fork(join(import.meta.dirname, 'tap-web-load.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     cleanups.push(() => stopChild(loader));
     const started = once<{ started: boolean }>(loader, 'started');
     loader.send({ base, cookie, rate });
