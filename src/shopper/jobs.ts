@@ -64,14 +64,14 @@ export function startShopperJobs(deps: ShopperJobsDeps): ShopperJobs {
   ];
   if (notifications.monthlySummary) {
     tasks.push(cron.schedule(`0 ${reminders.hour} 1 * *`, guard('monthly-summary', async () => {
-      const r = queueMonthlySummaries(deps.ledger, deps.outbox, notifications.language, now());
+      const r = await queueMonthlySummaries(deps.ledger, deps.outbox, notifications.language, now());
       log.info(r, 'monthly summaries queued');
       await drain();
     }), { ...opts, name: 'tillbox-monthly-summary' }));
   }
   if (notifications.buyAgain) {
     tasks.push(cron.schedule(`0 ${reminders.hour} * * *`, guard('buy-again', async () => {
-      const r = queueBuyAgain(deps.ledger, deps.outbox, notifications.language, now());
+      const r = await queueBuyAgain(deps.ledger, deps.outbox, notifications.language, now());
       log.info(r, 'buy-again suggestions queued');
       await drain();
     }), { ...opts, name: 'tillbox-buy-again' }));

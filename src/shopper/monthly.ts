@@ -8,10 +8,11 @@ import { summaryQueries } from '../ledger/queries-summary.js';
 import { previousMonth } from '../ledger/time.js';
 import type { Ledger } from '../ledger/types.js';
 import type { NotificationLanguage } from './channels.js';
+import { inChunks } from './chunked.js';
 import type { Outbox } from './outbox.js';
 import { monthlySummary } from './templates.js';
 
-export function queueMonthlySummaries(ledger: Ledger, outbox: Outbox, language: NotificationLanguage, now: Date): { month: string; messages: number } {
+export async function queueMonthlySummaries(ledger: Ledger, outbox: Outbox, language: NotificationLanguage, now: Date): Promise<{ month: string; messages: number }> {
   const month = previousMonth(ledger.zone.parts(now.getTime()).day.slice(0, 7));
   const period = monthPeriod(month);
   const q = summaryQueries(ledger.db, ledger.currency);
@@ -20,14 +21,12 @@ export function queueMonthlySummaries(ledger: Ledger, outbox: Outbox, language: 
     .all(period.from, period.to) as { mid: number; member: string }[];
   let messages = 0;
   const createdAt = ledger.zone.iso(now.getTime());
-  ledger.db.transaction(() => {
-    for (const m of members) {
-      const s = q.member(m.mid, m.member, period);
-      if (s.receipts === 0 && s.total === 0) continue;
-      const text = monthlySummary(language, s);
-      const queued = outbox.enqueue({ id: `summary-${month}-${m.mid}`, member: m.member, kind: 'monthly-summary', language, ...text, createdAt });
-      if (queued.length > 0) messages++;
-    }
-  })();
+  await inChunks(ledger.db, members, 200, (m) => {
+    const s = q.member(m.mid, m.member, period);
+    if (s.receipts === 0 && s.total === 0) return;
+    const text = monthlySummary(language, s);
+    const queued = outbox.enqueue({ id: `summary-${month}-${m.mid}`, member: m.member, kind: 'monthly-summary', language, ...text, createdAt });
+    if (queued.length > 0) messages++;
+  });
   return { month, messages };
 }

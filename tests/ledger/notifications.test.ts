@@ -124,7 +124,7 @@ describe('notifications: outbox, consent, channels', () => {
     expect(env.ledger.db.prepare("SELECT status FROM deliveries WHERE channel = 'broken'").pluck().get()).toBe('failed');
   });
 
-  it('monthly summaries on the 1st: one per consenting member, zh template, no double queueing', () => {
+  it('monthly summaries on the 1st: one per consenting member, zh template, no double queueing', async () => {
     env = tempLedger();
     const outbox = createOutbox(env.ledger, [fileChannel(join(env.dir, 's.jsonl'))]);
     env.ledger.ingest(receipt({ time: '2026-10-15T10:00:00+08:00', items: [item('光明酸奶', 1000)] }), { journalFrom: 0, journalTo: 1 });
@@ -132,8 +132,8 @@ describe('notifications: outbox, consent, channels', () => {
     env.ledger.ingest(receipt({ time: '2026-11-20T10:00:00+08:00', member: 'other-member', items: [item('鸡蛋', 1590)] }), { journalFrom: 2, journalTo: 3 });
     outbox.setConsent('8800123456', 'file', true);
     const now = new Date('2026-12-01T01:00:00Z'); // Dec 1 09:00 Shanghai
-    expect(queueMonthlySummaries(env.ledger, outbox, 'zh', now)).toEqual({ month: '2026-11', messages: 1 });
-    expect(queueMonthlySummaries(env.ledger, outbox, 'zh', now).messages).toBe(1); // same id: stored once
+    expect(await queueMonthlySummaries(env.ledger, outbox, 'zh', now)).toEqual({ month: '2026-11', messages: 1 });
+    expect((await queueMonthlySummaries(env.ledger, outbox, 'zh', now)).messages).toBe(1); // same id: stored once
     const n = env.ledger.db.prepare('SELECT id, title, body FROM notifications').all() as { id: string; title: string; body: string }[];
     expect(n).toHaveLength(1);
     expect(n[0]?.title).toBe('11月消费小结：¥20.50');

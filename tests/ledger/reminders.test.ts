@@ -118,10 +118,10 @@ describe('buy again from the ledger', () => {
       }
       outbox.setConsent('8800000001', 'file', true); // the second member never consented
       const at = (day: string): Date => new Date(`${day}T09:00:00+08:00`);
-      expect(queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-21'))).toEqual({ members: 1, messages: 0 }); // not due yet
+      expect(await queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-21'))).toEqual({ members: 1, messages: 0 }); // not due yet
       // The box was off on the 22nd (the due day): the 23rd catches up, the 24th sends nothing more.
-      expect(queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-23'))).toEqual({ members: 1, messages: 1 });
-      expect(queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-24'))).toEqual({ members: 1, messages: 0 });
+      expect(await queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-23'))).toEqual({ members: 1, messages: 1 });
+      expect(await queueBuyAgain(env.ledger, outbox, 'zh', at('2026-11-24'))).toEqual({ members: 1, messages: 0 });
       const rows = env.ledger.db.prepare('SELECT id, kind, title, body FROM notifications').all() as { id: string; kind: string; title: string; body: string }[];
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ id: expect.stringMatching(/^buy-again-2026-11-22-\d+$/), kind: 'buy-again', title: '该补货了：鲜牛奶 950ml' });

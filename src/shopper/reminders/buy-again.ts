@@ -8,8 +8,11 @@
 import { addDays, daysBetween } from '../../ledger/time.js';
 import type { Ledger } from '../../ledger/types.js';
 import type { NotificationLanguage } from '../channels.js';
+import { inChunks } from '../chunked.js';
 import type { Outbox } from '../outbox.js';
 import { buyAgain } from '../templates.js';
+
+const MEMBERS_PER_CHUNK = 200;
 
 export interface PurchaseHistory {
   product: string;
@@ -59,7 +62,7 @@ export function purchaseHistory(ledger: Ledger, memberKey: number, today: string
  * buy-again-<due day>-<member key>, so running daily (or again after a restart) queues each due
  * day once, and days missed while the box was off are caught up within the grace window.
  */
-export function queueBuyAgain(ledger: Ledger, outbox: Outbox, language: NotificationLanguage, now: Date, lookbackDays = 180): { members: number; messages: number } {
+export async function queueBuyAgain(ledger: Ledger, outbox: Outbox, language: NotificationLanguage, now: Date, lookbackDays = 180): Promise<{ members: number; messages: number }> {
   const today = ledger.zone.parts(now.getTime()).day;
   const members = ledger.db.prepare(`SELECT DISTINCT d.mid, m.member FROM member_day d JOIN members m ON m.mid = d.mid
     WHERE d.day > ? AND EXISTS (SELECT 1 FROM consent c WHERE c.mid = d.mid AND c.granted = 1)`)
@@ -67,19 +70,17 @@ export function queueBuyAgain(ledger: Ledger, outbox: Outbox, language: Notifica
   const createdAt = ledger.zone.iso(now.getTime());
   const known = ledger.db.prepare('SELECT 1 FROM notifications WHERE id = ?').pluck();
   let messages = 0;
-  ledger.db.transaction(() => {
-    for (const m of members) {
-      const byDueDay = new Map<string, BuyAgain[]>();
-      for (const b of planBuyAgain(purchaseHistory(ledger, m.mid, today, lookbackDays), today)) {
-        const due = addDays(today, -b.overdueDays);
-        byDueDay.set(due, [...(byDueDay.get(due) ?? []), b]);
-      }
-      for (const [due, items] of byDueDay) {
-        const id = `buy-again-${due}-${m.mid}`;
-        if (known.get(id) !== undefined) continue;
-        if (outbox.enqueue({ id, member: m.member, kind: 'buy-again', language, ...buyAgain(language, items), createdAt }).length > 0) messages++;
-      }
+  await inChunks(ledger.db, members, MEMBERS_PER_CHUNK, (m) => {
+    const byDueDay = new Map<string, BuyAgain[]>();
+    for (const b of planBuyAgain(purchaseHistory(ledger, m.mid, today, lookbackDays), today)) {
+      const due = addDays(today, -b.overdueDays);
+      byDueDay.set(due, [...(byDueDay.get(due) ?? []), b]);
     }
-  })();
+    for (const [due, items] of byDueDay) {
+      const id = `buy-again-${due}-${m.mid}`;
+      if (known.get(id) !== undefined) continue;
+      if (outbox.enqueue({ id, member: m.member, kind: 'buy-again', language, ...buyAgain(language, items), createdAt }).length > 0) messages++;
+    }
+  });
   return { members: members.length, messages };
 }
