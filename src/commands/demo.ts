@@ -87,6 +87,11 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A print job cut off because we are stopping, or because the daemon went away, ends the loop
+  // below; anything else is a real failure.
+  const unlessStopping = (err: unknown): void => {
+    if (!stopping && !daemonExited) throw err;
+  };
 
   try {
     await waitForListener('127.0.0.1', posPort, 15_000);
@@ -107,13 +112,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     const receipts = demoReceipts(start % 100_000, () => backTimes[back++] ?? localWallClock(new Date(), values.timezone));
     for (let i = 0; i < backfill && !stopping && !daemonExited; i++) {
       const r = receipts.next().value;
-      if (r !== undefined) await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' }));
+      if (r !== undefined) await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' })).catch(unlessStopping);
     }
     for (let n = 0; (liveCount === 0 || n < liveCount) && !stopping && !daemonExited; n++) {
       const r = receipts.next().value;
       if (r === undefined) break;
       // 9600 baud: 960 bytes/s, as a serial till would print.
-      await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' }), 960);
+      await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' }), 960).catch(unlessStopping);
       io.stdout.write(`printed ${r.kind.padEnd(7)} ${r.receiptNo}  ${(r.total / 100).toFixed(2)} CNY${r.member ? '  member' : ''}\n`);
       const until = Date.now() + intervalMs;
       while (Date.now() < until && !stopping && !daemonExited) await new Promise((res) => setTimeout(res, 100));
