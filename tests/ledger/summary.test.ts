@@ -29,6 +29,17 @@ describe('classification', () => {
     expect(classifyItem(null, 'Greek Yogurt 500g', cat).category).toBe('yoghurt');
     expect(classifyItem(null, 'RIBEYE STEAK', cat).category).toBe('meat'); // not "tea"
     expect(classifyItem(null, '螺丝刀', cat)).toEqual({ category: 'other', shelfLifeDays: null, source: 'default' });
+    // English keywords are words (with plural, -y, -ies, -ed endings), not prefixes of other words ...
+    expect(classifyItem(null, 'Fresh strawberries 500g', cat).category).toBe('fruit');
+    expect(classifyItem(null, 'STRAWBERRY PUNNET', cat).category).toBe('fruit');
+    expect(classifyItem(null, 'Butter 250g', cat).category).toBe('dairy');
+    expect(classifyItem(null, 'LIGHT GARLAND BUTTERFLIES', cat).shelfLifeDays).toBeNull();
+    expect(classifyItem(null, 'Cupcakes x4', cat).category).toBe('bakery');
+    expect(classifyItem(null, 'AA batteries', cat).category).toBe('household');
+    // ... and a name that says it is a thing is household, whatever food word it carries.
+    for (const thing of ['STRAWBERRY DESIGN MUG', 'CAKE STAND VICTORIAN', 'SPACEBOY CHILDRENS EGG CUP', 'PANDA AND BUNNIES STICKER SHEET', '草莓马克杯']) {
+      expect(classifyItem(null, thing, cat), thing).toEqual({ category: 'household', shelfLifeDays: null, source: 'keyword' });
+    }
   });
 });
 

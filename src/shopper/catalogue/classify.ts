@@ -1,4 +1,4 @@
-import { CATEGORIES, categoryById, OTHER_CATEGORY } from './categories.js';
+import { CATEGORIES, categoryById, NON_FOOD_WORDS, OTHER_CATEGORY } from './categories.js';
 
 /** Where an item's category and shelf life came from, most specific first. */
 export type ClassSource = 'catalogue' | 'keyword' | 'default';
@@ -38,21 +38,36 @@ export function classifyItem(sku: string | null, name: string, catalogue: Catalo
     }
   }
   const lower = name.toLowerCase();
+  if (NON_FOOD.some((w) => matches(lower, w))) return { category: 'household', shelfLifeDays: null, source: 'keyword' };
   for (const { kw, category } of KEYWORDS) {
     if (matches(lower, kw)) return { category, shelfLifeDays: categoryById(category)?.shelfLifeDays ?? null, source: 'keyword' };
   }
   return { category: OTHER_CATEGORY, shelfLifeDays: null, source: 'default' };
 }
 
+const NON_FOOD = NON_FOOD_WORDS.map((w) => w.toLowerCase());
 const ASCII_WORD = /^[a-z]/;
+/** What may follow an English keyword inside its word: plurals, -y, -ies, -ed ("strawberr" → strawberry). */
+const ENDINGS = new Set(['', 's', 'es', 'y', 'ies', 'd', 'ed']);
 
-/** Chinese keywords match anywhere; English ones only at the start of a word ("tea" is not in "steak"). */
+/**
+ * Chinese keywords match anywhere; English ones as a word: at a word start ("tea" is not in
+ * "steak") and ending there but for an ending above ("butter" is not in "butterfly", "bun" not in
+ * "bunnies"); a keyword ending in y also takes -ies ("battery" → "batteries").
+ */
 function matches(name: string, kw: string): boolean {
   if (!ASCII_WORD.test(kw)) return name.includes(kw);
+  return wordMatch(name, kw, ENDINGS) || (kw.endsWith('y') && wordMatch(name, kw.slice(0, -1), IES));
+}
+
+const IES = new Set(['ies']);
+
+function wordMatch(name: string, kw: string, endings: ReadonlySet<string>): boolean {
   let at = name.indexOf(kw);
   while (at !== -1) {
     const before = at === 0 ? ' ' : name.charAt(at - 1);
-    if (!/[a-z]/.test(before)) return true;
+    const rest = /^[a-z]*/.exec(name.slice(at + kw.length))?.[0] ?? '';
+    if (!/[a-z]/.test(before) && endings.has(rest)) return true;
     at = name.indexOf(kw, at + 1);
   }
   return false;
