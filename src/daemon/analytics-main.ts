@@ -23,19 +23,21 @@ const version = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 // behind, holding the ledger and the web port).
 let analytics: Awaited<ReturnType<typeof startAnalytics>> | null = null;
 let stopping = false;
-const stop = (): void => {
-  if (stopping) return;
-  stopping = true;
-  // Never outlive a stop request by long, whatever hangs in a graceful stop.
-  setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
-  if (analytics === null) return; // still starting: stopped as soon as that finishes
-  analytics.stop().then(
+const shutDown = (a: NonNullable<typeof analytics>): void => {
+  a.stop().then(
     () => process.exit(0),
     (err: unknown) => {
       logger.error({ err }, 'analytics stop failed');
       process.exit(1);
     },
   );
+};
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  // Never outlive a stop request by long, whatever hangs in a graceful stop.
+  setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+  if (analytics !== null) shutDown(analytics); // else: still starting, shut down once started
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
@@ -46,7 +48,5 @@ process.on('message', (msg: TapStatsMessage) => {
 });
 
 analytics = await startAnalytics({ config, logger, version });
-if (stopping || (process.send !== undefined && !process.connected)) {
-  stopping = false;
-  stop();
-}
+if (stopping) shutDown(analytics);
+else if (process.send !== undefined && !process.connected) stop(); // the tap went before we listened

@@ -81,7 +81,7 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
   const check = checkReceipt(unchecked, base);
   if (kind === 'other' && kindFound.rule === 'kind:no-total-no-items') {
     check.problems = [UNREADABLE]; // not "not a sale document": it may well be one
-    check.confidence = Math.round(check.confidence * 50) / 100;
+    check.confidence = Math.round((check.confidence / 2) * 100) / 100; // halved
   }
   const receipt: Receipt = { id: receiptId(unchecked, draft.lines.map((l) => l.text), draft.markerLines), ...unchecked, check };
   return opts.explain === true ? { receipt, explain } : { receipt };

@@ -1,5 +1,8 @@
 import type { Database } from 'better-sqlite3';
 
+/** Members per chunk in the member jobs (monthly summary, buy again). */
+export const MEMBERS_PER_CHUNK = 200;
+
 /**
  * Runs `fn` over `items` a chunk at a time, each chunk in its own transaction, and lets the event
  * loop run between chunks. The daily and monthly member jobs run in the analytics process beside

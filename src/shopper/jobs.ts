@@ -62,20 +62,14 @@ export function startShopperJobs(deps: ShopperJobsDeps): ShopperJobs {
     cron.schedule('*/15 * * * *', guard('reminders', tick), { ...opts, name: 'tillbox-reminders' }),
     cron.schedule('* * * * *', guard('outbox', drain), { ...opts, name: 'tillbox-outbox' }),
   ];
-  if (notifications.monthlySummary) {
-    tasks.push(cron.schedule(`0 ${reminders.hour} 1 * *`, guard('monthly-summary', async () => {
-      const r = await queueMonthlySummaries(deps.ledger, deps.outbox, notifications.language, now());
-      log.info(r, 'monthly summaries queued');
+  // Member messages at the reminder hour: queue, log what was queued, deliver.
+  const memberJob = (name: string, days: string, queue: () => Promise<object>) =>
+    cron.schedule(`0 ${reminders.hour} ${days} * *`, guard(name, async () => {
+      log.info(await queue(), `${name} queued`);
       await drain();
-    }), { ...opts, name: 'tillbox-monthly-summary' }));
-  }
-  if (notifications.buyAgain) {
-    tasks.push(cron.schedule(`0 ${reminders.hour} * * *`, guard('buy-again', async () => {
-      const r = await queueBuyAgain(deps.ledger, deps.outbox, notifications.language, now());
-      log.info(r, 'buy-again suggestions queued');
-      await drain();
-    }), { ...opts, name: 'tillbox-buy-again' }));
-  }
+    }), { ...opts, name: `tillbox-${name}` });
+  if (notifications.monthlySummary) tasks.push(memberJob('monthly-summary', '1', () => queueMonthlySummaries(deps.ledger, deps.outbox, notifications.language, now())));
+  if (notifications.buyAgain) tasks.push(memberJob('buy-again', '*', () => queueBuyAgain(deps.ledger, deps.outbox, notifications.language, now())));
   return {
     async stop() {
       for (const t of tasks) await t.destroy();

@@ -8,7 +8,7 @@ import { summaryQueries } from '../ledger/queries-summary.js';
 import { previousMonth } from '../ledger/time.js';
 import type { Ledger } from '../ledger/types.js';
 import type { NotificationLanguage } from './channels.js';
-import { inChunks } from './chunked.js';
+import { inChunks, MEMBERS_PER_CHUNK } from './chunked.js';
 import type { Outbox } from './outbox.js';
 import { monthlySummary } from './templates.js';
 
@@ -21,7 +21,7 @@ export async function queueMonthlySummaries(ledger: Ledger, outbox: Outbox, lang
     .all(period.from, period.to) as { mid: number; member: string }[];
   let messages = 0;
   const createdAt = ledger.zone.iso(now.getTime());
-  await inChunks(ledger.db, members, 200, (m) => {
+  await inChunks(ledger.db, members, MEMBERS_PER_CHUNK, (m) => {
     const s = q.member(m.mid, m.member, period);
     if (s.receipts === 0 && s.total === 0) return;
     const text = monthlySummary(language, s);

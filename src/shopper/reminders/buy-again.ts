@@ -8,11 +8,9 @@
 import { addDays, daysBetween } from '../../ledger/time.js';
 import type { Ledger } from '../../ledger/types.js';
 import type { NotificationLanguage } from '../channels.js';
-import { inChunks } from '../chunked.js';
+import { inChunks, MEMBERS_PER_CHUNK } from '../chunked.js';
 import type { Outbox } from '../outbox.js';
 import { buyAgain } from '../templates.js';
-
-const MEMBERS_PER_CHUNK = 200;
 
 export interface PurchaseHistory {
   product: string;
