@@ -1,7 +1,8 @@
 /**
- * Generates the README's configuration table and error-code list from src/config/schema.ts and
- * src/errors.ts, so the docs cannot drift: `npx tsx scripts/config-docs.ts --write` rewrites README.md,
- * without --write it exits 1 when the README is out of date (tests/config/docs.test.ts checks the same).
+ * Generates the configuration table (docs/configuration.md) and the error-code list (docs/errors.md)
+ * from src/config/schema.ts and src/errors.ts, so the docs cannot drift: `npx tsx
+ * scripts/config-docs.ts --write` rewrites both, without --write it exits 1 when either is out of
+ * date (tests/config/docs.test.ts checks the same).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,8 +45,15 @@ export function errorTable(): string {
   return ['| code | meaning |', '|---|---|', ...Object.entries(ERROR_CODES).map(([c, d]) => `| \`${c}\` | ${d} |`)].join('\n');
 }
 
-export function renderReadme(readme: string): string {
-  return replaceBetween(replaceBetween(readme, 'config-table', configTable()), 'error-codes', errorTable());
+/** The generated files and the marker whose body each holds. */
+export const GENERATED = [
+  { file: 'docs/configuration.md', marker: 'config-table', body: configTable },
+  { file: 'docs/errors.md', marker: 'error-codes', body: errorTable },
+] as const;
+
+/** `text` with the generated table of `marker` brought up to date. */
+export function render(text: string, marker: string, body: string): string {
+  return replaceBetween(text, marker, body);
 }
 
 function replaceBetween(text: string, marker: string, body: string): string {
@@ -53,17 +61,21 @@ function replaceBetween(text: string, marker: string, body: string): string {
   const end = `<!-- ${marker}:end -->`;
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} markers`);
+  if (a < 0 || b < a) throw new Error(`no ${start} … ${end} markers`);
   return `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`;
 }
 
 if (process.argv[1]?.endsWith('config-docs.ts')) {
-  const file = join(import.meta.dirname, '..', 'README.md');
-  const current = readFileSync(file, 'utf8');
-  const next = renderReadme(current);
-  if (process.argv.includes('--write')) writeFileSync(file, next);
-  else if (next !== current) {
-    console.error('README.md configuration/error tables are out of date: run npx tsx scripts/config-docs.ts --write');
-    process.exit(1);
+  let stale = false;
+  for (const g of GENERATED) {
+    const file = join(import.meta.dirname, '..', g.file);
+    const current = readFileSync(file, 'utf8');
+    const next = render(current, g.marker, g.body());
+    if (process.argv.includes('--write')) writeFileSync(file, next);
+    else if (next !== current) {
+      console.error(`${g.file} is out of date: run npx tsx scripts/config-docs.ts --write`);
+      stale = true;
+    }
   }
+  if (stale) process.exit(1);
 }
