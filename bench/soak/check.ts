@@ -1,0 +1,165 @@
+/**
+ * The soak's verdicts, computed from the parts themselves after the run: what the printer got
+ * against what the till sent (byte alignment), what the journal, the ledger and head office hold,
+ * and latency per chunk from the till's write to the printer's read.
+ */
+import Database from 'better-sqlite3';
+import { basketId } from '../../src/sync/basket.js';
+import type { FaultWindow } from './faults.js';
+import type { Link } from './rig.js';
+import type { SentChunk, SentReceipt } from './till.js';
+
+/** A run of printer bytes equal to sent bytes: printer[p, p+len) == sent[s, s+len). */
+export interface Run {
+  p: number;
+  s: number;
+  len: number;
+}
+
+const PROBE = 16;
+
+/**
+ * Places the printer stream on the sent stream, in order, allowing only gaps in the sent stream
+ * (bytes that never arrived). A printer byte that cannot be placed is an altered byte.
+ */
+export function align(sent: Buffer, printed: Buffer): { runs: Run[]; altered: number } {
+  const runs: Run[] = [];
+  let altered = 0;
+  let p = 0;
+  let s = 0;
+  while (p < printed.length) {
+    const probe = printed.subarray(p, Math.min(printed.length, p + PROBE));
+    const q = sent.indexOf(probe, s);
+    if (q < 0) {
+      altered++;
+      p++;
+      continue;
+    }
+    let len = probe.length;
+    while (p + len < printed.length && q + len < sent.length && printed[p + len] === sent[q + len]) len++;
+    runs.push({ p, s: q, len });
+    p += len;
+    s = q + len;
+  }
+  return { runs, altered };
+}
+
+export interface LatencyStats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function stats(values: number[]): LatencyStats {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => v[Math.min(v.length - 1, Math.floor(q * v.length))] ?? NaN;
+  return { count: v.length, p50: at(0.5), p99: at(0.99), max: v[v.length - 1] ?? NaN };
+}
+
+/** Latency of each sent chunk's last byte (ms), or undefined where it never arrived. */
+export function chunkLatencies(chunks: SentChunk[], runs: Run[], link: Link): (number | undefined)[] {
+  const arrivalEnds: number[] = [];
+  let total = 0;
+  for (const a of link.arrivals) arrivalEnds.push((total += a.bytes.length));
+  return chunks.map((c) => {
+    const last = c.end - 1;
+    const run = findRun(runs, last);
+    if (run === undefined) return undefined;
+    const p = run.p + (last - run.s);
+    const i = lowerBound(arrivalEnds, p + 1);
+    const arrival = link.arrivals[i];
+    return arrival === undefined ? undefined : arrival.t - c.t;
+  });
+}
+
+function findRun(runs: Run[], s: number): Run | undefined {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = runs[mid] as Run;
+    if (s < r.s) hi = mid - 1;
+    else if (s >= r.s + r.len) lo = mid + 1;
+    else return r;
+  }
+  return undefined;
+}
+
+function lowerBound(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The phase a moment belongs to: the fault active then, "after <fault>" for 15 s after it, else steady. */
+export function phaseAt(t: number, windows: FaultWindow[]): string {
+  for (const w of windows) if (t >= w.start && t <= w.end) return w.kind;
+  for (const w of windows) if (t > w.end && t <= w.end + 15_000) return `after ${w.kind}`;
+  return 'steady';
+}
+
+export interface LedgerVerdict {
+  journaledReceipts: number;
+  expectedCounted: number;
+  inLedger: number;
+  lost: string[];
+  countedTwice: string[];
+  undeliveredBytes: number;
+  journalBytes: number;
+  expectedBaskets: Set<string>;
+}
+
+/** Receipts whose bytes reached the journal must be in the ledger, once; sales and refunds counted once. */
+export function checkLedger(journalPath: string, ledgerPath: string, receipts: SentReceipt[], storeId: string): LedgerVerdict {
+  const journal = new Database(journalPath, { readonly: true });
+  const rows = journal.prepare("SELECT bytes, delivered FROM chunks WHERE dir = 'pos>printer' ORDER BY seq").all() as { bytes: Buffer; delivered: number }[];
+  journal.close();
+  const stream = Buffer.concat(rows.map((r) => r.bytes));
+  const undeliveredBytes = rows.filter((r) => r.delivered === 0).reduce((n, r) => n + r.bytes.length, 0);
+  const ledger = new Database(ledgerPath, { readonly: true });
+  const byNo = new Map<string, { kind: string; counted: number; id: string }[]>();
+  for (const r of ledger.prepare('SELECT receipt_no AS no, kind, counted, id FROM receipts').all() as { no: string | null; kind: string; counted: number; id: string }[]) {
+    if (r.no === null) continue;
+    byNo.set(r.no, [...(byNo.get(r.no) ?? []), r]);
+  }
+  ledger.close();
+  let from = 0;
+  let journaled = 0;
+  let expectedCounted = 0;
+  let inLedger = 0;
+  const lost: string[] = [];
+  const expectedBaskets = new Set<string>();
+  for (const r of receipts) {
+    const at = stream.indexOf(r.bytes, from);
+    if (at < 0) continue; // not whole in the journal (sent while the box was down): not expected anywhere
+    from = at + r.bytes.length;
+    journaled++;
+    const rows = byNo.get(r.receiptNo) ?? [];
+    if (r.kind === 'sale' || r.kind === 'refund') {
+      expectedCounted++;
+      const counted = rows.filter((x) => x.counted === 1);
+      if (counted.length === 0) lost.push(r.receiptNo);
+      else {
+        inLedger++;
+        for (const c of counted) expectedBaskets.add(basketId(storeId, c.id));
+      }
+    }
+  }
+  const countedTwice = [...byNo.entries()].filter(([, rs]) => rs.filter((x) => x.counted === 1).length > 1).map(([no]) => no);
+  return { journaledReceipts: journaled, expectedCounted, inLedger, lost, countedTwice, undeliveredBytes, journalBytes: stream.length, expectedBaskets };
+}
+
+export function integrity(path: string): string {
+  const db = new Database(path, { readonly: true });
+  try {
+    return String(db.pragma('integrity_check', { simple: true }));
+  } finally {
+    db.close();
+  }
+}

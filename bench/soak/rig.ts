@@ -1,0 +1,263 @@
+/**
+ * The soak's parts, all real and all on this machine: socat pty pairs for the till and printer
+ * cables (plus two baseline links: a plain socat relay and a trivial Node forwarder, fed the same
+ * bytes at the same moments), `tillbox run` from dist/ with its data directory on a tmpfs that can
+ * be filled to the last block, a private mosquitto, and a libfaketime offset file through which
+ * the daemon's wall clock (never its monotonic clock) can be stepped at run time.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { SerialPort } from 'serialport';
+import { stringify } from 'yaml';
+import { hashPassword } from '../../src/web/auth/password.js';
+import { childrenOf } from '../proc-sample.js';
+import { startMosquitto, type Mosquitto } from '../../tests/support/mosquitto.js';
+import { closeEnd, openEnd, PtyPair, SOCAT } from '../../tests/support/socat.js';
+import { freePort, waitFor } from '../../tests/support/tmp.js';
+
+export const REPO = resolve(import.meta.dirname, '..', '..');
+export const CLI = join(REPO, 'dist', 'cli.js');
+export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+export const PASSWORD = 'soak-owner-password';
+/** The tmpfs is sized so the disk light is green (≥ 200 MiB free) until the fill fault runs. */
+const TMPFS_SIZE = '512m';
+
+/** One end-to-end link: what the till writes into `pos`, and what arrives at `printer`. */
+export interface Link {
+  name: string;
+  pos: SerialPort | undefined;
+  /** Arrivals at the printer end: monotonic ms and the bytes. */
+  arrivals: { t: number; bytes: Buffer }[];
+}
+
+export interface RigOptions {
+  dir: string;
+  baud: number;
+  /** nightly-job cron, so the jobs run mid-soak */
+  cron: string;
+  log: (s: string) => void;
+}
+
+export class SoakRig {
+  readonly opts: RigOptions;
+  readonly data: string;
+  readonly faketimeFile: string;
+  readonly tmpfs: boolean;
+  readonly faketime: boolean;
+  broker!: Mosquitto;
+  webPort = 0;
+  tap: ChildProcess | undefined;
+  tapStarts = 0;
+  readonly tapLink: Link = { name: 'tap', pos: undefined, arrivals: [] };
+  readonly baselines: Link[] = [
+    { name: 'direct', pos: undefined, arrivals: [] },
+    { name: 'forwarder', pos: undefined, arrivals: [] },
+  ];
+  private posPair!: PtyPair;
+  private prnPair!: PtyPair;
+  private printerEnd: SerialPort | undefined;
+  private readonly middles: ChildProcess[] = [];
+  private readonly pairs: PtyPair[] = [];
+  private logFile!: WriteStream;
+  private readonly readyWaiters: (() => void)[] = [];
+  private clockOffsetS = 0;
+
+  constructor(opts: RigOptions) {
+    this.opts = opts;
+    this.data = join(opts.dir, 'data');
+    this.faketimeFile = join(opts.dir, 'faketime');
+    mkdirSync(this.data, { recursive: true });
+    this.tmpfs = mountTmpfs(this.data);
+    this.faketime = existsSync(FAKETIME_LIB);
+  }
+
+  async start(): Promise<void> {
+    const d = this.opts.dir;
+    this.broker = await startMosquitto();
+    this.webPort = await freePort();
+    this.posPair = await PtyPair.create(join(d, 'posT'), join(d, 'posD'));
+    this.prnPair = await PtyPair.create(join(d, 'prnD'), join(d, 'prnT'));
+    this.pairs.push(this.posPair, this.prnPair);
+    for (const link of this.baselines) await this.startBaseline(link);
+    writeFileSync(this.faketimeFile, '+0\n');
+    const config = {
+      store: { id: 'soak-store', timezone: 'Asia/Shanghai', currency: 'CNY' },
+      box: { id: 'soak-box' },
+      pos: { path: this.posPair.b, baudRate: this.opts.baud },
+      printer: { path: this.prnPair.a, baudRate: this.opts.baud },
+      dataDir: this.data,
+      web: { host: '127.0.0.1', port: this.webPort, adminPasswordHash: await hashPassword(PASSWORD) },
+      mqtt: { url: this.broker.url },
+      insights: { cron: this.opts.cron },
+      log: { level: 'info' },
+    };
+    writeFileSync(join(d, 'tillbox.yaml'), stringify(config));
+    this.logFile = createWriteStream(join(d, 'daemon.log'));
+    await this.openPosEnd();
+    await this.openPrinterEnd();
+    await this.startTap();
+  }
+
+  /** Starts `tillbox run` (again, after a kill: what systemd's Restart=always does) and waits for "tap ready". */
+  async startTap(): Promise<void> {
+    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TILLBOX_') && k !== 'NOTIFY_SOCKET'));
+    if (this.faketime) {
+      // Only the wall clock is offset: the daemon's monotonic clock must stay the real one.
+      Object.assign(env, { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: this.faketimeFile, FAKETIME_NO_CACHE: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' });
+    }
+    const proc = spawn(process.execPath, ['--max-semi-space-size=1', '--lite-mode', CLI, 'run', '--config', join(this.opts.dir, 'tillbox.yaml')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.tap = proc;
+    this.tapStarts++;
+    let buf = '';
+    const onData = (d: Buffer): void => {
+      this.logFile.write(d);
+      buf += d.toString('utf8');
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        if (buf.slice(0, i).includes('"msg":"tap ready"')) for (const w of this.readyWaiters.splice(0)) w();
+        buf = buf.slice(i + 1);
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', (d: Buffer) => this.logFile.write(d));
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error('tap not ready within 30 s: see daemon.log')), 30_000);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        res();
+      });
+    });
+  }
+
+  tapPid(): number | undefined {
+    const p = this.tap;
+    return p !== undefined && p.exitCode === null && p.signalCode === null ? p.pid : undefined;
+  }
+
+  /** The analytics child (the tap's only node child), once it runs. */
+  analyticsPid(): number | undefined {
+    const tap = this.tapPid();
+    return tap === undefined ? undefined : childrenOf(tap)[0];
+  }
+
+  async waitAnalytics(timeoutMs = 30_000): Promise<number> {
+    return waitFor(() => this.analyticsPid(), timeoutMs, 50);
+  }
+
+  async killTap(): Promise<void> {
+    const p = this.tap;
+    if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await gone;
+  }
+
+  async stopTap(): Promise<void> {
+    const p = this.tap;
+    if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await gone;
+  }
+
+  /** The till's cable pulled for `downMs`: the writer must pause meanwhile (see Till). */
+  async posLoss(downMs: number): Promise<void> {
+    const port = this.tapLink.pos;
+    this.tapLink.pos = undefined;
+    if (port !== undefined) await closeEnd(port);
+    await this.posPair.kill();
+    await sleep(downMs);
+    await this.posPair.start();
+    await this.openPosEnd();
+  }
+
+  /** The printer's cable pulled for `downMs`. */
+  async printerLoss(downMs: number): Promise<void> {
+    const port = this.printerEnd;
+    this.printerEnd = undefined;
+    if (port !== undefined) await closeEnd(port);
+    await this.prnPair.kill();
+    await sleep(downMs);
+    await this.prnPair.start();
+    await this.openPrinterEnd();
+  }
+
+  /** Steps the daemon's wall clock by `seconds` (libfaketime reads the file on every clock call). */
+  stepClock(seconds: number): void {
+    this.clockOffsetS += seconds;
+    writeFileSync(this.faketimeFile, `${this.clockOffsetS >= 0 ? '+' : ''}${this.clockOffsetS}\n`);
+  }
+
+  /** Fills the data directory's filesystem to the last block; returns a function that frees it. */
+  fillDisk(): () => void {
+    const file = join(this.data, 'soak-fill');
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M'], { stdio: 'ignore' });
+    } catch {
+      // dd exits 1 with "No space left on device": that is the point.
+    }
+    try {
+      // The last partial block too.
+      execFileSync('dd', ['if=/dev/zero', `of=${file}-tail`, 'bs=4k'], { stdio: 'ignore' });
+    } catch {
+      /* full */
+    }
+    return () => {
+      execFileSync('rm', ['-f', file, `${file}-tail`]);
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.stopTap().catch(() => undefined);
+    for (const m of this.middles) m.kill('SIGTERM');
+    for (const l of [this.tapLink, ...this.baselines]) if (l.pos !== undefined) await closeEnd(l.pos);
+    if (this.printerEnd !== undefined) await closeEnd(this.printerEnd);
+    for (const p of this.pairs) await p.kill();
+    await this.broker?.close();
+    await new Promise<void>((r) => (this.logFile === undefined ? r() : this.logFile.end(() => r())));
+  }
+
+  unmount(): void {
+    if (this.tmpfs) execFileSync('umount', ['-l', this.data], { stdio: 'ignore' });
+  }
+
+  private async openPosEnd(): Promise<void> {
+    this.tapLink.pos = await openEnd(this.posPair.a, this.opts.baud);
+  }
+
+  private async openPrinterEnd(): Promise<void> {
+    const port = await openEnd(this.prnPair.b, this.opts.baud);
+    port.on('data', (b: Buffer) => this.tapLink.arrivals.push({ t: performance.now(), bytes: b }));
+    this.printerEnd = port;
+  }
+
+  private async startBaseline(link: Link): Promise<void> {
+    const d = this.opts.dir;
+    const a = await PtyPair.create(join(d, `${link.name}-posT`), join(d, `${link.name}-posD`));
+    const b = await PtyPair.create(join(d, `${link.name}-prnD`), join(d, `${link.name}-prnT`));
+    this.pairs.push(a, b);
+    const middle =
+      link.name === 'direct'
+        ? spawn(SOCAT, ['-b', '65536', `${a.b},raw,echo=0`, `${b.a},raw,echo=0`], { stdio: 'ignore' })
+        : spawn(process.execPath, [join(import.meta.dirname, 'forwarder.mjs'), a.b, b.a, String(this.opts.baud)], { stdio: 'ignore' });
+    this.middles.push(middle);
+    await sleep(400);
+    link.pos = await openEnd(a.a, this.opts.baud);
+    const printer = await openEnd(b.b, this.opts.baud);
+    printer.on('data', (buf: Buffer) => link.arrivals.push({ t: performance.now(), bytes: buf }));
+  }
+}
+
+/** A tmpfs over `dir` when we may mount (root); false otherwise (the disk-full fault is then skipped). */
+function mountTmpfs(dir: string): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

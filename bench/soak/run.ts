@@ -1,0 +1,191 @@
+/**
+ * A trading day under faults, compressed: the till prints, the faults strike on a seeded
+ * schedule, the page is watched, and at the end the parts are asked what they hold.
+ */
+import { cpSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir, waitFor } from '../../tests/support/tmp.js';
+import { align, checkLedger, chunkLatencies, integrity, phaseAt, stats, type LatencyStats } from './check.js';
+import { EXPECTED_SIGN, FULL, planFaults, runFault, SHORT, type FaultKind, type FaultWindow } from './faults.js';
+import { HeadOffice, PagePoller, RssSampler } from './observers.js';
+import { SoakRig, sleep } from './rig.js';
+import { Till } from './till.js';
+
+export interface SoakOptions {
+  receipts: number;
+  baud: number;
+  seed: number;
+  /** kill -9 of the tap and of the analytics child, each this many times */
+  kills: number;
+  short: boolean;
+  /** pause between receipts (ms); a long run spreads its receipts over the hours asked for */
+  gapMs: number;
+  /** copy the data directory here before it is removed (for a post-mortem) */
+  keep?: string;
+  log: (s: string) => void;
+}
+
+export interface FaultReport extends FaultWindow {
+  /** what the page showed while it lasted */
+  pageShowed: string[];
+  /** the sign expected (a light, or the page being unreachable) was seen */
+  named: boolean;
+}
+
+export interface SoakReport {
+  options: Omit<SoakOptions, 'log' | 'keep'>;
+  durationS: number;
+  faultsNotRun: { kind: string; why: string }[];
+  bytesSent: number;
+  bytesPrinted: number;
+  bytesAltered: number;
+  bytesNotPrinted: number;
+  journalUndeliveredBytes: number;
+  receipts: { printed: number; intactAtPrinter: number; journaled: number; expectedCounted: number; inLedger: number; lost: string[]; lostDuring: string[]; countedTwice: string[] };
+  baskets: { expected: number; receivedUnique: number; missing: number; unexpected: number; duplicatesBeforeDedupe: number };
+  longestPrintGap: { ms: number; cause: string };
+  latency: Record<string, Record<string, LatencyStats>>;
+  peakRss: Record<string, number>;
+  rssCurve: Record<string, { minute: number; mb: number }[]>;
+  sizes: Record<string, number>;
+  integrity: Record<string, string>;
+  faults: FaultReport[];
+  page: { requests: number; failures: number };
+  tapStarts: number;
+}
+
+export async function runSoak(o: SoakOptions): Promise<SoakReport> {
+  const t = tempDir('tillbox-soak-');
+  const rig = new SoakRig({ dir: t.dir, baud: o.baud, cron: '*/1 * * * *', log: o.log });
+  const headOffice = new HeadOffice();
+  const page = new PagePoller(rig);
+  const rss = new RssSampler(() => ({ tap: rig.tapPid(), analytics: rig.analyticsPid() }));
+  const t0 = performance.now();
+  try {
+    await rig.start();
+    await headOffice.start(rig.broker.url);
+    await rig.waitAnalytics();
+    page.start();
+    rss.start();
+    const notRun: { kind: string; why: string }[] = [{ kind: 'slow-disk', why: 'no device-mapper in this kernel (dmsetup: no driver) and no delaying FUSE filesystem among Debian packages' }];
+    if (!rig.tmpfs) notRun.push({ kind: 'disk-full', why: 'not root: cannot mount a tmpfs to fill' });
+    if (!rig.faketime) notRun.push({ kind: 'clock-*', why: 'libfaketime not installed (apt-get install faketime)' });
+    const available = (k: FaultKind): boolean => (k === 'disk-full' ? rig.tmpfs : k.startsWith('clock') ? rig.faketime : true);
+    const plan = planFaults(o.receipts, o.kills, o.seed, available);
+    o.log(`soak: ${o.receipts} receipts at ${o.baud} baud, ${plan.length} faults (seed ${o.seed})`);
+    const till = new Till(rig.tapLink, rig.baselines, o.baud, o.gapMs);
+    const windows: FaultWindow[] = [];
+    let printed = 0;
+    const faultsDone = (async () => {
+      for (const f of plan) {
+        await waitFor(() => printed >= f.atReceipt, 24 * 3600_000, 50);
+        const w = await runFault(rig, f, o.short ? SHORT : FULL);
+        windows.push(w);
+        o.log(`  ${w.kind.padEnd(18)} at receipt ${f.atReceipt}, ${((w.end - w.start) / 1000).toFixed(1)} s`);
+      }
+    })();
+    await till.print(o.receipts, o.seed, (n) => (printed = n));
+    await faultsDone;
+    // Settle: everything journaled reaches the ledger and head office.
+    const ledgerPath = join(rig.data, 'ledger.db');
+    const journalPath = join(rig.data, 'journal.db');
+    let verdict = checkLedger(journalPath, ledgerPath, till.receipts, 'soak-store');
+    const settleUntil = performance.now() + 90_000;
+    while (performance.now() < settleUntil) {
+      await sleep(2000);
+      verdict = checkLedger(journalPath, ledgerPath, till.receipts, 'soak-store');
+      const have = [...verdict.expectedBaskets].filter((id) => headOffice.ids.has(id)).length;
+      if (verdict.lost.length === 0 && have === verdict.expectedBaskets.size) break;
+    }
+    page.stop();
+    rss.stop();
+    await rig.stopTap();
+    await headOffice.stop();
+
+    const sent = till.sentStream();
+    const printedBytes = Buffer.concat(rig.tapLink.arrivals.map((a) => a.bytes));
+    const { runs, altered } = align(sent, printedBytes);
+    const placed = runs.reduce((n, r) => n + r.len, 0);
+    let intact = 0;
+    let from = 0;
+    for (const r of till.receipts) {
+      const at = printedBytes.indexOf(r.bytes, from);
+      if (at >= 0) {
+        intact++;
+        from = at + r.bytes.length;
+      }
+    }
+    const latency: Record<string, Record<string, LatencyStats>> = {};
+    const links = [{ link: rig.tapLink, runs }, ...rig.baselines.map((b) => ({ link: b, runs: align(sent, Buffer.concat(b.arrivals.map((a) => a.bytes))).runs }))];
+    const perLink = links.map(({ link, runs: r }) => ({ name: link.name, lat: chunkLatencies(till.chunks, r, link) }));
+    const phases = till.chunks.map((c) => phaseAt(c.t, windows));
+    for (const phase of new Set(['all', ...phases])) {
+      latency[phase] = {};
+      for (const { name, lat } of perLink) {
+        const vals = lat.filter((v, i): v is number => v !== undefined && (phase === 'all' || phases[i] === phase));
+        (latency[phase] as Record<string, LatencyStats>)[name] = stats(vals);
+      }
+    }
+    const gap = longestGap(rig.tapLink.arrivals.map((a) => a.t), till.chunks.map((c) => c.t), windows);
+    const faults: FaultReport[] = windows.map((w) => {
+      const during = page.samples.filter((s) => s.t >= w.start && s.t <= w.end + 3000);
+      const showed = [...new Set(during.flatMap((s) => (s.state === 'unreachable' ? ['page unreachable'] : s.lights)))];
+      const sign = EXPECTED_SIGN[w.kind];
+      const named = sign === 'none' || (sign === 'page-unreachable' ? showed.includes('page unreachable') : showed.some((l) => l.startsWith(`${sign}:`)));
+      return { ...w, pageShowed: showed, named };
+    });
+    const received = [...verdict.expectedBaskets].filter((id) => headOffice.ids.has(id)).length;
+    const size = (f: string): number => {
+      try {
+        return statSync(join(rig.data, f)).size;
+      } catch {
+        return 0;
+      }
+    };
+    return {
+      options: { receipts: o.receipts, baud: o.baud, seed: o.seed, kills: o.kills, short: o.short, gapMs: o.gapMs },
+      durationS: (performance.now() - t0) / 1000,
+      faultsNotRun: notRun,
+      bytesSent: sent.length,
+      bytesPrinted: printedBytes.length,
+      bytesAltered: altered,
+      bytesNotPrinted: sent.length - placed,
+      journalUndeliveredBytes: verdict.undeliveredBytes,
+      receipts: { printed: till.receipts.length, intactAtPrinter: intact, journaled: verdict.journaledReceipts, expectedCounted: verdict.expectedCounted, inLedger: verdict.inLedger, lost: verdict.lost, lostDuring: verdict.lost.map((no) => phaseAt(till.receipts.find((x) => x.receiptNo === no)?.writeStart ?? 0, windows)), countedTwice: verdict.countedTwice },
+      baskets: { expected: verdict.expectedBaskets.size, receivedUnique: headOffice.ids.size, missing: verdict.expectedBaskets.size - received, unexpected: headOffice.ids.size - received, duplicatesBeforeDedupe: headOffice.duplicates() },
+      longestPrintGap: gap,
+      latency,
+      peakRss: Object.fromEntries([...rss.curves.values()].map((c) => [c.role, c.peak])),
+      rssCurve: Object.fromEntries([...rss.curves.values()].map((c) => [c.role, c.points.map((p) => ({ minute: Math.round((p.t - t0) / 60_000), mb: Math.round(p.rss / 1e5) / 10 }))])),
+      sizes: { journal: size('journal.db') + size('journal.db-wal'), ledger: size('ledger.db') + size('ledger.db-wal'), outbox: size('outbox.db') + size('outbox.db-wal') },
+      integrity: { journal: integrity(journalPath), ledger: integrity(ledgerPath), outbox: integrity(join(rig.data, 'outbox.db')) },
+      faults,
+      page: { requests: page.requests, failures: page.failures },
+      tapStarts: rig.tapStarts,
+    };
+  } finally {
+    page.stop();
+    rss.stop();
+    await headOffice.stop().catch(() => undefined);
+    await rig.close();
+    if (o.keep !== undefined) cpSync(t.dir, o.keep, { recursive: true });
+    rig.unmount();
+    t.cleanup();
+  }
+}
+
+/** The longest silence at the printer while the till was writing, and the fault it fell in. */
+function longestGap(arrivals: number[], writes: number[], windows: FaultWindow[]): { ms: number; cause: string } {
+  let best = { ms: 0, cause: 'none' };
+  let w = 0;
+  for (let i = 1; i < arrivals.length; i++) {
+    const a = arrivals[i - 1] as number;
+    const b = arrivals[i] as number;
+    if (b - a <= best.ms) continue;
+    while (w < writes.length && (writes[w] as number) < a) w++;
+    if (w >= writes.length || (writes[w] as number) >= b - 50) continue; // nothing was written meanwhile
+    const fault = windows.find((f) => f.start <= b && f.end >= a);
+    best = { ms: b - a, cause: fault?.kind ?? 'none (no fault active)' };
+  }
+  return best;
+}
