@@ -125,3 +125,4 @@ export class Supervisor {
     });
   }
 }
+export const HEARTBEAT_TIMEOUT_MS = 15_000;

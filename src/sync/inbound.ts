@@ -18,6 +18,7 @@ export interface CatalogueRow {
 }
 
 const MAX_CATALOGUE_ROWS = 200_000;
+export const MAX_CATALOGUE_BYTES = 32 * 1024 * 1024;
 
 function invalid(message: string): TillboxError {
   return new TillboxError('TBX_MQTT_PAYLOAD_INVALID', message);
