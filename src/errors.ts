@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   TBX_OUTBOX_OPEN_FAILED: 'the sync outbox database cannot be opened',
   TBX_OUTBOX_FULL: 'the sync outbox is full and its policy is reject-new',
   TBX_MQTT_PAYLOAD_INVALID: 'an inbound MQTT payload failed validation',
+  TBX_MQTT_PAYLOAD_TOO_LARGE: 'an inbound MQTT payload is over its size limit; acknowledged and refused unread',
   TBX_AUTH_REQUIRED: 'the request needs an authenticated owner session',
 } as const;
 

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { startAnalytics } from './analytics.js';
-import type { TapStatsMessage } from './messages.js';
+import type { AnalyticsReady, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
 
 const STOP_DEADLINE_MS = 10_000;
 
@@ -43,10 +43,13 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 // The tap went away (IPC closed): nothing left to serve.
 process.on('disconnect', stop);
-process.on('message', (msg: TapStatsMessage) => {
+process.on('message', (msg: TapStatsMessage | HeartbeatPing) => {
   if (msg.type === 'tap-stats') analytics?.onTapStats(msg);
+  // The supervisor's heartbeat: answering proves this event loop is not stuck.
+  else if (msg.type === 'ping' && process.connected) process.send?.({ type: 'pong', seq: msg.seq } satisfies HeartbeatPong);
 });
 
 analytics = await startAnalytics({ config, logger, version });
+if (process.connected) process.send?.({ type: 'analytics-ready' } satisfies AnalyticsReady);
 if (stopping) shutDown(analytics);
 else if (process.send !== undefined && !process.connected) stop(); // the tap went before we listened

@@ -31,3 +31,27 @@ export interface TapStatsMessage {
 export interface DaemonStats extends Omit<TapStatsMessage, 'type'> {
   analytics: SupervisorStats;
 }
+
+/** Supervisor → child, every HEARTBEAT_INTERVAL_MS; the child answers with a HeartbeatPong. */
+export interface HeartbeatPing {
+  type: 'ping';
+  seq: number;
+}
+
+/** Child → supervisor: answered from the child's event loop, so silence means a stuck loop. */
+export interface HeartbeatPong {
+  type: 'pong';
+  seq: number;
+}
+
+/** Child → supervisor once started; until then the longer HEARTBEAT_STARTUP_GRACE_MS applies. */
+export interface AnalyticsReady {
+  type: 'analytics-ready';
+}
+
+export type ChildMessage = HeartbeatPong | AnalyticsReady;
+
+export function isChildMessage(m: unknown): m is ChildMessage {
+  const t = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
+  return t === 'pong' || t === 'analytics-ready';
+}

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
 import { StreamDecoder } from '../escpos/index.js';
 import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
@@ -7,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { JournalRange } from '../pipeline/pipeline.js';
 import { redecode } from '../pipeline/redecode.js';
 import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
-import { parseReceipt, profileFromObject, type ParseOptions, type Profile } from '../receipt/index.js';
+import { PROFILE_DOC_BUDGET_MS, parseReceipt, profileFromObject, type ParseOptions, type Profile, type ProfileBudget } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
 import { categoryOfItem } from '../ledger/catalogue.js';
 import type { FailedReceiptRow, ReceiptRow, WebEvent } from '../web/deps.js';
@@ -37,6 +38,8 @@ export class Receipts {
   private readonly deps: ReceiptsDeps;
   private readonly listeners = new Set<(e: WebEvent) => void>();
   private readonly failed: FailedReceiptRow[] = [];
+  /** Profiles that ran over their time budget stay disabled until restart or a new version. */
+  readonly profileBudget: ProfileBudget = { now: () => performance.now(), limitMs: PROFILE_DOC_BUDGET_MS, disabled: new Set() };
 
   constructor(deps: ReceiptsDeps) {
     this.deps = deps;
@@ -52,7 +55,11 @@ export class Receipts {
 
   accept(doc: DecodedDocument, range: JournalRange, capturedAt = Date.now()): void {
     const log = this.deps.logger;
-    const receipt = documentToReceipt(doc, this.deps.parseOptions());
+    const disabledBefore = this.profileBudget.disabled.size;
+    const receipt = documentToReceipt(doc, { ...this.deps.parseOptions(), budget: this.profileBudget });
+    if (this.profileBudget.disabled.size > disabledBefore) {
+      log.warn({ disabled: [...this.profileBudget.disabled], budgetMs: PROFILE_DOC_BUDGET_MS, fromSeq: range.fromSeq }, 'parse profile disabled: over its time budget on one document');
+    }
     if (receipt === null) {
       this.stats.skippedBlank++;
       return;
@@ -114,6 +121,8 @@ export class Receipts {
   /** Profiles pushed by head office (YAML texts), validated before they replace anything. */
   withExtraProfiles(texts: string[]): Profile[] {
     const extra = texts.map((t, i) => profileFromObject(parseYaml(t), `config/profiles[${i}]`));
+    // A new version of a profile disabled for its time gets another chance.
+    for (const p of extra) this.profileBudget.disabled.delete(p.name);
     const base = this.deps.parseOptions().profiles.filter((p) => !extra.some((e) => e.name === p.name));
     return [...base, ...extra];
   }

@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.js';
+import { isChildMessage, type HeartbeatPing } from './messages.js';
 import type { Env } from './sdnotify.js';
 
 export interface SupervisorOptions {
@@ -14,7 +16,21 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   /** Node flags for the child (default ANALYTICS_NODE_FLAGS). */
   execArgv?: readonly string[];
+  heartbeatIntervalMs?: number;
+  heartbeatTimeoutMs?: number;
+  startupGraceMs?: number;
 }
+
+/** How often the supervisor pings the child over IPC; the child answers from its event loop. */
+export const HEARTBEAT_INTERVAL_MS = 2_000;
+/**
+ * A child that has said it is ready and then answers no ping for this long is killed (SIGKILL)
+ * and restarted with the usual back-off: its event loop is stuck (a runaway regex, a tight loop),
+ * and a stuck child keeps the page, the ledger and sync down without ever exiting (issue 17).
+ */
+export const HEARTBEAT_TIMEOUT_MS = 15_000;
+/** Before it says it is ready, the child may be catching up a long journal backlog synchronously. */
+export const HEARTBEAT_STARTUP_GRACE_MS = 120_000;
 
 /**
  * The analytics child's heap bounds. A small young generation keeps the RSS of an outbox drain
@@ -29,6 +45,8 @@ export interface SupervisorStats {
   restarts: number;
   /** Messages not sent because the child was not reading them. */
   skippedMessages: number;
+  /** Children killed because their event loop stopped answering the heartbeat. */
+  heartbeatKills?: number;
 }
 
 /**
@@ -45,10 +63,20 @@ export class Supervisor {
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private pendingSends = 0;
-  private readonly stat: SupervisorStats = { running: false, pid: null, restarts: 0, skippedMessages: 0 };
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly stat: SupervisorStats = { running: false, pid: null, restarts: 0, skippedMessages: 0, heartbeatKills: 0 };
 
   constructor(opts: SupervisorOptions) {
-    this.opts = { minBackoffMs: 500, maxBackoffMs: 30_000, stableAfterMs: 60_000, execArgv: ANALYTICS_NODE_FLAGS, ...opts };
+    this.opts = {
+      minBackoffMs: 500,
+      maxBackoffMs: 30_000,
+      stableAfterMs: 60_000,
+      execArgv: ANALYTICS_NODE_FLAGS,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+      startupGraceMs: HEARTBEAT_STARTUP_GRACE_MS,
+      ...opts,
+    };
     this.log = opts.logger.child({ module: 'supervisor' });
     this.backoffMs = this.opts.minBackoffMs;
   }
@@ -84,6 +112,7 @@ export class Supervisor {
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    clearInterval(this.heartbeat);
     const child = this.child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -106,8 +135,10 @@ export class Supervisor {
     this.stat.pid = child.pid ?? null;
     this.log.info({ pid: child.pid, entry: this.opts.entry }, 'analytics child started');
     child.on('error', (err) => this.log.error({ err }, 'analytics child error'));
+    this.watch(child);
     child.once('exit', (code, signal) => {
       if (child !== this.child) return;
+      clearInterval(this.heartbeat);
       this.child = undefined;
       this.stat.running = false;
       this.stat.pid = null;
@@ -123,5 +154,36 @@ export class Supervisor {
       }, this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
     });
+  }
+
+  /**
+   * IPC heartbeat, timed by the monotonic clock. The supervisor only listens and kills: it never
+   * waits for the child, so the tap's byte path is unaffected by a stuck child.
+   */
+  private watch(child: ChildProcess): void {
+    let ready = false;
+    let lastHeard = performance.now();
+    let seq = 0;
+    child.on('message', (msg: unknown) => {
+      if (!isChildMessage(msg)) return;
+      if (msg.type === 'analytics-ready') ready = true;
+      lastHeard = performance.now();
+    });
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (child !== this.child || child.exitCode !== null || child.signalCode !== null) return;
+      const silentMs = performance.now() - lastHeard;
+      const limit = ready ? this.opts.heartbeatTimeoutMs : this.opts.startupGraceMs;
+      if (silentMs > limit) {
+        clearInterval(this.heartbeat);
+        this.stat.heartbeatKills = (this.stat.heartbeatKills ?? 0) + 1;
+        this.log.error({ pid: child.pid, silentMs: Math.round(silentMs), limitMs: limit, ready }, 'analytics child stopped answering its heartbeat; killing it');
+        child.kill('SIGKILL');
+        return;
+      }
+      const ping: HeartbeatPing = { type: 'ping', seq: ++seq };
+      this.send(ping);
+    }, this.opts.heartbeatIntervalMs);
+    this.heartbeat.unref();
   }
 }

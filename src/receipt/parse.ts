@@ -4,6 +4,7 @@ import { heuristicDraft, type Draft } from './heuristic/draft.js';
 import { findKind } from './heuristic/header.js';
 import { receiptId } from './id.js';
 import { applyProfile, detectProfile } from './profile/apply.js';
+import { Matcher, ProfileOverBudget, type ProfileBudget } from './profile/budget.js';
 import type { Profile } from './profile/types.js';
 import { formatMinor } from './text/money.js';
 import type { DateOrder } from './text/dates.js';
@@ -18,6 +19,8 @@ export interface ParseOptions {
   timezone: string;
   dateOrder: DateOrder;
   explain?: boolean;
+  /** Time budget for profile matching (the daemon's; absent: lines are still clipped, no clock). */
+  budget?: ProfileBudget;
 }
 
 const KINDS: readonly ReceiptKind[] = ['sale', 'refund', 'reprint', 'void', 'other'];
@@ -28,19 +31,54 @@ const KINDS: readonly ReceiptKind[] = ['sale', 'refund', 'reprint', 'void', 'oth
  * Amounts are integer minor units; the checks flag, never correct.
  */
 export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receipt: Receipt; explain?: ExplainEntry[] } {
-  const draft = heuristicDraft(doc, opts.dateOrder, opts.timezone);
+  let draft = heuristicDraft(doc, opts.dateOrder, opts.timezone);
   let profile: Profile | null = null;
   const wanted = opts.profile ?? 'auto';
+  const budget = opts.budget;
+  const overBudget: string[] = [];
+  const matchers = new Map<string, Matcher>();
+  const matcherFor = (p: Profile): Matcher => {
+    let m = matchers.get(p.name);
+    if (m === undefined) matchers.set(p.name, (m = new Matcher(p.name, budget)));
+    return m;
+  };
+  const disable = (err: unknown): void => {
+    if (!(err instanceof ProfileOverBudget)) throw err;
+    budget?.disabled.add(err.profile);
+    overBudget.push(err.profile);
+  };
   if (wanted === 'none') {
     profile = null;
   } else if (wanted !== 'auto') {
     profile = opts.profiles.find((p) => p.name === wanted) ?? null;
     if (profile === null) throw new TillboxError('TBX_PROFILE_INVALID', `no parse profile named '${wanted}' (have: ${opts.profiles.map((p) => p.name).join(', ') || 'none'})`);
+    if (budget?.disabled.has(profile.name) === true) {
+      overBudget.push(profile.name);
+      profile = null;
+    }
   } else {
-    profile = detectProfile(opts.profiles, draft.lines);
+    const usable = opts.profiles.filter((p) => budget?.disabled.has(p.name) !== true);
+    // A profile over its budget during detection is dropped and detection goes on without it.
+    for (;;) {
+      try {
+        profile = detectProfile(usable.filter((p) => !overBudget.includes(p.name)), draft.lines, matcherFor);
+        break;
+      } catch (err) {
+        disable(err);
+      }
+    }
   }
   let kindFromProfile: { value: string; line: number; rule: string } | null = null;
-  if (profile !== null) kindFromProfile = applyProfile(draft, profile, profile.source.dateOrder ?? opts.dateOrder, opts.timezone).kind;
+  if (profile !== null) {
+    try {
+      kindFromProfile = applyProfile(draft, profile, profile.source.dateOrder ?? opts.dateOrder, opts.timezone, matcherFor(profile)).kind;
+    } catch (err) {
+      disable(err);
+      // The profile changed the draft half way: start again from the heuristics alone.
+      draft = heuristicDraft(doc, opts.dateOrder, opts.timezone);
+      profile = null;
+    }
+  }
 
   const kindFound = kindFromProfile ?? findKind(draft.lines, draft.total?.value ?? null, draft.items.length, { start: draft.items[0]?.lines[0] ?? draft.itemTable.start, end: draft.itemTable.end });
   const kind = (KINDS as readonly string[]).includes(kindFound.value) ? (kindFound.value as ReceiptKind) : 'sale';
@@ -79,6 +117,7 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
   };
   const base = profile === null ? 0.9 : 0.97;
   const check = checkReceipt(unchecked, base);
+  for (const name of overBudget) check.problems.push(`profile ${name} disabled: its patterns took longer than ${budget?.limitMs ?? 0} ms on this document; parsed by the heuristics`);
   if (kind === 'other' && kindFound.rule === 'kind:no-total-no-items') {
     check.problems = [UNREADABLE]; // not "not a sale document": it may well be one
     check.confidence = Math.round((check.confidence / 2) * 100) / 100; // halved

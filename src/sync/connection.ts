@@ -6,12 +6,22 @@
 import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions } from 'mqtt';
 import type { Config } from '../config/types.js';
+import { MAX_CATALOGUE_BYTES } from './inbound.js';
 import { topicsFor } from './topics.js';
 
 export type MqttConfig = NonNullable<Config['mqtt']>;
 
 /** A persistent session survives a week of the box being offline (MQTT 5 Session Expiry Interval, 3.1.2.11.2). */
 export const SESSION_EXPIRY_S = 7 * 24 * 3600;
+
+/**
+ * MQTT 5 Maximum Packet Size (3.1.2.11.4) the box states on CONNECT: the broker must not send it a
+ * larger packet and drops one instead, as if delivered, so it is not redelivered either. Twice
+ * the largest per-topic limit (MAX_CATALOGUE_BYTES), so a payload between the two still reaches
+ * the box and gets a TBX_MQTT_PAYLOAD_TOO_LARGE reply; MQTT 3.1.1 has no such property, and there
+ * the per-topic check before parsing is the only guard.
+ */
+export const MAX_INBOUND_PACKET_BYTES = 2 * MAX_CATALOGUE_BYTES;
 
 /** Stable across restarts so the broker resumes the persistent session: tillbox-{store}-{box}. */
 export function clientIdFor(config: Pick<Config, 'store' | 'box'>): string {
@@ -31,6 +41,7 @@ export function mqttOptions(mqtt: MqttConfig, clientId: string, extra: Partial<I
     ...extra,
   };
   if (mqtt.protocolVersion === 5 && opts.clean === false) opts.properties = { sessionExpiryInterval: SESSION_EXPIRY_S, ...opts.properties };
+  if (mqtt.protocolVersion === 5) opts.properties = { maximumPacketSize: MAX_INBOUND_PACKET_BYTES, ...opts.properties };
   if (mqtt.username !== undefined) opts.username = mqtt.username;
   if (mqtt.password !== undefined) opts.password = mqtt.password;
   if (mqtt.ca !== undefined) opts.ca = readFileSync(mqtt.ca);

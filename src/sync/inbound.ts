@@ -19,6 +19,37 @@ export interface CatalogueRow {
 
 const MAX_CATALOGUE_ROWS = 200_000;
 
+/**
+ * Size limits per inbound topic, checked on the raw payload before it is decoded or parsed: a
+ * payload's text and its parsed JSON live on the analytics child's heap (256 MB old space,
+ * ANALYTICS_NODE_FLAGS), and a 134 MB catalogue killed it with out-of-memory before anything was
+ * acknowledged, so the broker redelivered it on every reconnect (issue 17). 200,000 rows of real
+ * catalogue data (names of ~30 CJK characters) take about 30 MB.
+ */
+export const MAX_CATALOGUE_BYTES = 32 * 1024 * 1024;
+export const MAX_PROFILES_BYTES = 1024 * 1024;
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** The limit for a config topic, or for request/{op}. */
+export function inboundLimit(kind: string): number {
+  if (kind === 'catalogue') return MAX_CATALOGUE_BYTES;
+  if (kind === 'profiles') return MAX_PROFILES_BYTES;
+  return MAX_REQUEST_BYTES;
+}
+
+/** Throws TBX_MQTT_PAYLOAD_TOO_LARGE without reading the payload when it is over `limit` bytes. */
+export function checkSize(payload: Buffer, limit: number, what: string): void {
+  if (payload.length > limit) {
+    throw new TillboxError('TBX_MQTT_PAYLOAD_TOO_LARGE', `${what}: ${payload.length} bytes is over the limit of ${limit} bytes; acknowledged and refused unread (split it, or send fewer rows)`);
+  }
+}
+
+/** The `transaction` of a payload too large to parse, if it sits near the start (first 1 KiB). */
+export function transactionHint(payload: Buffer): string | null {
+  const m = /"transaction"\s*:\s*"([^"\\]{1,128})"/.exec(payload.subarray(0, 1024).toString('utf8'));
+  return m?.[1] ?? null;
+}
+
 function invalid(message: string): TillboxError {
   return new TillboxError('TBX_MQTT_PAYLOAD_INVALID', message);
 }

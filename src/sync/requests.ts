@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../log.js';
 import type { Receipt } from '../receipt/types.js';
-import { errorResponse, parseCatalogue, parseProfiles, parseRequest, parseResyncFrom, payloadDigest, type CatalogueRow } from './inbound.js';
+import { checkSize, errorResponse, inboundLimit, parseCatalogue, parseProfiles, parseRequest, parseResyncFrom, payloadDigest, transactionHint, type CatalogueRow } from './inbound.js';
 import type { ResponsePayload, Topics } from './topics.js';
 
 export interface InboundCallbacks {
@@ -35,6 +35,15 @@ export function createInboundHandler(deps: InboundDeps): (topic: string, payload
     if (applied.get(name) === digest) return;
     applied.set(name, digest);
     let transaction: string | null = null;
+    try {
+      // Before anything decodes it: an over-size payload is refused unread. Returning normally
+      // lets mqtt.js send the PUBACK, so the broker does not redeliver it for ever.
+      checkSize(payload, inboundLimit(name), `config/${name}`);
+    } catch (err) {
+      deps.logger.warn({ config: name, bytes: payload.length, err: { message: (err as Error).message } }, 'inbound config refused: too large');
+      deps.reply('config', { ...errorResponse(transactionHint(payload), err), result: { topic: `config/${name}` } });
+      return;
+    }
     try {
       const t = (JSON.parse(payload.toString('utf8')) as Record<string, unknown> | null)?.['transaction'];
       if (typeof t === 'string') transaction = t;
@@ -67,6 +76,7 @@ export function createInboundHandler(deps: InboundDeps): (topic: string, payload
   async function onRequest(op: string, payload: Buffer): Promise<void> {
     let transaction: string | null = null;
     try {
+      checkSize(payload, inboundLimit('request'), `request/${op}`);
       const req = parseRequest(op, payload);
       transaction = req.transaction;
       let result: unknown;
@@ -85,7 +95,7 @@ export function createInboundHandler(deps: InboundDeps): (topic: string, payload
       }
       deps.reply(op, { transaction, ok: true, result });
     } catch (err) {
-      deps.reply(op, errorResponse(transaction, err));
+      deps.reply(op, errorResponse(transaction ?? (payload.length > inboundLimit('request') ? transactionHint(payload) : null), err));
     }
   }
 

@@ -143,7 +143,7 @@ describe.skipIf(!haveSocat)('tap robustness', () => {
     const atPrinter = collect(printer);
     pos.write(Buffer.from('hello printer\n'));
     await waitFor(() => atPrinter.bytes().length === 14);
-    const withBytes = await daemon.waitLog((l) => l.msg === 'stats child got' && (l['m'] as { bytes: { posToPrinter: number } }).bytes.posToPrinter === 14, 5000);
+    const withBytes = await daemon.waitLog((l) => l.msg === 'stats child got' && (l['m'] as { type: string }).type === 'tap-stats' && (l['m'] as { bytes: { posToPrinter: number } }).bytes.posToPrinter === 14, 5000);
     const m = withBytes['m'] as Record<string, unknown>;
     expect(m).toMatchObject({
       type: 'tap-stats',

@@ -5,12 +5,13 @@ import { normaliseMember } from '../heuristic/header.js';
 import { findDates, findTimes, isoDate, isoLocal, type DateOrder } from '../text/dates.js';
 import { parseAmount } from '../text/money.js';
 import { cleanName } from '../text/normalise.js';
+import type { Matcher } from './budget.js';
 import type { Profile } from './types.js';
 
 /** How well a profile's header signature matches: null when it does not, else patterns matched. */
-export function signatureScore(p: Profile, lines: readonly Line[]): number | null {
+export function signatureScore(p: Profile, lines: readonly Line[], m: Matcher): number | null {
   const head = lines.slice(0, p.re.match.within);
-  const hit = (re: RegExp) => head.some((l) => re.test(l.text));
+  const hit = (re: RegExp) => head.some((l) => m.test(re, l.text));
   if (!p.re.match.all.every(hit)) return null;
   if (p.re.match.none.some(hit)) return null;
   const any = p.re.match.any.filter(hit).length;
@@ -19,25 +20,25 @@ export function signatureScore(p: Profile, lines: readonly Line[]): number | nul
 }
 
 /** The best-matching profile for a document, or null (the heuristics then stand alone). */
-export function detectProfile(profiles: readonly Profile[], lines: readonly Line[]): Profile | null {
+export function detectProfile(profiles: readonly Profile[], lines: readonly Line[], matcherFor: (p: Profile) => Matcher): Profile | null {
   let best: { p: Profile; score: number } | null = null;
   for (const p of profiles) {
-    const score = signatureScore(p, lines);
+    const score = signatureScore(p, lines, matcherFor(p));
     if (score !== null && (best === null || score > best.score)) best = { p, score };
   }
   return best?.p ?? null;
 }
 
-function capture(re: RegExp, text: string): string | null {
-  const m = re.exec(text);
+function capture(re: RegExp, text: string, mt: Matcher): string | null {
+  const m = mt.exec(re, text);
   if (m === null) return null;
   return (m.groups?.['value'] ?? m[1] ?? m[0]).trim();
 }
 
-function firstCapture(res: readonly RegExp[] | undefined, lines: readonly Line[]): { value: string; line: number; pattern: number } | null {
+function firstCapture(res: readonly RegExp[] | undefined, lines: readonly Line[], mt: Matcher): { value: string; line: number; pattern: number } | null {
   for (const [pattern, re] of (res ?? []).entries()) {
     for (const l of lines) {
-      const v = capture(re, l.text);
+      const v = capture(re, l.text, mt);
       if (v !== null && v !== '') return { value: v, line: l.index, pattern };
     }
   }
@@ -58,14 +59,14 @@ function amountOf(text: string | undefined): number | null {
  * replaces the heuristic one (and says so in the rule); fields it does not find keep the heuristic
  * value. Returns the kind marker the profile found, if any.
  */
-export function applyProfile(d: Draft, p: Profile, dateOrder: DateOrder, timeZone: string): { kind: { value: string; line: number; rule: string } | null } {
+export function applyProfile(d: Draft, p: Profile, dateOrder: DateOrder, timeZone: string, mt: Matcher): { kind: { value: string; line: number; rule: string } | null } {
   const rule = (what: string) => `profile:${p.name}:${what}`;
   const L = d.lines;
   for (const key of ['store', 'till', 'receiptNo', 'member'] as const) {
-    const found = firstCapture(p.re.fields[key], L);
+    const found = firstCapture(p.re.fields[key], L, mt);
     if (found !== null) d[key] = { value: key === 'member' ? normaliseMember(found.value) : cleanName(found.value), line: found.line, rule: rule(`fields.${key}[${found.pattern}]`) };
   }
-  const dt = firstCapture(p.re.fields.dateTime, L);
+  const dt = firstCapture(p.re.fields.dateTime, L, mt);
   if (dt !== null) {
     const order = p.source.dateOrder ?? dateOrder;
     const date = findDates(dt.value, order)[0];
@@ -75,9 +76,9 @@ export function applyProfile(d: Draft, p: Profile, dateOrder: DateOrder, timeZon
       if (time !== undefined) d.time = { value: isoLocal(date, time, timeZone), line: dt.line, rule: rule(`fields.dateTime[${dt.pattern}]`) };
     }
   }
-  if (p.re.items !== null) readItems(d, p, rule);
+  if (p.re.items !== null) readItems(d, p, rule, mt);
   for (const key of ['total', 'subtotal', 'tax', 'rounding', 'change'] as const) {
-    const found = firstCapture(p.re.totals[key], L);
+    const found = firstCapture(p.re.totals[key], L, mt);
     const value = amountOf(found?.value);
     if (found !== null && value !== null) d[key] = { value: key === 'change' ? Math.abs(value) : value, line: found.line, rule: rule(`totals.${key}[${found.pattern}]`) };
   }
@@ -86,7 +87,7 @@ export function applyProfile(d: Draft, p: Profile, dateOrder: DateOrder, timeZon
     const found: Draft['discounts'] = [];
     for (const l of L) {
       for (const re of discountRes) {
-        const m = re.exec(l.text);
+        const m = mt.exec(re, l.text);
         const v = amountOf(m?.groups?.['amount'] ?? m?.[1]);
         if (m !== null && v !== null && v !== 0) {
           found.push({ name: cleanName(m.groups?.['name'] ?? l.label) || 'discount', amount: -Math.abs(v), line: l.index, rule: rule('totals.discount') });
@@ -100,7 +101,7 @@ export function applyProfile(d: Draft, p: Profile, dateOrder: DateOrder, timeZon
     const pays: Draft['payments'] = [];
     for (const l of L) {
       for (const [i, pay] of p.re.payments.entries()) {
-        const v = amountOf(capture(pay.re, l.text) ?? undefined);
+        const v = amountOf(capture(pay.re, l.text, mt) ?? undefined);
         if (v !== null && v !== 0) {
           pays.push({ method: pay.method === 'other' ? paymentMethod(l.lower) : pay.method, amount: v, line: l.index, rule: rule(`payments[${i}]`) });
           break;
@@ -111,7 +112,7 @@ export function applyProfile(d: Draft, p: Profile, dateOrder: DateOrder, timeZon
   }
   for (const kind of ['void', 'reprint', 'refund', 'other'] as const) {
     for (const re of p.re.markers[kind] ?? []) {
-      const l = L.find((x) => re.test(x.text));
+      const l = L.find((x) => mt.test(re, x.text));
       if (l !== undefined) {
         d.markerLines.add(l.index);
         return { kind: { value: kind, line: l.index, rule: rule(`markers.${kind}`) } };
@@ -121,20 +122,20 @@ export function applyProfile(d: Draft, p: Profile, dateOrder: DateOrder, timeZon
   return { kind: null };
 }
 
-function readItems(d: Draft, p: Profile, rule: (w: string) => string): void {
+function readItems(d: Draft, p: Profile, rule: (w: string) => string, mt: Matcher): void {
   const spec = p.re.items;
   if (spec === null) return;
   const L = d.lines;
   let start = 0;
   if (spec.start !== null) {
-    const s = L.findIndex((l) => spec.start?.test(l.text) === true);
+    const s = L.findIndex((l) => spec.start !== null && mt.test(spec.start, l.text));
     if (s < 0) return;
     start = s + 1;
     if (L[start] !== undefined && isRule(L[start]?.text ?? '')) start++;
   }
   let end = L.length;
   if (spec.end !== null) {
-    const e = L.findIndex((l, i) => i >= start && spec.end?.test(l.text) === true);
+    const e = L.findIndex((l, i) => i >= start && spec.end !== null && mt.test(spec.end, l.text));
     if (e >= 0) end = e;
   }
   const items: Draft['items'] = [];
@@ -142,7 +143,7 @@ function readItems(d: Draft, p: Profile, rule: (w: string) => string): void {
   for (let i = start; i < end; ) {
     const line = L[i];
     if (line === undefined) break;
-    const disc = spec.discount.map((re) => re.exec(line.text)).find((m) => m !== null);
+    const disc = spec.discount.map((re) => mt.exec(re, line.text)).find((m) => m !== null);
     const dv = amountOf(disc?.groups?.['amount'] ?? disc?.[1]);
     if (disc !== undefined && disc !== null && dv !== null) {
       discounts.push({ name: cleanName(disc.groups?.['name'] ?? line.label) || 'discount', amount: -Math.abs(dv), line: i, rule: rule('items.discount') });
@@ -153,7 +154,7 @@ function readItems(d: Draft, p: Profile, rule: (w: string) => string): void {
     for (const [r, row] of spec.rows.entries()) {
       const groups: Record<string, string> = {};
       const ok = row.every((re, k) => {
-        const m = re.exec(L[i + k]?.text ?? '\u0000');
+        const m = mt.exec(re, L[i + k]?.text ?? '\u0000');
         if (m === null) return false;
         for (const [g, v] of Object.entries(m.groups ?? {})) if (v !== undefined) groups[g] = v;
         return true;

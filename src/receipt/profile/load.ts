@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { TillboxError } from '../../errors.js';
+import { unsafePatternReason } from './safe-pattern.js';
 import { profileSchema } from './schema.js';
 import type { CompiledProfile, Profile, ProfileSource } from './types.js';
 
@@ -67,7 +68,14 @@ export function profileFromObject(raw: unknown, file = '(profile)'): Profile {
   if (source.match.all === undefined && source.match.any === undefined) problems.push("match: needs 'all' or 'any' patterns (the header signature)");
   const re = (pattern: string, key: string): RegExp => {
     try {
-      return new RegExp(pattern, 'iu');
+      const compiled = new RegExp(pattern, 'iu');
+      // Validation runs before any use: an unsafe pattern never reaches a receipt (issue 17).
+      const unsafe = unsafePatternReason(pattern);
+      if (unsafe !== null) {
+        problems.push(`${key}: ${unsafe}`);
+        return /(?!)/;
+      }
+      return compiled;
     } catch (err) {
       problems.push(`${key}: not a valid regular expression (${(err as Error).message})`);
       return /(?!)/;
