@@ -169,7 +169,7 @@ describe('ledger ingest', () => {
       const batch = [...good.slice(0, 2), broken, ...good.slice(2), good[0] as (typeof good)[number]];
       const out = env.ledger.ingestMany(batch.map((r) => ({ receipt: r, source: { journalFrom: good.indexOf(r), journalTo: good.indexOf(r) + 1 } })));
       expect(out[2]).toBeInstanceOf(Error);
-      expect(out.at(-1)).toEqual({ status: 'duplicate', flagged: false });
+      expect(out.at(-1)).toEqual({ status: 'duplicate', flagged: false, counted: true });
       const a = snapshot(env.ledger);
       const b = snapshot(other.ledger);
       for (const t of ['receipts', 'items', 'store_day', 'member_day', 'store_hour', 'store_day_cat', 'store_day_product', 'reminders', 'members', 'products']) {

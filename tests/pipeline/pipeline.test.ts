@@ -11,9 +11,9 @@ function chunked(streams: { bytes: Uint8Array; wallTime: number }[], sizes: numb
   for (const s of streams) {
     for (let i = 0; i < s.bytes.length; ) {
       const n = sizes[k++ % sizes.length] ?? 7;
-      out.push({ seq: seq++, dir: 'pos>printer', wallTime: s.wallTime, bytes: s.bytes.subarray(i, i + n) });
+      out.push({ seq: seq++, dir: 'pos>printer', wallTime: s.wallTime, monoUs: s.wallTime * 1000, bootId: 'boot-1', bytes: s.bytes.subarray(i, i + n) });
       // Printer status replies are interleaved in the journal and must be skipped.
-      if (k % 5 === 0) out.push({ seq: seq++, dir: 'printer>pos', wallTime: s.wallTime, bytes: Uint8Array.of(0x12) });
+      if (k % 5 === 0) out.push({ seq: seq++, dir: 'printer>pos', wallTime: s.wallTime, monoUs: s.wallTime * 1000, bootId: 'boot-1', bytes: Uint8Array.of(0x12) });
       i += n;
     }
   }
