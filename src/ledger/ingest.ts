@@ -211,10 +211,11 @@ export class Ingestor {
    * no header: no time, no reprint marker, so it parses as a sale. If one of the latest receipts
    * that did print a time has the same total and every one of its item amounts, it is that
    * receipt's copy. Only timeless documents are compared, and only with receipts that printed a
-   * time, so a till that never prints times (every receipt timeless) never loses a sale to this.
+   * time, so a till that never prints times (every receipt timeless) never loses a sale to this;
+   * a receipt that printed its own number is never anyone's copy.
    */
   private copyOf(r: Receipt): string | null {
-    if (r.time !== null || r.total === null || r.items.length === 0) return null;
+    if (r.time !== null || r.receiptNo !== null || r.total === null || r.items.length === 0) return null;
     for (const c of this.s.copyCandidates.all(COPY_LOOKBACK_RECEIPTS, r.total) as { rid: number; id: string }[]) {
       const have = (this.s.itemAmounts.all(c.rid) as number[]).map(Math.abs);
       if (r.items.every((it) => {
