@@ -8,7 +8,10 @@ import { openLedger } from '../ledger/open.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import { loadPosition, savePosition } from '../pipeline/position.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { Pipeline, type MonoInstant, type Position } from '../pipeline/pipeline.js';
+import { readBootId } from '../journal/host-clock.js';
+import { monoUs } from '../tap/types.js';
+import { FaultLog } from '../io/write-fault.js';
 import type { ParseOptions } from '../receipt/index.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
 import { createOutbox } from '../shopper/outbox.js';
@@ -23,6 +26,9 @@ import type { TapStatsMessage } from './messages.js';
 import { Receipts } from './receipts.js';
 import { webDeps } from './web-deps.js';
 import { runNightlyInsights } from './insights-job.js';
+
+/** While the pipeline's writes fail, it tries again this often (ms). */
+export const PIPELINE_RETRY_MS = 1000;
 
 export interface Analytics {
   stop(): Promise<void>;
@@ -79,30 +85,46 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   receipts.onCounted = (r) => sync.enqueueReceipt(r, receipts.categoryOf);
 
   const positionFile = join(config.dataDir, 'pipeline-position.json');
-  const pipeline = new Pipeline(
-    {
-      read: (after, max) => reader.read('pipeline', after, max),
-      makeDecoder: () => receipts.makeDecoder(),
-      onDocument: (doc, range) => receipts.accept(doc, range),
-      savePosition: (pos) => savePosition(positionFile, reader, pos),
-      idleGapMs: config.decoder.idleGapMs,
-    },
-    loadPosition(positionFile, reader),
-  );
+  const makePipeline = (start: Position): Pipeline =>
+    new Pipeline(
+      {
+        read: (after, max) => reader.read('pipeline', after, max),
+        makeDecoder: () => receipts.makeDecoder(),
+        onDocument: (doc, range) => receipts.accept(doc, range),
+        savePosition: (pos) => savePosition(positionFile, reader, pos),
+        idleGapMs: config.decoder.idleGapMs,
+      },
+      start,
+    );
+  let pipeline = makePipeline(loadPosition(positionFile, reader));
+  // Idle gaps are measured on this boot's monotonic clock, the one the tap stamps chunks with.
+  const bootId = readBootId();
+  const now = (): MonoInstant => ({ monoUs: monoUs(), bootId });
   const drain = (): number => {
     let n = 0;
-    for (let got = pipeline.step(Date.now()); got > 0; got = pipeline.step(Date.now())) n += got;
+    for (let got = pipeline.step(now()); got > 0; got = pipeline.step(now())) n += got;
     return n;
   };
-  drain();
-  // Poll: the journal is committed by the tap's writer thread in another process.
-  const poll = setInterval(() => {
+  // A failed step (disk full: ledger, outbox, position file or journal cursor) must not take the
+  // child down (issue 17 item 6: it crash-looped at start-up, the page down when it was needed).
+  // The decoder has consumed the failed document's bytes, so start again from its first byte;
+  // what was filed before it is filed again as a no-op (ids are stable). Retried once a second.
+  const writes = new FaultLog(log, 'pipeline');
+  let lastTry = 0;
+  const tryDrain = (): void => {
+    if (writes.current !== null && Date.now() - lastTry < PIPELINE_RETRY_MS) return;
+    lastTry = Date.now();
     try {
       drain();
+      writes.ok({ position: pipeline.position });
     } catch (err) {
-      log.error({ err }, 'pipeline step failed; retrying on the next tick');
+      writes.fail(err, { position: pipeline.position });
+      pipeline = makePipeline(pipeline.position);
     }
-  }, opts.pollMs ?? 200);
+  };
+  tryDrain();
+  // Poll: the journal is committed by the tap's writer thread in another process.
+  const poll = setInterval(tryDrain, opts.pollMs ?? 200);
 
   await sync.start();
 
@@ -122,7 +144,10 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   // A new box shows insights on its first day rather than after the first night.
   const firstInsights = existsSync(join(config.dataDir, 'insights.json')) ? undefined : setTimeout(() => void runNightlyInsights({ config, sync, logger: log }), 10_000);
 
-  const web = buildApp(webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position }), webOptionsFromConfig(config, logger));
+  const web = buildApp(
+    webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current }),
+    webOptionsFromConfig(config, logger),
+  );
   if (opts.listen ?? true) await web.listen({ host: config.web.host, port: config.web.port });
   log.info({ web: `${config.web.host}:${config.web.port}`, mqtt: config.mqtt !== undefined }, 'analytics started');
 

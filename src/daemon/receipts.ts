@@ -11,6 +11,7 @@ import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
 import { PROFILE_DOC_BUDGET_MS, parseReceipt, profileFromObject, type ParseOptions, type Profile, type ProfileBudget } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
 import { categoryOfItem } from '../ledger/catalogue.js';
+import { isDiskFull } from '../io/write-fault.js';
 import type { FailedReceiptRow, ReceiptRow, WebEvent } from '../web/deps.js';
 
 export interface ReceiptsDeps {
@@ -76,15 +77,20 @@ export class Receipts {
       log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
       this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n') });
     } else this.stats.ok++;
-    if (isBasket(receipt) && (result.status === 'inserted' || result.status === 'duplicate')) {
+    // The ledger's word on counting wins: it may file a timeless sale as a copy of a receipt it has.
+    const filed: Receipt = isBasket(receipt) && !result.counted ? { ...receipt, kind: 'reprint' } : receipt;
+    if (isBasket(filed) && (result.status === 'inserted' || result.status === 'duplicate')) {
       try {
-        this.onCounted(receipt);
+        this.onCounted(filed);
       } catch (err) {
+        // A full disk is not the outbox's bound: throw, so the pipeline keeps this document and
+        // offers it again (the ledger answers 'duplicate', the basket is queued then).
+        if (isDiskFull(err)) throw err;
         // Outbox full with reject-new: the receipt stays in the ledger; head office can resync it.
         log.error({ err, id: receipt.id }, 'basket not queued');
       }
     }
-    if (result.status === 'inserted') this.emit({ type: 'receipt', receipt: toRow(receipt) });
+    if (result.status === 'inserted') this.emit({ type: 'receipt', receipt: toRow(filed) });
   }
 
   failedReceipts(limit: number): FailedReceiptRow[] {

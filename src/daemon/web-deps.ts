@@ -9,8 +9,12 @@ import type { Sync } from '../sync/index.js';
 import type { WebDeps } from '../web/deps.js';
 import { readStoredInsights } from '../insights/job.js';
 import { clockSync, diskSpace } from '../web/probes.js';
-import { statusSnapshot } from '../web/status-from-tap.js';
+import { statusSnapshot, writeFaultOf } from '../web/status-from-tap.js';
 import type { TapStatsMessage } from './messages.js';
+import type { FaultState } from '../io/write-fault.js';
+
+/** The clock and disk probes are refreshed this often (ms): statfs is cheap, and a full disk should show soon. */
+const PROBE_EVERY_MS = 5_000;
 import type { Receipts } from './receipts.js';
 
 export interface WebDepsParts {
@@ -22,6 +26,8 @@ export interface WebDepsParts {
   version: string;
   tap: () => TapStatsMessage | null;
   position: () => Position;
+  /** The pipeline's failing writes (ledger, position file), null when it writes fine. */
+  pipelineFault?: () => FaultState | null;
   now?: () => number;
 }
 
@@ -34,11 +40,22 @@ export function webDeps(p: WebDepsParts): WebDeps {
   let probes = { at: 0, clock: clockSync(), disk: diskSpace(p.config.dataDir) };
   const insightsFile = join(p.config.dataDir, 'insights.json');
 
+  const faults = (): { part: string; reason: FaultState['reason']; since: number }[] => {
+    const out: { part: string; reason: FaultState['reason']; since: number }[] = [];
+    const pf = p.pipelineFault?.() ?? null;
+    if (pf !== null) out.push({ part: 'pipeline', reason: pf.reason, since: pf.since });
+    const af = p.sync.stats().ackFault;
+    if (af !== null) out.push({ part: 'outbox', reason: af.reason, since: af.since });
+    return out;
+  };
+
   return {
+    writeFault: () => writeFaultOf(p.tap(), faults()).writeFault,
     status: () => {
-      if (now() - probes.at > 30_000) probes = { at: now(), clock: clockSync(), disk: diskSpace(p.config.dataDir) };
+      if (now() - probes.at > PROBE_EVERY_MS) probes = { at: now(), clock: clockSync(), disk: diskSpace(p.config.dataDir) };
       const s = p.sync.stats();
       return statusSnapshot({
+        faults: faults(),
         version: p.version,
         nowMs: now(),
         tap: p.tap(),
@@ -52,6 +69,7 @@ export function webDeps(p: WebDepsParts): WebDeps {
           lastAckAt: s.lastAckAt,
         },
         dropped: { outboxDropped: s.dropped, outboxExpired: s.expired, outboxRejected: s.rejectedNew },
+        outboxAcks: { unrecorded: s.acksUnrecorded, recordFailures: s.ackRecordFailures },
         clock: probes.clock,
         disk: probes.disk,
       });

@@ -37,6 +37,8 @@ export type ToWorker = ChunkMessage | CloseMessage;
 export type FromWorker =
   | { type: 'ready'; lastSeq: number }
   | { type: 'committed'; count: number; lastSeq: number }
+  /** A group commit failed (code e.g. SQLITE_FULL); its chunks stay queued and are retried. */
+  | { type: 'stalled'; code: string; message: string; pending: number }
   | { type: 'retention'; deletedRows: number; keptFromSeq: number; usedBytes: number }
   | { type: 'warn'; message: string }
   | { type: 'closed'; lastSeq: number };
@@ -52,4 +54,6 @@ export interface WriterSettings {
   flushRows: number;
   /** How often retention runs. */
   retentionEveryMs: number;
+  /** After a failed group commit (disk full), the next try comes this much later. */
+  retryMs: number;
 }

@@ -18,16 +18,37 @@ let synced = false;
 let pending: AppendRow[] = [];
 let timer: NodeJS.Timeout | undefined;
 
+let retryTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Commits what is pending, in groups of flushRows. A group that cannot be written (disk full, I/O
+ * error) stays pending, in order, and is tried again after retryMs; chunks keep arriving into
+ * `pending` meanwhile (the main thread bounds them). Never throws: a writer that died here lost
+ * every chunk it held (issue 17 item 6).
+ */
 function flush(): void {
   if (timer !== undefined) {
     clearTimeout(timer);
     timer = undefined;
   }
-  if (pending.length === 0) return;
-  const rows = pending;
-  pending = [];
-  const lastSeq = store.append(rows, bootId, synced);
-  send({ type: 'committed', count: rows.length, lastSeq });
+  if (retryTimer !== undefined) return; // stalled: wait for the retry
+  while (pending.length > 0) {
+    const rows = pending.length <= settings.flushRows ? pending : pending.slice(0, settings.flushRows);
+    let lastSeq: number;
+    try {
+      lastSeq = store.append(rows, bootId, synced);
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      send({ type: 'stalled', code: typeof e.code === 'string' ? e.code : 'UNKNOWN', message: String(e.message ?? err), pending: pending.length });
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        flush();
+      }, settings.retryMs);
+      return;
+    }
+    pending = rows === pending ? [] : pending.slice(rows.length);
+    send({ type: 'committed', count: rows.length, lastSeq });
+  }
 }
 
 function retain(): void {
@@ -47,7 +68,10 @@ port.on('message', (msg: ToWorker) => {
     else timer ??= setTimeout(flush, settings.flushMs);
     return;
   }
-  flush();
+  clearTimeout(retryTimer);
+  retryTimer = undefined;
+  flush(); // one last try; what still cannot be written is counted as dropped by the main thread
+  clearTimeout(retryTimer);
   clearInterval(retentionTimer);
   clearInterval(clockTimer);
   const lastSeq = store.lastSeq();

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { TillboxError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { FAULT_LOG_EVERY_MS, FaultLog } from '../io/write-fault.js';
 import type { ChunkMessage, FromWorker, JournalDirection, WriterSettings } from './types.js';
 
 export interface JournalWriterOptions {
@@ -11,6 +12,8 @@ export interface JournalWriterOptions {
   flushMs?: number;
   flushRows?: number;
   retentionEveryMs?: number;
+  /** After a failed group commit (disk full), retry this much later (ms). */
+  retryMs?: number;
   /** Chunks posted but not yet committed beyond which new chunks are dropped (and counted). */
   maxInFlightChunks?: number;
   /** Same, in bytes. */
@@ -26,6 +29,12 @@ export interface JournalStats {
   committed: number;
   /** Chunks not journaled: queue over its bound, writer down, or lost with a dying writer. */
   dropped: number;
+  /** Bytes of those chunks (still forwarded, never recorded). */
+  droppedBytes: number;
+  /** Commits are failing (disk full …): chunks are held in the bounded queue and retried. */
+  stalled: null | { reason: 'disk_full' | 'write_failed'; code: string; since: number };
+  /** Stalls that ended with the held chunks committed. */
+  stallsRecovered: number;
   /** Chunks posted and not yet committed. */
   lagChunks: number;
   /** Age of the oldest uncommitted chunk, ms (0 when none). */
@@ -34,6 +43,11 @@ export interface JournalStats {
   workerRestarts: number;
   writerUp: boolean;
 }
+
+/** A failed group commit (disk full) is tried again this much later. */
+export const JOURNAL_RETRY_MS = 1000;
+/** Chunks dropped past the queue's bound are logged (with running totals) at most this often. */
+export const DROP_LOG_EVERY_MS = FAULT_LOG_EVERY_MS;
 
 interface InFlight {
   bytes: number;
@@ -57,10 +71,14 @@ export class JournalWriter {
   private restartTimer: NodeJS.Timeout | undefined;
   private restartDelayMs = 500;
   private lastDropLog = 0;
-  private readonly stats: JournalStats = { posted: 0, committed: 0, dropped: 0, lagChunks: 0, lagMs: 0, lastSeq: 0, workerRestarts: 0, writerUp: false };
+  private readonly fault: FaultLog;
+  private readonly stats: JournalStats = {
+    posted: 0, committed: 0, dropped: 0, droppedBytes: 0, stalled: null, stallsRecovered: 0, lagChunks: 0, lagMs: 0, lastSeq: 0, workerRestarts: 0, writerUp: false,
+  };
 
   constructor(opts: JournalWriterOptions) {
     this.log = opts.logger.child({ module: 'journal' });
+    this.fault = new FaultLog(this.log, 'journal');
     this.opts = {
       dbPath: opts.dbPath,
       maxBytes: opts.maxBytes,
@@ -68,6 +86,7 @@ export class JournalWriter {
       flushMs: opts.flushMs ?? 20,
       flushRows: opts.flushRows ?? 512,
       retentionEveryMs: opts.retentionEveryMs ?? 60_000,
+      retryMs: opts.retryMs ?? JOURNAL_RETRY_MS,
       maxInFlightChunks: opts.maxInFlightChunks ?? 100_000,
       maxInFlightBytes: opts.maxInFlightBytes ?? 4 * 1024 * 1024,
       workerUrl: opts.workerUrl ?? new URL('./writer-worker.js', import.meta.url),
@@ -88,7 +107,7 @@ export class JournalWriter {
     // pool per message; copy just the bytes into their own buffer and transfer that instead.
     const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered };
     if (this.inFlight.length + this.waiting.length >= this.opts.maxInFlightChunks || this.inFlightBytes + bytes.byteLength > this.opts.maxInFlightBytes) {
-      this.drop(1, 'journal queue full');
+      this.drop(1, bytes.byteLength, this.stats.stalled === null ? 'journal queue full' : `journal queue full while the journal cannot write (${this.stats.stalled.code})`);
       return;
     }
     if (!this.ready || this.worker === undefined) {
@@ -128,7 +147,7 @@ export class JournalWriter {
       this.inFlight.push({ bytes: msg.bytes.byteLength, at: msg.wallTime });
       this.inFlightBytes += msg.bytes.byteLength;
     } catch (err) {
-      this.drop(1, `journal post failed: ${(err as Error).message}`);
+      this.drop(1, msg.bytes.byteLength, `journal post failed: ${(err as Error).message}`);
     }
   }
 
@@ -141,6 +160,7 @@ export class JournalWriter {
         flushMs: this.opts.flushMs,
         flushRows: this.opts.flushRows,
         retentionEveryMs: this.opts.retentionEveryMs,
+        retryMs: this.opts.retryMs,
       } satisfies WriterSettings,
       // A small young generation keeps the writer's RSS low on a 512 MB box; its queue is bounded
       // by maxInFlightBytes anyway, and running out of heap only restarts the writer.
@@ -188,6 +208,17 @@ export class JournalWriter {
         for (const d of done) this.inFlightBytes -= d.bytes;
         this.stats.committed += msg.count;
         this.stats.lastSeq = msg.lastSeq;
+        if (this.stats.stalled !== null) {
+          this.stats.stalled = null;
+          this.stats.stallsRecovered++;
+          this.fault.ok({ dropped: this.stats.dropped, droppedBytes: this.stats.droppedBytes, lastSeq: msg.lastSeq });
+        }
+        return;
+      }
+      case 'stalled': {
+        this.fault.fail(Object.assign(new Error(msg.message), { code: msg.code }), { queuedChunks: this.inFlight.length, queuedBytes: this.inFlightBytes, boundBytes: this.opts.maxInFlightBytes });
+        const f = this.fault.current;
+        if (f !== null) this.stats.stalled = { reason: f.reason, code: f.code, since: f.since };
         return;
       }
       case 'retention':
@@ -210,7 +241,8 @@ export class JournalWriter {
     this.worker = undefined;
     const lost = this.inFlight.splice(0);
     for (const l of lost) this.inFlightBytes -= l.bytes;
-    if (lost.length > 0) this.drop(lost.length, 'journal writer exited with chunks not committed');
+    if (lost.length > 0) this.drop(lost.length, lost.reduce((n, l) => n + l.bytes, 0), 'journal writer exited with chunks not committed');
+    this.stats.stalled = null;
     if (this.stopping || !restartable) return;
     this.log.error({ code, restartInMs: this.restartDelayMs }, 'journal writer exited; restarting it (forwarding continues)');
     this.restartTimer = setTimeout(() => {
@@ -220,12 +252,13 @@ export class JournalWriter {
     this.restartDelayMs = Math.min(this.restartDelayMs * 2, 30_000);
   }
 
-  private drop(count: number, reason: string): void {
+  private drop(count: number, bytes: number, reason: string): void {
     this.stats.dropped += count;
+    this.stats.droppedBytes += bytes;
     const now = Date.now();
-    if (now - this.lastDropLog >= 5000) {
+    if (now - this.lastDropLog >= DROP_LOG_EVERY_MS) {
       this.lastDropLog = now;
-      this.log.error({ dropped: this.stats.dropped, reason }, 'JOURNAL DROPPING CHUNKS: bytes are still forwarded but not recorded');
+      this.log.error({ dropped: this.stats.dropped, droppedBytes: this.stats.droppedBytes, reason }, 'JOURNAL DROPPING CHUNKS: bytes are still forwarded but not recorded');
     }
   }
 }

@@ -10,6 +10,8 @@ import type { IngestResult, JournalSource } from './types.js';
 
 // Bounded so the daemon's memory stays flat; a miss costs one indexed SELECT.
 const CACHE_LIMIT = 50_000;
+/** How many of the latest receipts a timeless sale is compared with to tell a copy (Ingestor.copyOf). */
+export const COPY_LOOKBACK_RECEIPTS = 1000;
 
 /**
  * The ingest path: statements prepared once, `ingestOne` runs inside the caller's transaction
@@ -17,7 +19,7 @@ const CACHE_LIMIT = 50_000;
  */
 export class Ingestor {
   private readonly s: Record<
-    'rid' | 'insReceipt' | 'memberIns' | 'memberSel' | 'productIns' | 'productSel' | 'catalogue' |
+    'rid' | 'copyCandidates' | 'itemAmounts' | 'insReceipt' | 'memberIns' | 'memberSel' | 'productIns' | 'productSel' | 'catalogue' |
     'insReminder' | 'cancelReminders', Statement>;
   private readonly insItems: (flat: unknown[]) => void;
   private readonly pending: PendingAggregates;
@@ -30,7 +32,11 @@ export class Ingestor {
 
   constructor(db: Database, private readonly zone: ZoneClock, private readonly currency: string, private readonly clock: () => number) {
     this.s = {
-      rid: db.prepare('SELECT rid FROM receipts WHERE idk = ? AND id = ?').pluck(),
+      rid: db.prepare('SELECT counted FROM receipts WHERE idk = ? AND id = ?').pluck(),
+      // Range scan on the rowid: the last COPY_LOOKBACK_RECEIPTS receipts only.
+      copyCandidates: db.prepare(`SELECT rid, id FROM receipts WHERE rid > (SELECT coalesce(max(rid), 0) FROM receipts) - ?
+        AND total = ? AND time IS NOT NULL AND kind IN ('sale', 'refund', 'reprint') ORDER BY rid DESC`),
+      itemAmounts: db.prepare('SELECT amount FROM items WHERE rid = ?').pluck(),
       insReceipt: db.prepare(`INSERT INTO receipts (id, idk, kind, counted, flagged, store, till, receipt_no, time, ts, day, hour, mid, currency,
         total, net, item_count, items_match, confidence, profile, extra, journal_from, journal_to)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -120,7 +126,8 @@ export class Ingestor {
   ingestOne(r: Receipt, source: JournalSource): IngestResult {
     this.staged = null;
     const idk = idKey(r.id);
-    if (this.s.rid.get(idk, r.id) !== undefined) return { status: 'duplicate', flagged: false };
+    const stored = this.s.rid.get(idk, r.id) as number | undefined;
+    if (stored !== undefined) return { status: 'duplicate', flagged: false, counted: stored === 1 };
 
     let ts = r.time !== null ? parseReceiptTime(r.time, this.zone) : null;
     const problems = [...r.check.problems];
@@ -133,8 +140,14 @@ export class Ingestor {
       problems.push('no receipt or capture time: ingest time used');
     }
     const { day, hour } = this.zone.parts(ts);
-    const counted = r.kind === 'sale' || r.kind === 'refund';
-    const refund = r.kind === 'refund';
+    let kind = r.kind;
+    const original = kind === 'sale' || kind === 'refund' ? this.copyOf(r) : null;
+    if (original !== null) {
+      kind = 'reprint';
+      problems.push(`no time printed, and the total and item amounts of receipt ${original}: filed as a copy of it, not counted`);
+    }
+    const counted = kind === 'sale' || kind === 'refund';
+    const refund = kind === 'refund';
     const sign = (v: number): number => (refund ? -Math.abs(v) : v);
 
     let itemsSum = 0;
@@ -152,7 +165,7 @@ export class Ingestor {
     if (r.change !== null) extra['change'] = r.change;
     if (problems.length > 0) extra['problems'] = problems;
 
-    const info = this.s.insReceipt.run(r.id, idk, r.kind, counted ? 1 : 0, flagged ? 1 : 0, r.store, r.till, r.receiptNo, r.time, ts, day, hour,
+    const info = this.s.insReceipt.run(r.id, idk, kind, counted ? 1 : 0, flagged ? 1 : 0, r.store, r.till, r.receiptNo, r.time, ts, day, hour,
       mid, r.currency, r.total, net, r.items.length, r.check.itemsMatchTotal ? 1 : 0, r.check.confidence, r.profile,
       JSON.stringify(extra), source.journalFrom, source.journalTo);
     const rid = Number(info.lastInsertRowid);
@@ -170,7 +183,7 @@ export class Ingestor {
       flat[o + 4] = it.unitPrice; flat[o + 5] = counted ? sign(it.amount) : it.amount;
     }
     this.insItems(flat);
-    if (!counted) return { status: r.kind === 'reprint' ? 'reprint-skipped' : 'not-counted', flagged };
+    if (!counted) return { status: kind === 'reprint' ? 'reprint-skipped' : 'not-counted', flagged, counted };
 
     // ... but only sales and refunds move the aggregates (summed per batch, see aggregates.ts).
     const amounts = new Array<number>(n);
@@ -189,7 +202,30 @@ export class Ingestor {
       }
     }
     this.staged = { rid, day, hour, mid, refund, net, lines: refund ? 0 : n, products, amounts, qtys };
-    return { status: 'inserted', flagged };
+    return { status: 'inserted', flagged, counted };
+  }
+
+  /**
+   * The receipt a timeless sale is a copy of, or null. A reprint split in two (a wall-clock step
+   * while it printed, issue 17 item 5; a printer pause longer than the idle gap) leaves a tail with
+   * no header: no time, no reprint marker, so it parses as a sale. If one of the latest receipts
+   * that did print a time has the same total and every one of its item amounts, it is that
+   * receipt's copy. Only timeless documents are compared, and only with receipts that printed a
+   * time, so a till that never prints times (every receipt timeless) never loses a sale to this;
+   * a receipt that printed its own number is never anyone's copy.
+   */
+  private copyOf(r: Receipt): string | null {
+    if (r.time !== null || r.receiptNo !== null || r.total === null || r.items.length === 0) return null;
+    for (const c of this.s.copyCandidates.all(COPY_LOOKBACK_RECEIPTS, r.total) as { rid: number; id: string }[]) {
+      const have = (this.s.itemAmounts.all(c.rid) as number[]).map(Math.abs);
+      if (r.items.every((it) => {
+        const at = have.indexOf(Math.abs(it.amount));
+        if (at < 0) return false;
+        have.splice(at, 1);
+        return true;
+      })) return c.id;
+    }
+    return null;
   }
 }
 

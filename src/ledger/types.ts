@@ -17,6 +17,12 @@ export interface IngestResult {
   status: IngestStatus;
   /** Stored but flagged for a person to look at (items do not add up, other currency, no time). */
   flagged: boolean;
+  /**
+   * Whether the stored receipt counts in totals (and is a basket for head office). Usually
+   * follows receipt.kind, but the ledger may file a sale as a copy (see Ingestor.copyOf), and a
+   * duplicate reports the stored row's answer.
+   */
+  counted: boolean;
 }
 
 export interface LedgerOptions {

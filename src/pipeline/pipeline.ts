@@ -14,8 +14,19 @@ export interface PipelineChunk {
   seq: number;
   /** 'pos>printer' chunks are receipts; the printer's status replies are skipped here. */
   dir: string;
+  /** Wall clock at capture: a label for people, never used to split or order (it jumps). */
   wallTime: number;
+  /** CLOCK_MONOTONIC at capture, µs: what idle gaps are measured on. */
+  monoUs: number;
+  /** The boot that monoUs belongs to: monotonic readings of different boots are not comparable. */
+  bootId: string;
   bytes: Uint8Array;
+}
+
+/** A point on the monotonic clock (the caller's "now" for the idle check, or a chunk's capture). */
+export interface MonoInstant {
+  monoUs: number;
+  bootId: string;
 }
 
 export interface StreamingDecoder {
@@ -42,7 +53,7 @@ export interface PipelineDeps {
   makeDecoder(): StreamingDecoder;
   onDocument(doc: DecodedDocument, range: JournalRange): void;
   savePosition(pos: Position): void;
-  /** Split documents after this much silence between chunks (ms, 0: never). */
+  /** Split documents after this much silence between chunks, on the monotonic clock (ms, 0: never). */
   idleGapMs: number;
   batchSize?: number;
 }
@@ -59,7 +70,8 @@ export class Pipeline {
   private streamOffset = 0;
   private fed: Fed[] = [];
   private lastSeq: number;
-  private lastWall: number | null = null;
+  /** Capture instant of the last POS chunk fed to the open document; null after an idle split. */
+  private last: MonoInstant | null = null;
   private openStart: Position;
   /** Bytes of the first chunk read that belong to documents handed over before a restart. */
   private skip: number;
@@ -77,23 +89,41 @@ export class Pipeline {
     return { ...this.openStart };
   }
 
-  /** Processes up to one batch; returns how many chunks it read (0: caught up). */
-  step(nowWall?: number): number {
+  /**
+   * Processes up to one batch; returns how many chunks it read (0: caught up). `now`, the
+   * caller's monotonic clock, lets a caught-up pipeline close a document after an idle gap.
+   */
+  step(now?: MonoInstant): number {
     const before = this.openStart;
     const chunks = this.deps.read(this.lastSeq, this.deps.batchSize ?? 500);
     for (const chunk of chunks) this.feed(chunk);
-    if (chunks.length === 0 && nowWall !== undefined) this.checkIdle(nowWall);
+    if (chunks.length === 0 && now !== undefined) this.checkIdle(now);
     this.forgetConsumed();
     if (chunks.length > 0 || before !== this.openStart) this.deps.savePosition(this.position);
     return chunks.length;
   }
 
   /** Called when no chunk arrived for a while: closes the open document after an idle gap. */
-  private checkIdle(nowWall: number): void {
-    if (this.deps.idleGapMs > 0 && this.lastWall !== null && nowWall - this.lastWall >= this.deps.idleGapMs) {
+  private checkIdle(now: MonoInstant): void {
+    if (this.last !== null && this.gapBetween(this.last, now)) {
       this.emit(this.decoder.idle());
-      this.lastWall = null;
+      this.last = null;
     }
+  }
+
+  /**
+   * Whether `next` comes after an idle gap since `prev`. Measured on CLOCK_MONOTONIC, which a
+   * wall-clock step (NTP, a day forward, an hour back) does not move. That clock is per boot, not
+   * per process (process.hrtime reads it), so readings stay comparable across tap restarts and the
+   * gap is the real silence. Across a reboot (another boot id) they are not comparable, and the tap
+   * was down in between: that is a boundary. So is a reading that goes backwards (a reboot the
+   * boot id could not reveal, e.g. boot id 'unknown').
+   */
+  private gapBetween(prev: MonoInstant, next: MonoInstant): boolean {
+    if (this.deps.idleGapMs <= 0) return false;
+    if (prev.bootId !== next.bootId) return true;
+    const us = next.monoUs - prev.monoUs;
+    return us < 0 || us >= this.deps.idleGapMs * 1000;
   }
 
   private feed(chunk: PipelineChunk): void {
@@ -104,10 +134,8 @@ export class Pipeline {
       bytes = bytes.subarray(Math.min(this.skip, bytes.length));
       this.skip = 0;
     }
-    if (this.deps.idleGapMs > 0 && this.lastWall !== null && chunk.wallTime - this.lastWall >= this.deps.idleGapMs) {
-      this.emit(this.decoder.idle());
-    }
-    this.lastWall = chunk.wallTime;
+    if (this.last !== null && this.gapBetween(this.last, chunk)) this.emit(this.decoder.idle());
+    this.last = { monoUs: chunk.monoUs, bootId: chunk.bootId };
     const skipped = chunk.bytes.length - bytes.length;
     this.fed.push({ seq: chunk.seq, streamStart: this.streamOffset - skipped, length: chunk.bytes.length });
     this.streamOffset += bytes.length;

@@ -6,6 +6,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from '../log.js';
+import { FaultLog, type FaultState } from '../io/write-fault.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 
 export interface DrainOptions {
@@ -21,6 +22,9 @@ export interface DrainOptions {
 
 export const DEFAULT_DRAIN: DrainOptions = { window: 100, batch: 500, ackFlushMs: 25, retryMs: 5000 };
 
+/** PUBACKs the outbox could not record (disk full) are tried again this often (ms). */
+export const ACK_RETRY_MS = 1000;
+
 export class Drainer {
   private client: MqttClient | null = null;
   private generation = 0;
@@ -28,7 +32,12 @@ export class Drainer {
   private buffer: OutboxRow[] = [];
   private bufferAt = 0;
   private readonly inflight = new Set<number>();
+  /** PUBACKed seqs not yet recorded in the outbox (normally for a few ms; longer on a full disk). */
   private acks: number[] = [];
+  private readonly unrecorded = new Set<number>();
+  private readonly ackFault: FaultLog;
+  /** Failed attempts to record PUBACKs since start. */
+  ackRecordFailures = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private exhausted = false;
@@ -44,10 +53,20 @@ export class Drainer {
     private readonly opts: DrainOptions = DEFAULT_DRAIN,
   ) {
     this.window = opts.window;
+    this.ackFault = new FaultLog(logger, 'outbox acks');
   }
 
   get inFlight(): number {
     return this.inflight.size;
+  }
+
+  /** Acknowledged by the broker, not yet recorded: sent again if the process dies before it is. */
+  get acksUnrecorded(): number {
+    return this.unrecorded.size;
+  }
+
+  get fault(): FaultState | null {
+    return this.ackFault.current;
   }
 
   /**
@@ -98,6 +117,8 @@ export class Drainer {
     }
     const row = this.buffer[this.bufferAt++];
     if (row !== undefined) this.cursor = row.seq;
+    // Acknowledged already (only the record of it is missing): sending it again would be a duplicate.
+    if (row !== undefined && this.unrecorded.has(row.seq)) return this.next();
     return row;
   }
 
@@ -105,7 +126,9 @@ export class Drainer {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.client !== null && this.retryTimer === null && this.inflight.size < this.window) {
+      // While PUBACKs cannot be recorded, publish nothing new: each would be one more basket sent
+      // twice if the process died, so duplicates stay bounded by the window in flight (issue 17 item 6).
+      while (this.client !== null && this.retryTimer === null && this.ackFault.current === null && this.inflight.size < this.window) {
         const row = this.next();
         if (row === undefined) break;
         this.publish(this.client, this.generation, row);
@@ -122,6 +145,7 @@ export class Drainer {
       if (err === undefined || err === null) {
         // A PUBACK is a PUBACK, even if its connection has since closed.
         this.acks.push(row.seq);
+        this.unrecorded.add(row.seq);
         this.acked++;
         this.scheduleFlush();
       }
@@ -147,9 +171,9 @@ export class Drainer {
     });
   }
 
-  private scheduleFlush(): void {
+  private scheduleFlush(delayMs = this.opts.ackFlushMs): void {
     if (this.flushTimer !== null) return;
-    this.flushTimer = setTimeout(() => this.flushAcks(), this.opts.ackFlushMs);
+    this.flushTimer = setTimeout(() => this.flushAcks(), delayMs);
   }
 
   /** Commit the acks gathered so far. Also called on stop. */
@@ -158,12 +182,19 @@ export class Drainer {
     this.flushTimer = null;
     if (this.acks.length === 0) return;
     const seqs = this.acks;
-    this.acks = [];
     try {
       this.outbox.markAcked(seqs);
     } catch (err) {
-      // The rows stay pending and are sent again: a duplicate, never a loss.
-      this.logger.error({ err }, 'could not record PUBACKs in the outbox');
+      // Keep them and try again: the rows stay pending in the outbox, and until recorded they are
+      // skipped when read (see next()), so nothing is sent twice while this process lives.
+      this.ackRecordFailures++;
+      this.ackFault.fail(err, { acksUnrecorded: this.unrecorded.size });
+      this.scheduleFlush(ACK_RETRY_MS);
+      return;
     }
+    this.acks = [];
+    for (const s of seqs) this.unrecorded.delete(s);
+    this.ackFault.ok();
+    this.pump();
   }
 }

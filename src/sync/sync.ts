@@ -14,6 +14,7 @@ import { DEFAULT_DRAIN, Drainer, type DrainOptions } from './drain.js';
 import { Link } from './link.js';
 import { mqttNotificationChannel } from './notify.js';
 import type { EnqueueResult, Outbox } from './outbox.js';
+import type { FaultState } from '../io/write-fault.js';
 import { createInboundHandler, type InboundCallbacks } from './requests.js';
 import { topicsFor, type ExternalHealth, type StatusPayload, type Topics } from './topics.js';
 
@@ -45,6 +46,10 @@ export interface SyncStats {
   lastAckAt: string | null;
   publishedThisRun: number;
   ackedThisRun: number;
+  /** PUBACKs held because the outbox could not record them (disk full); publishing pauses meanwhile. */
+  acksUnrecorded: number;
+  ackRecordFailures: number;
+  ackFault: FaultState | null;
 }
 
 export interface Sync {
@@ -246,6 +251,9 @@ export function createSync(deps: SyncDeps): Sync {
         lastAckAt: iso(c.lastAckAt),
         publishedThisRun: drainer.published,
         ackedThisRun: drainer.acked,
+        acksUnrecorded: drainer.acksUnrecorded,
+        ackRecordFailures: drainer.ackRecordFailures,
+        ackFault: drainer.fault,
       };
     },
     status,

@@ -93,7 +93,11 @@ export function buildApp(deps: WebDeps, opts: WebOptions): FastifyInstance {
 
   void app.register(fastifyCookie);
 
-  app.get('/healthz', async () => ({ ok: true }));
+  // The process answers, so ok; a full disk is named here too (public: it says nothing private).
+  app.get('/healthz', async () => {
+    const fault = deps.writeFault?.();
+    return fault === undefined ? { ok: true } : { ok: true, disk: fault.reason, failing: fault.parts };
+  });
   pageRoutes(app, assets);
   authRoutes(app, ctx);
 

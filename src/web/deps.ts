@@ -51,6 +51,23 @@ export interface StatusSnapshot {
   clock: { synced: boolean | null; source?: string; reason?: string };
   /** Free and total bytes of the filesystem holding dataDir; null when unknown. */
   disk: { freeBytes: number; totalBytes: number } | null;
+  /** Present while writes to the data disk fail (a full disk): which parts, since when. */
+  writeFault?: WriteFault;
+  /**
+   * PUBACKs the outbox could not record (disk full): held in memory and retried, and publishing
+   * pauses meanwhile; if the process dies first, those baskets are sent again (head office drops
+   * the duplicates by id). `recordFailures`: failed attempts since start.
+   */
+  outboxAcks?: { unrecorded: number; recordFailures: number };
+}
+
+export interface WriteFault {
+  /** disk_full when the error said so (ENOSPC, SQLITE_FULL), else write_failed. */
+  reason: 'disk_full' | 'write_failed';
+  /** The parts whose writes fail: journal, pipeline (ledger, position), outbox (acks). */
+  parts: string[];
+  /** ISO time of the first failure. */
+  since: string;
 }
 
 /** One line of the recent-receipts list. */
@@ -205,6 +222,8 @@ export type WebEvent =
 
 export interface WebDeps {
   status(): MaybePromise<StatusSnapshot>;
+  /** Cheap: the current write fault alone, for GET /healthz (absent: none known). */
+  writeFault?(): WriteFault | undefined;
   recentReceipts(limit: number): MaybePromise<ReceiptRow[]>;
   /** Parsed or failed; null when unknown. */
   receipt(id: string): MaybePromise<ReceiptDetail | null>;

@@ -8,7 +8,7 @@ export type HealthLevel = 'ok' | 'warn' | 'bad';
 
 export interface HealthLight {
   level: HealthLevel;
-  /** Stable code, e.g. link_down, broker_disabled, disk_low, clock_unsynced. */
+  /** Stable code, e.g. link_down, broker_disabled, disk_low, disk_full, write_failed, clock_unsynced. */
   reason: string;
   detail?: string;
 }
@@ -44,7 +44,7 @@ export function judgeHealth(s: StatusSnapshot, nowMs: number, limits: HealthLimi
     pos: link(s.links.pos),
     printer: link(s.links.printer),
     broker: broker(s, nowMs, limits),
-    disk: disk(s.disk, limits),
+    disk: s.writeFault !== undefined ? light('bad', s.writeFault.reason, `${s.writeFault.parts.join(', ')} since ${s.writeFault.since}`) : disk(s.disk, limits),
     clock: clock(s.clock, nowMs),
   };
 }
@@ -73,6 +73,7 @@ function broker(s: StatusSnapshot, nowMs: number, limits: HealthLimits): HealthL
 function disk(d: StatusSnapshot['disk'], limits: HealthLimits): HealthLight {
   if (d === null) return light('warn', 'disk_unknown');
   const detail = `${Math.floor(d.freeBytes / (1024 * 1024))} MiB`;
+  if (d.freeBytes === 0) return light('bad', 'disk_full', detail);
   if (d.freeBytes < limits.diskMinFreeBytes) return light('bad', 'disk_low', detail);
   if (d.totalBytes > 0 && d.freeBytes / d.totalBytes < limits.diskWarnFraction) return light('warn', 'disk_low', detail);
   return light('ok', 'disk_ok', detail);

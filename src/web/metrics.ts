@@ -54,6 +54,13 @@ export function renderMetrics(s: StatusSnapshot, health: Health, web: WebCounter
     metric('tillbox_disk_free_bytes', 'gauge', 'Free bytes on the data directory filesystem.', [{ value: s.disk.freeBytes }]);
     metric('tillbox_disk_total_bytes', 'gauge', 'Size of the data directory filesystem.', [{ value: s.disk.totalBytes }]);
   }
+  if (s.writeFault !== undefined) {
+    metric('tillbox_write_fault', 'gauge', 'Parts whose writes to the data disk fail now (1), by reason.', s.writeFault.parts.map((part) => ({ labels: { part, reason: s.writeFault?.reason ?? '' }, value: 1 })));
+  }
+  if (s.outboxAcks !== undefined) {
+    metric('tillbox_outbox_acks_unrecorded', 'gauge', 'Broker acknowledgements held in memory because the outbox could not record them.', [{ value: s.outboxAcks.unrecorded }]);
+    metric('tillbox_outbox_ack_record_failures_total', 'counter', 'Failed attempts to record broker acknowledgements in the outbox.', [{ value: s.outboxAcks.recordFailures }]);
+  }
   metric('tillbox_health_ok', 'gauge', 'Health strip lights (1 green, 0 amber or red).', (Object.keys(health) as (keyof Health)[]).map((k) => ({ labels: { check: k }, value: level(health[k]) })));
   metric('tillbox_web_live_clients', 'gauge', 'Status pages connected for live updates.', [{ value: web.sseClients }]);
   metric('tillbox_web_login_failures_total', 'counter', 'Wrong owner passwords since start.', [{ value: web.loginFailures }]);

@@ -12,6 +12,9 @@ export const TAP_STALE_MS = 5_000;
 /** What the analytics side knows itself, in the snapshot's own shapes; `dropped` adds to the tap's counters. */
 export interface StatusParts
   extends Pick<StatusSnapshot, 'version' | 'receiptsToday' | 'parse' | 'journalBacklogBytes' | 'outboxBacklog' | 'broker' | 'dropped' | 'clock' | 'disk'> {
+  outboxAcks?: StatusSnapshot['outboxAcks'];
+  /** The analytics side's own failing writes (the journal's come with the tap's figures). */
+  faults?: { part: string; reason: 'disk_full' | 'write_failed'; since: number }[];
   nowMs: number;
   /** The last message from the tap, null before the first one. */
   tap: TapStatsMessage | null;
@@ -45,10 +48,28 @@ export function statusSnapshot(p: StatusParts): StatusSnapshot {
             chunksWhilePrinterDown: tap.droppedWhilePrinterDown.chunks,
             chunksWhilePosDown: tap.droppedWhilePosDown.chunks,
             journalChunks: tap.journal.dropped,
+            journalBytes: tap.journal.droppedBytes,
           }),
       ...p.dropped,
     },
     clock: p.clock,
     disk: p.disk,
+    ...writeFaultOf(tap, p.faults ?? []),
+    ...(p.outboxAcks === undefined ? {} : { outboxAcks: p.outboxAcks }),
+  };
+}
+
+/** The tap's journal stall and the analytics side's own failing writes, as one fault (or none). */
+export function writeFaultOf(tap: TapStatsMessage | null, own: NonNullable<StatusParts['faults']>): Pick<StatusSnapshot, 'writeFault'> {
+  const all = [...own];
+  const j = tap?.journal.stalled;
+  if (j !== null && j !== undefined) all.push({ part: 'journal', reason: j.reason, since: j.since });
+  if (all.length === 0) return {};
+  return {
+    writeFault: {
+      reason: all.some((f) => f.reason === 'disk_full') ? 'disk_full' : 'write_failed',
+      parts: all.map((f) => f.part),
+      since: new Date(Math.min(...all.map((f) => f.since))).toISOString(),
+    },
   };
 }

@@ -87,9 +87,9 @@ describe('ledger ingest', () => {
     const shift = receipt({ kind: 'other', items: [], total: null, member: null, check: { itemsMatchTotal: false, confidence: 0.81, problems: [NOT_A_SALE] } });
     const torn = receipt({ total: null, check: { itemsMatchTotal: false, confidence: 0.4, problems: ['no total found'] } });
     const unreadable = receipt({ kind: 'other', items: [], total: null, check: { itemsMatchTotal: false, confidence: 0.4, problems: [UNREADABLE] } });
-    expect(env.ledger.ingest(shift, { journalFrom: 0, journalTo: 1 })).toEqual({ status: 'not-counted', flagged: false });
-    expect(env.ledger.ingest(torn, { journalFrom: 1, journalTo: 2 })).toEqual({ status: 'inserted', flagged: true });
-    expect(env.ledger.ingest(unreadable, { journalFrom: 2, journalTo: 3 })).toEqual({ status: 'not-counted', flagged: true });
+    expect(env.ledger.ingest(shift, { journalFrom: 0, journalTo: 1 })).toEqual({ status: 'not-counted', flagged: false, counted: false });
+    expect(env.ledger.ingest(torn, { journalFrom: 1, journalTo: 2 })).toEqual({ status: 'inserted', flagged: true, counted: true });
+    expect(env.ledger.ingest(unreadable, { journalFrom: 2, journalTo: 3 })).toEqual({ status: 'not-counted', flagged: true, counted: false });
     const rows = env.ledger.db.prepare('SELECT kind, flagged FROM receipts ORDER BY rid').all();
     expect(rows).toEqual([{ kind: 'other', flagged: 0 }, { kind: 'sale', flagged: 1 }, { kind: 'other', flagged: 1 }]);
   });
@@ -110,7 +110,7 @@ describe('ledger ingest', () => {
   it('stores and flags receipts that do not add up or are in another currency, and still counts them', () => {
     env = tempLedger();
     const bad = receipt({ time: '2026-11-06T10:00:00+08:00', total: 9999, check: { itemsMatchTotal: false, confidence: 0.4, problems: ['items 2050 != total 9999'] } });
-    expect(env.ledger.ingest(bad, { journalFrom: 0, journalTo: 1 })).toEqual({ status: 'inserted', flagged: true });
+    expect(env.ledger.ingest(bad, { journalFrom: 0, journalTo: 1 })).toEqual({ status: 'inserted', flagged: true, counted: true });
     const usd = receipt({ time: '2026-11-06T11:00:00+08:00', currency: 'USD' });
     expect(env.ledger.ingest(usd, { journalFrom: 1, journalTo: 2 }).flagged).toBe(true);
     const ok = receipt({ time: '2026-11-06T12:00:00+08:00' });
@@ -144,9 +144,9 @@ describe('ledger ingest', () => {
     const broken = receipt({ time: '2026-11-07T10:01:00+08:00', items: [{ sku: null, name: '坏行', qty: null as unknown as number, unitPrice: null, amount: 100 }], total: 100 });
     const good2 = receipt({ time: '2026-11-07T10:02:00+08:00' });
     const out = env.ledger.ingestMany([good1, broken, good2].map((r, i) => ({ receipt: r, source: { journalFrom: i, journalTo: i + 1 } })));
-    expect(out[0]).toEqual({ status: 'inserted', flagged: false });
+    expect(out[0]).toEqual({ status: 'inserted', flagged: false, counted: true });
     expect(out[1]).toBeInstanceOf(Error);
-    expect(out[2]).toEqual({ status: 'inserted', flagged: false });
+    expect(out[2]).toEqual({ status: 'inserted', flagged: false, counted: true });
     expect(env.ledger.db.prepare('SELECT id FROM receipts ORDER BY rid').pluck().all()).toEqual([good1.id, good2.id]);
     expect(env.ledger.db.prepare("SELECT receipts FROM store_day WHERE day = '2026-11-07'").pluck().get()).toBe(2);
   });
@@ -169,7 +169,7 @@ describe('ledger ingest', () => {
       const batch = [...good.slice(0, 2), broken, ...good.slice(2), good[0] as (typeof good)[number]];
       const out = env.ledger.ingestMany(batch.map((r) => ({ receipt: r, source: { journalFrom: good.indexOf(r), journalTo: good.indexOf(r) + 1 } })));
       expect(out[2]).toBeInstanceOf(Error);
-      expect(out.at(-1)).toEqual({ status: 'duplicate', flagged: false });
+      expect(out.at(-1)).toEqual({ status: 'duplicate', flagged: false, counted: true });
       const a = snapshot(env.ledger);
       const b = snapshot(other.ledger);
       for (const t of ['receipts', 'items', 'store_day', 'member_day', 'store_hour', 'store_day_cat', 'store_day_product', 'reminders', 'members', 'products']) {

@@ -11,9 +11,9 @@ function chunked(streams: { bytes: Uint8Array; wallTime: number }[], sizes: numb
   for (const s of streams) {
     for (let i = 0; i < s.bytes.length; ) {
       const n = sizes[k++ % sizes.length] ?? 7;
-      out.push({ seq: seq++, dir: 'pos>printer', wallTime: s.wallTime, bytes: s.bytes.subarray(i, i + n) });
+      out.push({ seq: seq++, dir: 'pos>printer', wallTime: s.wallTime, monoUs: s.wallTime * 1000, bootId: 'boot-1', bytes: s.bytes.subarray(i, i + n) });
       // Printer status replies are interleaved in the journal and must be skipped.
-      if (k % 5 === 0) out.push({ seq: seq++, dir: 'printer>pos', wallTime: s.wallTime, bytes: Uint8Array.of(0x12) });
+      if (k % 5 === 0) out.push({ seq: seq++, dir: 'printer>pos', wallTime: s.wallTime, monoUs: s.wallTime * 1000, bootId: 'boot-1', bytes: Uint8Array.of(0x12) });
       i += n;
     }
   }
@@ -78,5 +78,49 @@ describe('pipeline: journal chunks to documents', () => {
     const { docs } = run(chunks, { seq: 1, offset: 0 }, Infinity, 3000);
     expect(docs).toHaveLength(1);
     expect(docs[0]?.text).toContain('第一张');
+  });
+});
+
+describe('pipeline: idle gaps on the monotonic clock (issue 17 item 5)', () => {
+  const bare = [encodeReceiptText(['第一张 1.00'], { encoding: 'gb18030', cut: false }), encodeReceiptText(['第二张 2.00'], { encoding: 'gb18030', cut: false })];
+  const two = (a: Partial<PipelineChunk>, b: Partial<PipelineChunk>): PipelineChunk[] => [
+    { seq: 1, dir: 'pos>printer', wallTime: 0, monoUs: 0, bootId: 'boot-1', bytes: bare[0]!, ...a },
+    { seq: 2, dir: 'pos>printer', wallTime: 0, monoUs: 0, bootId: 'boot-1', bytes: bare[1]!, ...a, ...b },
+  ];
+  const texts = (chunks: PipelineChunk[]) => run(chunks, { seq: 1, offset: 0 }, Infinity, 3000).docs.map((d) => d.text.trim());
+
+  it('does not split when the wall clock jumps a day but the monotonic clock moved 40 ms', () => {
+    expect(texts(two({ wallTime: 1000, monoUs: 1_000_000 }, { wallTime: 1000 + 86_400_000, monoUs: 1_040_000 }))).toEqual([]);
+  });
+
+  it('splits after real silence even when the wall clock went back an hour', () => {
+    const docs = texts(two({ wallTime: 10_000_000, monoUs: 1_000_000 }, { wallTime: 10_000_000 - 3_600_000, monoUs: 6_000_000 }));
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toContain('第一张');
+  });
+
+  it('treats another boot, or a monotonic reading going backwards, as a boundary', () => {
+    expect(texts(two({ monoUs: 9_000_000 }, { monoUs: 9_000_100, bootId: 'boot-2' }))).toHaveLength(1);
+    expect(texts(two({ monoUs: 9_000_000, bootId: 'unknown' }, { monoUs: 100 }))).toHaveLength(1);
+  });
+
+  it('closes the open document when "now" on the monotonic clock is past the gap, not on wall time', () => {
+    const docs: string[] = [];
+    const chunks: PipelineChunk[] = [{ seq: 1, dir: 'pos>printer', wallTime: 0, monoUs: 1_000_000, bootId: 'b', bytes: bare[0]! }];
+    const p = new Pipeline(
+      {
+        read: (after) => chunks.filter((c) => c.seq > after),
+        makeDecoder: () => new StreamDecoder({ encoding: 'gb18030' }),
+        onDocument: (doc) => docs.push(renderText(doc)),
+        savePosition: () => undefined,
+        idleGapMs: 3000,
+      },
+      { seq: 1, offset: 0 },
+    );
+    p.step({ monoUs: 1_500_000, bootId: 'b' });
+    p.step({ monoUs: 3_900_000, bootId: 'b' });
+    expect(docs).toEqual([]);
+    p.step({ monoUs: 4_000_000, bootId: 'b' });
+    expect(docs).toHaveLength(1);
   });
 });

@@ -115,7 +115,7 @@ describe('statusSnapshot from the tap figures', () => {
     droppedWhilePrinterDown: { chunks: 2, bytes: 100 },
     droppedWhilePosDown: { chunks: 0, bytes: 0 },
     sessions: 0,
-    journal: { posted: 43, committed: 43, dropped: 0, lagChunks: 0, lagMs: 0, lastSeq: 43, workerRestarts: 0, writerUp: true },
+    journal: { posted: 43, committed: 43, dropped: 0, droppedBytes: 0, stalled: null, stallsRecovered: 0, lagChunks: 0, lagMs: 0, lastSeq: 43, workerRestarts: 0, writerUp: true },
     rssBytes: 50_000_000,
     ...over,
   });
@@ -140,7 +140,7 @@ describe('statusSnapshot from the tap figures', () => {
     expect(s.links.printer).toEqual({ state: 'down', reason: 'EIO: i/o error, read' });
     expect(s.bytes).toEqual({ posToPrinter: 4900, printerToPos: 12 });
     expect(s.uptimeSeconds).toBe(125);
-    expect(s.dropped).toEqual({ chunksWhilePrinterDown: 2, chunksWhilePosDown: 0, journalChunks: 0, outboxExpired: 1 });
+    expect(s.dropped).toEqual({ chunksWhilePrinterDown: 2, chunksWhilePosDown: 0, journalChunks: 0, journalBytes: 0, outboxExpired: 1 });
   });
 
   it('shows links as unknown before the first tap message and when the tap falls silent', () => {
