@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   TBX_MQTT_PAYLOAD_INVALID: 'an inbound MQTT payload failed validation',
   TBX_MQTT_PAYLOAD_TOO_LARGE: 'an inbound MQTT payload is over its size limit; acknowledged and refused unread',
   TBX_AUTH_REQUIRED: 'the request needs an authenticated owner session',
+  TBX_SCHEMA_TOO_NEW: 'a database was written by a newer tillbox (its schema version is higher than this one knows)',
+  TBX_MIGRATION_FAILED: 'a schema migration failed; the database was left at its previous version',
+  TBX_OPTIONAL_DEP_MISSING: 'an optional package (demo broker, head-office PostgreSQL client) is not installed',
+  TBX_BACKUP_FAILED: 'a backup could not be written, or a restore could not be completed',
+  TBX_BACKUP_INVALID: 'a backup directory is incomplete, or a file does not match its manifest checksum',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -47,6 +52,7 @@ export function exitCodeFor(err: unknown): 1 | 2 {
     case 'TBX_PORT_BUSY':
     case 'TBX_INPUT_INVALID':
     case 'TBX_PROFILE_INVALID':
+    case 'TBX_BACKUP_INVALID':
       return 2;
     default:
       return 1;

@@ -23,10 +23,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   // parseCommandArgs' generic loses parseArgs' inferred value types; these are the options above.
   const values = parsed.values as { config?: string; help: boolean };
   const [sub, file, ...rest] = parsed.positionals;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   if (sub === 'categories' && file === undefined) {
     for (const c of CATEGORIES) io.stdout.write(`${c.id.padEnd(14)} ${c.zh}\t${c.en.padEnd(26)} ${c.shelfLifeDays === null ? '-' : `${c.shelfLifeDays} d`}\n`);
     return 0;
@@ -52,3 +48,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     ledger.close();
   }
 }
+
+/** `tillbox catalogue --help`: the usage line, and a line per option of the parse table. */
+export const usage = HELP;
+export const optionHelp: Readonly<Record<string, string>> = {
+  config: 'config file (dataDir)',
+};

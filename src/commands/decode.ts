@@ -45,10 +45,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help === true) {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) throw new TillboxError('TBX_USAGE', USAGE);
   if (values.encoding !== undefined && !(ENCODINGS as readonly string[]).includes(values.encoding)) {
@@ -89,3 +85,14 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if (docs.length === 0) io.stderr.write(`tillbox decode: ${file}: no printed content in ${bytes.length} bytes\n`);
   return 0;
 }
+
+/** `tillbox decode --help`: the usage line, and a line per option of the parse table. */
+export const usage = USAGE;
+export const optionHelp: Readonly<Record<string, string>> = {
+  json: 'structured documents as JSON lines',
+  encoding: 'text encoding of the printer',
+  'double-byte': 'start in double-byte (FS &) mode',
+  'code-page': 'initial single-byte code page (ESC t n)',
+  columns: 'paper width in characters',
+  config: 'take decoder defaults from this config file',
+};

@@ -158,3 +158,15 @@ async function freeLocalPort(): Promise<number> {
     });
   });
 }
+
+/** `tillbox demo --help`: the usage line, and a line per option of the parse table. */
+export const usage = 'usage: tillbox demo [options]\n  Open http://127.0.0.1:8080 (owner password tillbox-demo). Ctrl-C stops it.';
+export const optionHelp: Readonly<Record<string, string>> = {
+  'data-dir': 'where the demo keeps its journal, ledger, config and log',
+  port: 'status page port',
+  interval: 'seconds between live receipts',
+  receipts: 'live receipts to print, then stop (0: until Ctrl-C)',
+  backfill: 'days of history to generate first',
+  mqtt: 'use this broker instead of the embedded one (mqtt://host:port)',
+  timezone: 'store time zone (IANA name)',
+};

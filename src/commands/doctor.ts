@@ -57,3 +57,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   }
   return fails === 0 ? 0 : 2;
 }
+
+/** `tillbox doctor --help`: the usage line, and a line per option of the parse table. */
+export const usage = 'usage: tillbox doctor [--config FILE] [--json]\n  A checklist; exit 0 when every check passes, 2 when one fails.';
+export const optionHelp: Readonly<Record<string, string>> = {
+  config: 'config file (default: ./tillbox.yaml when present)',
+  json: 'one JSON object instead of the checklist',
+};

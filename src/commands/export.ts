@@ -31,10 +31,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean', default: true },
     'with-members': { type: 'boolean', default: false }, config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h', default: false },
   }, false).values as { from?: string; to?: string; csv: boolean; 'with-members': boolean; config?: string; help: boolean };
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   if (values.from === undefined || values.to === undefined) throw new TillboxError('TBX_USAGE', `--from and --to are required\n${HELP}`);
   const period = customPeriod(values.from, values.to);
   const config = loadConfig(values.config, io.env);
@@ -69,3 +65,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     ledger.close();
   }
 }
+
+/** `tillbox export --help`: the usage line, and a line per option of the parse table. */
+export const usage = HELP;
+export const optionHelp: Readonly<Record<string, string>> = {
+  from: 'first store-local day YYYY-MM-DD',
+  to: 'last store-local day YYYY-MM-DD',
+  csv: 'CSV on stdout (the only format)',
+  'with-members': 'member ids in clear (default: masked)',
+  config: 'config file (dataDir, store time zone)',
+};

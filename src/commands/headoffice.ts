@@ -40,10 +40,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     },
     false,
   ).values as Values;
-  if (values.help === true) {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (values.mqtt === undefined || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(values.mqtt)) throw new TillboxError('TBX_USAGE', `--mqtt: expected a broker URL such as mqtt://broker:1883\n${USAGE}`);
   if (values.db === undefined || !/^postgres(ql)?:\/\//.test(values.db)) throw new TillboxError('TBX_USAGE', `--db: expected a PostgreSQL URL such as postgres://postgres@127.0.0.1/crm\n${USAGE}`);
   const group = values.share ?? 'tillbox-headoffice';
@@ -72,3 +68,14 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   io.stdout.write(line(ho.stats()));
   return 0;
 }
+
+/** `tillbox headoffice --help`: the usage line, and a line per option of the parse table. */
+export const usage = USAGE;
+export const optionHelp: Readonly<Record<string, string>> = {
+  mqtt: "broker URL (mqtt://user:pass@host:1883)",
+  db: "PostgreSQL URL (postgres://USER@HOST/DB)",
+  share: "shared-subscription group (default: tillbox-headoffice)",
+  name: "this consumer's name (default: HOST-PID)",
+  "stats-every": "seconds between stats lines on stderr (0: only at the end)",
+  "log-level": "pino log level on stderr (default: warn)",
+};

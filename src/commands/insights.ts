@@ -36,10 +36,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   // parseCommandArgs' generic loses parseArgs' inferred value types; these are the options above.
   const values = parsed.values as { json: boolean; config?: string; now?: string; save: boolean; by?: string; help: boolean };
   const positionals = parsed.positionals;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   if (positionals.length > 0) throw new TillboxError('TBX_USAGE', `unexpected argument '${positionals[0] ?? ''}'\n${HELP}`);
   const config = loadConfig(values.config, io.env);
   const now = values.now === undefined ? new Date() : new Date(values.now);
@@ -63,3 +59,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 export function maskStored(stored: StoredInsights): StoredInsights {
   return { ...stored, report: { ...stored.report, atRisk: stored.report.atRisk.map((m) => ({ ...m, member: maskMember(m.member) })) } };
 }
+
+/** `tillbox insights --help`: the usage line, and a line per option of the parse table. */
+export const usage = 'usage: tillbox insights [--json] [--config FILE] [--now ISO] [--save] [--by product|category]';
+export const optionHelp: Readonly<Record<string, string>> = {
+  json: 'the whole report as one JSON object (member ids masked)',
+  config: 'config file (dataDir, store time zone, insights.* keys)',
+  now: 'compute as of this instant instead of the current time',
+  save: 'also store the result in <dataDir>/insights.json, like the nightly job',
+  by: 'basket rules over product names (default: insights.basketsBy) or categories',
+};

@@ -36,10 +36,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     config: { type: 'string', short: 'c' },
     help: { type: 'boolean', short: 'h' },
   }) as { values: { profile?: string; encoding?: string; json?: boolean; explain?: boolean; config?: string; help?: boolean }; positionals: string[] };
-  if (values.help === true) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1) throw new TillboxError('TBX_USAGE', `expected one FILE (or - for stdin), got ${positionals.length}\n${USAGE}`);
   const encoding = values.encoding;
   if (encoding !== undefined && !(ENCODINGS as readonly string[]).includes(encoding)) {
@@ -122,3 +118,13 @@ function maskMember(member: string | null): string {
   if (member === null) return '-';
   return member.length <= 4 ? '****' : `${'*'.repeat(member.length - 4)}${member.slice(-4)}`;
 }
+
+/** `tillbox parse --help`: the usage line, and a line per option of the parse table. */
+export const usage = USAGE;
+export const optionHelp: Readonly<Record<string, string>> = {
+  profile: 'parse profile name, auto (detect) or none (heuristics only)',
+  encoding: 'text encoding (default: decoder.encoding from the config)',
+  json: 'Receipt JSON lines',
+  explain: 'show which rule matched each line',
+  config: 'config file (profiles, decoder settings)',
+};

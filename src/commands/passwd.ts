@@ -12,12 +12,7 @@ import type { CommandIO } from './types.js';
 const MAX_INPUT = 4096;
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
-  // parseCommandArgs' return type does not carry the option names through; the shape is known here.
-  const values = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } }, false).values as { help?: boolean };
-  if (values.help === true) {
-    io.stdout.write('usage: tillbox passwd < password.txt\n  reads one password from stdin, prints its scrypt hash for web.adminPasswordHash\n');
-    return 0;
-  }
+  parseCommandArgs(argv, {}, false);
   const text = await readAll(io.stdin);
   // One password on the first line; a trailing newline from `echo` is not part of it.
   const password = text.split(/\r?\n/)[0] ?? '';
@@ -40,3 +35,8 @@ async function readAll(stream: Readable): Promise<string> {
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** `tillbox passwd --help`: the usage line, and a line per option of the parse table. */
+export const usage = 'usage: tillbox passwd < password.txt\n  Reads one password from stdin, prints its scrypt hash for web.adminPasswordHash.';
+export const optionHelp: Readonly<Record<string, string>> = {
+};

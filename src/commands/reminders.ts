@@ -22,10 +22,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     date: { type: 'string', short: 'd' }, json: { type: 'boolean', default: false }, config: { type: 'string', short: 'c' },
     help: { type: 'boolean', short: 'h', default: false },
   }, false).values as { date?: string; json: boolean; config?: string; help: boolean };
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   if (values.date !== undefined && !DAY_RE.test(values.date)) throw new TillboxError('TBX_INPUT_INVALID', `--date '${values.date}': expected YYYY-MM-DD`);
   const config = loadConfig(values.config, io.env);
   const ledger = openExistingLedger(join(config.dataDir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
@@ -51,3 +47,11 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     ledger.close();
   }
 }
+
+/** `tillbox reminders --help`: the usage line, and a line per option of the parse table. */
+export const usage = HELP;
+export const optionHelp: Readonly<Record<string, string>> = {
+  date: 'the store-local day YYYY-MM-DD (default: today)',
+  json: 'JSON lines instead of text',
+  config: 'config file (dataDir, store time zone)',
+};

@@ -88,3 +88,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     reader.close();
   }
 }
+
+/** `tillbox reparse --help`: the usage line, and a line per option of the parse table. */
+export const usage = 'usage: tillbox reparse [--config FILE]\n  Stop the daemon first (systemctl stop tillbox): two writers would race for the ledger.';
+export const optionHelp: Readonly<Record<string, string>> = {
+  config: 'config file (dataDir, profiles, decoder settings)',
+};

@@ -32,3 +32,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   io.stdout.write(`replayed ${r.bytes} bytes to ${values.to} in ${(r.ms / 1000).toFixed(2)} s (${rate} B/s${baud > 0 ? ` at ${baud} baud` : ', unthrottled'}); ${r.replyBytes} reply bytes received\n`);
   return 0;
 }
+
+/** `tillbox replay --help`: the usage line, and a line per option of the parse table. */
+export const usage = USAGE;
+export const optionHelp: Readonly<Record<string, string>> = {
+  to: 'serial port path or HOST:PORT of a TCP printer port',
+  baud: 'line speed to pace the bytes at (0: as fast as possible)',
+};

@@ -21,6 +21,19 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const logger = createLogger({ level: config.log.level });
   const daemon = await startTapDaemon({ config, configPath: configPath === undefined ? undefined : resolve(io.cwd, configPath), env: io.env, logger });
 
+  // SIGHUP (systemctl reload tillbox): re-read log.level from the config, here and in the analytics
+  // child. Only the level: everything else needs a restart. A bad file leaves the level as it was.
+  const onHangUp = (): void => {
+    try {
+      const level = loadConfig(configPath === undefined ? undefined : resolve(io.cwd, configPath), io.env).log.level;
+      logger.level = level;
+      logger.info({ level }, 'log level re-read');
+    } catch (err) {
+      logger.error({ err }, 'SIGHUP: config not re-read, log level unchanged');
+    }
+    daemon.signalAnalytics('SIGHUP');
+  };
+  process.on('SIGHUP', onHangUp);
   await new Promise<void>((done) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'signal received');
@@ -31,6 +44,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  process.off('SIGHUP', onHangUp);
   await daemon.stop();
   return 0;
 }
+
+/** `tillbox run --help`: the usage line, and a line per option of the parse table. */
+export const usage = 'usage: tillbox run [--config FILE]\n  Without --config: ./tillbox.yaml when present, else built-in defaults. SIGHUP re-reads log.level.';
+export const optionHelp: Readonly<Record<string, string>> = {
+  config: 'config file (YAML); TILLBOX_* environment overrides apply',
+};

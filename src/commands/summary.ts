@@ -29,10 +29,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     json: { type: 'boolean', default: false }, config: { type: 'string', short: 'c' }, now: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   }, false).values as Values;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   if ((values.member === undefined) === !values.store) throw new TillboxError('TBX_USAGE', `give exactly one of --member ID or --store\n${HELP}`);
   const config = loadConfig(values.config, io.env);
   const ledger = openExistingLedger(join(config.dataDir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
@@ -70,3 +66,18 @@ function periodFrom(v: Values, today: string): Period {
   }
   return monthPeriod(today.slice(0, 7));
 }
+
+/** `tillbox summary --help`: the usage line, and a line per option of the parse table. */
+export const usage = HELP;
+export const optionHelp: Readonly<Record<string, string>> = {
+  member: 'member id (as printed on the receipt)',
+  store: 'the whole store instead of one member',
+  month: 'calendar month YYYY-MM',
+  week: 'the week starting YYYY-MM-DD',
+  day: 'one day YYYY-MM-DD',
+  from: 'first day YYYY-MM-DD (with --to)',
+  to: 'last day YYYY-MM-DD (with --from)',
+  json: 'JSON instead of text',
+  config: 'config file (dataDir, store time zone)',
+  now: 'compute as of this ISO 8601 instant',
+};

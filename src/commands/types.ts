@@ -11,4 +11,8 @@ export interface CommandIO {
 
 export interface CommandModule {
   run(argv: string[], io: CommandIO): Promise<number>;
+  /** The first lines of `tillbox CMD --help` (default: `usage: tillbox CMD [options]`). */
+  usage?: string;
+  /** One line per option name of the command's parse table, shown in its help. */
+  optionHelp?: Readonly<Record<string, string>>;
 }

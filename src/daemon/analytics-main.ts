@@ -40,6 +40,16 @@ const stop = (): void => {
   if (analytics !== null) shutDown(analytics); // else: still starting, shut down once started
 };
 process.on('SIGTERM', stop);
+// Forwarded by the tap on SIGHUP: the log level from the config file, without a restart. Children
+// made with child() take their level methods from this logger's prototype chain, so they follow.
+process.on('SIGHUP', () => {
+  try {
+    logger.level = loadConfig(configPath, process.env).log.level;
+    logger.info({ level: logger.level }, 'log level re-read');
+  } catch (err) {
+    logger.error({ err }, 'SIGHUP: config not re-read, log level unchanged');
+  }
+});
 process.on('SIGINT', stop);
 // The tap went away (IPC closed): nothing left to serve.
 process.on('disconnect', stop);

@@ -90,6 +90,12 @@ export class Supervisor {
     return { ...this.stat };
   }
 
+  /** Passes a signal on to the running child (SIGHUP: re-read the log level); nothing when none runs. */
+  signal(sig: NodeJS.Signals): void {
+    const child = this.child;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill(sig);
+  }
+
   /** Best effort, never blocks: skipped while earlier messages are still unsent. */
   send(msg: object): void {
     const child = this.child;

@@ -26,6 +26,8 @@ export interface TapDaemonOptions {
 
 export interface TapDaemon {
   stats(): DaemonStats;
+  /** Passes a signal to the analytics child (SIGHUP: it re-reads log.level from the config). */
+  signalAnalytics(sig: NodeJS.Signals): void;
   /** Reverse start order: analytics child, ports, journal (flushed). */
   stop(): Promise<void>;
 }
@@ -103,6 +105,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
 
   let stopped: Promise<void> | undefined;
   return {
+    signalAnalytics: (sig) => supervisor?.signal(sig),
     stats: () => {
       const { type: _type, ...rest } = snapshot();
       return { ...rest, analytics: supervisor?.stats() ?? { running: false, pid: null, restarts: 0, skippedMessages: 0 } };

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import { optionalMissing } from '../optional-dep.js';
 
 /** The demo's embedded MQTT broker (aedes) on loopback, used when no broker is configured. */
 export interface EmbeddedBroker {
@@ -8,6 +8,8 @@ export interface EmbeddedBroker {
 }
 
 export async function startEmbeddedBroker(port = 0): Promise<EmbeddedBroker> {
+  // aedes is an optional dependency: only the demo embeds a broker.
+  const { Aedes } = await import('aedes').catch(optionalMissing('aedes', 'tillbox demo (its embedded MQTT broker)'));
   const broker = await Aedes.createBroker();
   const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {

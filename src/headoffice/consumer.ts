@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import pg from 'pg';
+import { optionalMissing } from '../optional-dep.js';
 import type { Logger } from '../log.js';
 import type { BasketV1 } from '../sync/basket.js';
 import { redactUrl } from '../sync/connection.js';
@@ -44,6 +44,8 @@ const schema = JSON.parse(readFileSync(new URL('../../schemas/basket.v1.json', i
 export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffice> {
   const logger = opts.logger.child({ module: 'headoffice', consumer: opts.name });
   const validate = new Ajv({ allErrors: true, strict: true }).compile<BasketV1>(schema);
+  // pg is an optional dependency: a box never runs the head-office consumer.
+  const { default: pg } = await import('pg').catch(optionalMissing('pg', 'tillbox headoffice (its PostgreSQL client)'));
   const db = new pg.Client({ connectionString: opts.dbUrl });
   db.on('error', (err) => logger.error({ err }, 'database connection error'));
   await db.connect();

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { applyMigrations } from '../db/migrate.js';
 
 /**
  * The raw journal's SQLite layout. `seq` is AUTOINCREMENT so a sequence number is never handed out
@@ -23,6 +24,8 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
+export const JOURNAL_SCHEMA_VERSION = MIGRATIONS.length;
+
 /**
  * Opens (and migrates) the journal for writing.
  *
@@ -37,14 +40,7 @@ export function openJournalForWrite(path: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    const sql = MIGRATIONS[v] as string;
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  applyMigrations(db, path, MIGRATIONS);
   return db;
 }
 

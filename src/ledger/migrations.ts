@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { applyMigrations } from '../db/migrate.js';
 
 /**
  * Numbered migrations: entry i brings the schema from user_version i to i + 1. Never edit a
@@ -150,16 +151,9 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export function migrate(db: Database): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`ledger schema version ${current} is newer than this tillbox knows (${MIGRATIONS.length}); upgrade tillbox`);
-  }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  return MIGRATIONS.length;
+export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Migrates ledger.db (one transaction; a newer file is refused with TBX_SCHEMA_TOO_NEW). */
+export function migrate(db: Database, what = 'ledger.db'): number {
+  return applyMigrations(db, what, MIGRATIONS).to;
 }

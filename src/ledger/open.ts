@@ -30,6 +30,7 @@ export function openLedger(path: string, opts: LedgerOptions): Ledger {
     db.pragma('busy_timeout = 5000');
     migrate(db);
   } catch (err) {
+    if (err instanceof TillboxError) throw err; // schema too new / migration failed: keep the code
     throw new TillboxError('TBX_LEDGER_OPEN_FAILED', `${path}: cannot open the ledger (${(err as Error).message})`, { cause: err });
   }
   const zone = zoneClock(opts.timezone);

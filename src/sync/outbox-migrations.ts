@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { applyMigrations } from '../db/migrate.js';
 
 /** Numbered migrations of outbox.db, tracked with PRAGMA user_version. Append only. */
 const MIGRATIONS: readonly string[] = [
@@ -18,15 +19,7 @@ const MIGRATIONS: readonly string[] = [
 
 export const OUTBOX_SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrateOutbox(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`outbox.db has schema version ${current}, newer than this tillbox knows (${MIGRATIONS.length})`);
-  }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v] ?? '');
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+/** Migrates outbox.db (one transaction; a newer file is refused with TBX_SCHEMA_TOO_NEW). */
+export function migrateOutbox(db: Database.Database, what = 'outbox.db'): void {
+  applyMigrations(db, what, MIGRATIONS);
 }

@@ -72,6 +72,7 @@ export class Outbox {
       this.db.pragma('synchronous = FULL');
       migrateOutbox(this.db);
     } catch (err) {
+      if (err instanceof TillboxError) throw err; // schema too new / migration failed: keep the code
       throw new TillboxError('TBX_OUTBOX_OPEN_FAILED', `${file}: cannot open the sync outbox (${(err as Error).message})`, { cause: err });
     }
     this.stmt = this.prepare();
