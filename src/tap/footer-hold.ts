@@ -1,0 +1,313 @@
+import { CutScanner, type StreamMark } from './cut-scanner.js';
+
+/** What a write to the printer side did: accepted, accepted but the side is full, or side down. */
+export type WriteResult = 'ok' | 'full' | 'down';
+
+/** Why a held cut went out without a block. */
+export type SkipReason = 'late' | 'declined' | 'unsent' | 'split' | 'overflow';
+
+/** The analytics side's answer: a block to insert before the cut, or none (and why, for counters). */
+export interface FooterAnswer {
+  block: Buffer | null;
+  reason: string;
+}
+
+/**
+ * Sends one document (the bytes since the previous cut, through this cut) to the analytics side.
+ * Returns a cancel function, or false when it could not be sent (the cut is released at once).
+ * `answer` may be called at most once, and not after cancel.
+ */
+export type AskFooter = (doc: Buffer | null, answer: (a: FooterAnswer) => void, opts: { dryRun: boolean }) => (() => void) | false;
+
+export interface HoldOutcome {
+  /** 'printed': block inserted; otherwise the cut went out unchanged. */
+  kind: 'printed' | SkipReason;
+  reason: string;
+  /** Cut received (complete) to block written or cut released, ms (monotonic). */
+  holdMs: number;
+  blockBytes: number;
+}
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+  /** Monotonic ms. */
+  now(): number;
+}
+
+export const REAL_TIMERS: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+  now: () => performance.now(),
+};
+
+/** POS bytes queued behind a held cut beyond this release the cut early (counted late). */
+export const MAX_QUEUED_BYTES = 64 * 1024;
+/** A document longer than this goes to the analytics side without its bytes (it declines). */
+export const MAX_DOC_BYTES = 256 * 1024;
+
+export interface FooterHoldOptions {
+  maxHoldMs: number;
+  /** 'hold': insert blocks; 'observe' (dry run): ask at each cut, never hold, never insert. */
+  mode: 'hold' | 'observe';
+  write: (bytes: Buffer) => WriteResult;
+  ask: AskFooter;
+  onOutcome?: (o: HoldOutcome) => void;
+  timers?: Timers;
+}
+
+interface PendingCut {
+  start: number;
+  end: number;
+  doc: Buffer | null;
+}
+
+interface Held {
+  cut: PendingCut;
+  t0: number;
+  timer: unknown;
+  cancel: () => void;
+}
+
+/**
+ * The one place the box adds bytes to the POS→printer stream. Every byte before a cut goes to the
+ * printer as it arrives; the cut itself (and whatever follows it) waits for the analytics side's
+ * block at most `maxHoldMs`, then the block (if any), the cut and the queue go out in order.
+ * Status queries behind a held cut go out at once. Anything unexpected releases the cut unchanged.
+ * One instance per POS stream (serial: one; TCP: one per connection).
+ */
+export class FooterHold {
+  private readonly opts: FooterHoldOptions;
+  private readonly timers: Timers;
+  private readonly scanner = new CutScanner();
+  /** POS bytes not yet written, from stream offset qStart. */
+  private q: Buffer = Buffer.alloc(0);
+  private qStart = 0;
+  private readonly cuts: PendingCut[] = [];
+  private readonly queries: StreamMark[] = [];
+  /** Query ranges already written ahead of a held cut; skipped when the queue goes out. */
+  private readonly sentAhead: StreamMark[] = [];
+  private tailFrom = -1;
+  private tailTimer: unknown;
+  private held: Held | undefined;
+  private doc: Buffer[] = [];
+  private docBytes = 0;
+  private last: WriteResult = 'ok';
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(opts: FooterHoldOptions) {
+    this.opts = opts;
+    this.timers = opts.timers ?? REAL_TIMERS;
+  }
+
+  /** True while a cut waits for its block. */
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Bytes received but not yet written. */
+  get queued(): number {
+    return this.q.length;
+  }
+
+  /** One chunk from the POS. Returns the last write's result (for back-pressure). */
+  push(chunk: Buffer): WriteResult {
+    const base = this.scanner.offset;
+    const marks = this.scanner.feed(chunk);
+    const tail = this.closed ? -1 : this.scanner.pendingCutStart(chunk);
+    // Fast path: nothing held or queued, no cut or doubt in this chunk: straight through.
+    if (marks.length === 0 && tail < 0 && this.held === undefined && this.q.length === 0 && this.tailFrom < 0) {
+      this.addDoc(chunk, 0, chunk.length);
+      this.qStart = base + chunk.length;
+      return this.opts.write(chunk);
+    }
+    this.last = 'ok';
+    let docFrom = 0;
+    for (const m of marks) {
+      if (m.kind === 'query') {
+        this.queries.push(m);
+        continue;
+      }
+      const upto = Math.max(0, m.end - base);
+      this.addDoc(chunk, docFrom, upto);
+      docFrom = upto;
+      this.cuts.push({ start: m.start, end: m.end, doc: this.takeDoc() });
+    }
+    this.addDoc(chunk, docFrom, chunk.length);
+    this.q = this.q.length === 0 ? chunk : Buffer.concat([this.q, chunk]);
+    this.setTail(tail);
+    this.pump();
+    if (this.held !== undefined && this.q.length > MAX_QUEUED_BYTES) this.release(null, 'late', 'queue full');
+    return this.last;
+  }
+
+  /** Calls `fn` once nothing is held or queued (at once if so already): end a TCP job after its cut. */
+  whenIdle(fn: () => void): void {
+    if (this.held === undefined && this.q.length === 0) fn();
+    else this.idleWaiters.push(fn);
+  }
+
+  /** Releases everything unchanged, now (stop, lost connection). No more holds afterwards. */
+  close(): void {
+    this.closed = true;
+    this.setTail(-1);
+    if (this.held !== undefined) this.release(null, 'late', 'closed');
+    this.pump();
+  }
+
+  private addDoc(chunk: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    this.docBytes += to - from;
+    if (this.docBytes <= MAX_DOC_BYTES) this.doc.push(chunk.subarray(from, to));
+    else this.doc.length = 0;
+  }
+
+  private takeDoc(): Buffer | null {
+    const doc = this.docBytes <= MAX_DOC_BYTES ? Buffer.concat(this.doc) : null;
+    this.doc = [];
+    this.docBytes = 0;
+    return doc;
+  }
+
+  private setTail(from: number): void {
+    if (this.tailTimer !== undefined) this.timers.clear(this.tailTimer);
+    this.tailTimer = undefined;
+    this.tailFrom = from;
+    // A lone ESC/GS that nothing follows still goes out, after at most maxHoldMs.
+    if (from >= 0) this.tailTimer = this.timers.set(() => {
+      this.tailTimer = undefined;
+      this.tailFrom = -1;
+      this.pump();
+    }, this.opts.maxHoldMs);
+  }
+
+  /** Writes what may go now; starts a hold when the next cut is at the head of the queue. */
+  private pump(): void {
+    for (;;) {
+      if (this.held !== undefined) {
+        this.sendQueriesAhead();
+        return;
+      }
+      const cut = this.cuts[0];
+      const limit = cut !== undefined ? cut.start : this.tailFrom >= 0 ? this.tailFrom : this.qStart + this.q.length;
+      this.writeInOrder(Math.max(limit, this.qStart));
+      if (cut === undefined) break;
+      if (cut.start < this.qStart) {
+        // Part of the cut went out before it could be recognised (a chunk ended inside it and the
+        // tail wait expired): nothing can go before it any more.
+        this.cuts.shift();
+        this.writeInOrder(cut.end);
+        this.outcome('split', 'cut split across chunks', 0, 0);
+        continue;
+      }
+      this.startHold(cut);
+    }
+    if (this.q.length === 0 && this.held === undefined) for (const fn of this.idleWaiters.splice(0)) fn();
+  }
+
+  /** false: the cut was released at once (dry run, closed, or the request could not be sent). */
+  private startHold(cut: PendingCut): boolean {
+    const dryRun = this.opts.mode === 'observe';
+    if (this.closed) {
+      this.cuts.shift();
+      this.writeInOrder(cut.end);
+      return false;
+    }
+    if (dryRun) {
+      this.cuts.shift();
+      this.writeInOrder(cut.end);
+      this.opts.ask(cut.doc, () => undefined, { dryRun: true });
+      return false;
+    }
+    if (cut.doc === null) {
+      this.cuts.shift();
+      this.writeInOrder(cut.end);
+      this.outcome('overflow', 'document too long', 0, 0);
+      return false;
+    }
+    const t0 = this.timers.now();
+    let settled = false;
+    let early: FooterAnswer | undefined;
+    const cancel = this.opts.ask(cut.doc, (a) => {
+      if (settled) return;
+      settled = true;
+      if (this.held?.cut === cut) this.release(a.block, a.block === null ? 'declined' : 'printed', a.reason);
+      else early = a;
+    }, { dryRun: false });
+    this.cuts.shift();
+    if (cancel === false || early !== undefined) {
+      settled = true;
+      // Not sent, or answered before ask() returned: no hold needed.
+      const block = early?.block ?? null;
+      if (block !== null && block.length > 0) this.write(block);
+      this.writeInOrder(cut.end);
+      if (early === undefined) this.outcome('unsent', 'analytics unreachable', 0, 0);
+      else this.outcome(block !== null && block.length > 0 ? 'printed' : 'declined', early.reason, this.timers.now() - t0, block?.length ?? 0);
+      return false;
+    }
+    const timer = this.timers.set(() => {
+      if (settled) return;
+      settled = true;
+      this.release(null, 'late', `no answer within ${this.opts.maxHoldMs} ms`);
+    }, this.opts.maxHoldMs);
+    this.held = { cut, t0, timer, cancel };
+    return true;
+  }
+
+  private release(block: Buffer | null, kind: HoldOutcome['kind'], reason: string): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    this.timers.clear(held.timer);
+    held.cancel();
+    const holdMs = this.timers.now() - held.t0;
+    let blockBytes = 0;
+    if (block !== null && block.length > 0 && kind === 'printed') {
+      blockBytes = block.length;
+      this.write(block);
+    }
+    this.writeInOrder(held.cut.end);
+    this.outcome(blockBytes > 0 ? 'printed' : kind === 'printed' ? 'declined' : kind, reason, holdMs, blockBytes);
+    this.pump();
+  }
+
+  private outcome(kind: HoldOutcome['kind'], reason: string, holdMs: number, blockBytes: number): void {
+    this.opts.onOutcome?.({ kind, reason, holdMs, blockBytes });
+  }
+
+  /** Queries queued behind the held cut go out now, ahead of it. */
+  private sendQueriesAhead(): void {
+    while (this.queries.length > 0) {
+      const m = this.queries.shift() as StreamMark;
+      if (m.start < this.qStart) continue; // already written in order
+      this.write(this.q.subarray(m.start - this.qStart, m.end - this.qStart));
+      this.sentAhead.push(m);
+    }
+  }
+
+  /** Writes queued bytes up to stream offset `to`, leaving out queries already sent ahead. */
+  private writeInOrder(to: number): void {
+    const n = Math.min(to, this.qStart + this.q.length) - this.qStart;
+    if (n <= 0) return;
+    const end = this.qStart + n;
+    let from = this.qStart;
+    const parts: Buffer[] = [];
+    while (this.sentAhead.length > 0 && (this.sentAhead[0] as StreamMark).start < end) {
+      const m = this.sentAhead.shift() as StreamMark;
+      if (m.start > from) parts.push(this.q.subarray(from - this.qStart, m.start - this.qStart));
+      from = Math.max(from, m.end);
+    }
+    if (end > from) parts.push(this.q.subarray(from - this.qStart, end - this.qStart));
+    while (this.queries.length > 0 && (this.queries[0] as StreamMark).start < end) this.queries.shift();
+    this.q = this.q.subarray(n);
+    this.qStart = end;
+    const out = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    if (out.length > 0) this.write(out);
+  }
+
+  private write(bytes: Buffer): void {
+    const r = this.opts.write(bytes);
+    if (r !== 'ok' || this.last === 'ok') this.last = r;
+  }
+}
