@@ -67,7 +67,7 @@ export class Receipts {
     if (result.flagged) {
       this.stats.failed++;
       log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
-      this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n') });
+      this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n'), known: receipt.member === null ? [] : [receipt.member] });
     } else this.stats.ok++;
     if (isBasket(receipt) && (result.status === 'inserted' || result.status === 'duplicate')) {
       try {
