@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { TillboxError } from '../errors.js';
+import { semanticChecks } from './checks.js';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
 
@@ -47,8 +48,10 @@ export function configFromObject(raw: unknown, env: Env = {}, source = 'config')
   }
   const doc = structuredClone(raw) as Record<string, unknown>;
   const problems = applyEnvOverrides(doc, env);
-  if (!validate(doc)) problems.push(...onePerKey((validate.errors ?? []).map(describe)));
-  problems.push(...crossChecks(doc));
+  const schemaProblems = validate(doc) ? [] : (validate.errors ?? []).map(describe);
+  // Semantic checks run even when the schema failed, so the installer sees everything at once;
+  // a key the schema already refused is reported once, with the schema's message.
+  problems.push(...onePerKey([...schemaProblems, ...semanticChecks(doc)]));
   if (problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(doc as unknown as Config);
 }
@@ -116,19 +119,6 @@ function onePerKey(messages: string[]): string[] {
     seen.add(key);
     return true;
   });
-}
-
-function crossChecks(doc: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const sync = doc['sync'] as Config['sync'] | undefined;
-  if (sync?.member === 'pseudonym' && sync.pseudonymKey === undefined) {
-    problems.push('sync.pseudonymKey: required when sync.member is pseudonym (or set TILLBOX_SYNC_PSEUDONYMKEY)');
-  }
-  const tap = doc['tap'] as Config['tap'] | undefined;
-  if (tap !== undefined && tap.reopenMinMs > tap.reopenMaxMs) {
-    problems.push('tap.reopenMinMs: expected at most tap.reopenMaxMs');
-  }
-  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -23,7 +23,7 @@ export const configSchema = {
       properties: {
         id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', default: 'store-001', description: 'store id, used in MQTT topics (letters, digits, . _ -)' },
         name: { type: 'string', default: '', description: 'store name shown on the status page (empty: taken from receipts)' },
-        timezone: { type: 'string', default: 'Asia/Shanghai', description: 'IANA time zone of the shop; receipt times without an offset are read in it' },
+        timezone: { type: 'string', default: 'Asia/Shanghai', description: 'IANA time zone of the shop (checked against Intl at start); receipt times without an offset are read in it' },
         currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'CNY', description: 'ISO 4217 currency of the till' },
       },
     },
@@ -102,7 +102,7 @@ export const configSchema = {
         ca: { type: 'string', description: 'CA certificate file (PEM) for TLS' },
         cert: { type: 'string', description: 'client certificate file (PEM)' },
         key: { type: 'string', description: 'client key file (PEM)' },
-        keepalive: { type: 'integer', minimum: 5, default: 60, description: 'keepalive in seconds' },
+        keepalive: { type: 'integer', minimum: 5, maximum: 65535, default: 60, description: 'keepalive in seconds' },
       },
       required: ['url'],
     },
@@ -140,7 +140,7 @@ export const configSchema = {
     insights: {
       type: 'object', additionalProperties: false, default: {}, description: 'customer insights for the owner',
       properties: {
-        cron: { type: 'string', default: '30 2 * * *', description: 'when the nightly insights job runs (cron, store time zone)' },
+        cron: { type: 'string', default: '30 2 * * *', description: 'when the nightly insights job runs (cron: 5 or 6 fields, checked by node-cron at start; store time zone)' },
         windowDays: { type: 'integer', minimum: 7, default: 365, description: 'RFM window' },
         timeUnitDays: { type: 'integer', minimum: 1, maximum: 31, default: 7, description: 'churn model (BG/NBD) time unit in days: 7 = weeks' },
         horizonDays: { type: 'integer', minimum: 1, default: 364, description: 'expected purchases and CLV look this many days ahead' },

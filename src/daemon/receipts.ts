@@ -75,7 +75,7 @@ export class Receipts {
     if (result.flagged) {
       this.stats.failed++;
       log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
-      this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n') });
+      this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n'), known: receipt.member === null ? [] : [receipt.member] });
     } else this.stats.ok++;
     // The ledger's word on counting wins: it may file a timeless sale as a copy of a receipt it has.
     const filed: Receipt = isBasket(receipt) && !result.counted ? { ...receipt, kind: 'reprint' } : receipt;

@@ -88,7 +88,8 @@ export function webDeps(p: WebDepsParts): WebDeps {
       const flagged = q.flaggedReceipts(limit).map((r) => {
         const stored = q.receipt(r.id);
         const text = stored === null ? null : p.receipts.textOf(r.id, stored.journalFrom, stored.journalTo);
-        return { id: r.id, capturedAt: r.time ?? '', reason: r.problems.join('; ') || 'low confidence', text: text ?? '' };
+        const member = stored?.receipt.member ?? null;
+        return { id: r.id, capturedAt: r.time ?? '', reason: r.problems.join('; ') || 'low confidence', text: text ?? '', known: member === null ? [] : [member] };
       });
       const unparsed = p.receipts.failedReceipts(limit).filter((f) => !flagged.some((x) => x.id === f.id));
       return [...unparsed, ...flagged].slice(0, limit);

@@ -17,7 +17,7 @@ import { OwnerAuth, type AuthOptions } from './auth/owner-auth.js';
 import type { StoreInfo, WebContext } from './context.js';
 import type { WebDeps } from './deps.js';
 import { DEFAULT_HEALTH_LIMITS, judgeHealth, type HealthLimits } from './health.js';
-import { LiveHub } from './live.js';
+import { LiveHub, type LiveLimits } from './live.js';
 import { parseSuccessRate } from './metrics.js';
 import { apiRoutes } from './routes/api.js';
 import { authRoutes } from './routes/auth.js';
@@ -35,6 +35,8 @@ export interface WebOptions {
   /** How often open pages get a status push. Default 2000 ms. */
   statusPushMs?: number;
   healthLimits?: Partial<HealthLimits>;
+  /** Live-stream caps; default MAX_SSE_STREAMS_PER_SESSION and MAX_SSE_STREAMS_TOTAL (live.ts). */
+  liveLimits?: LiveLimits;
 }
 
 /** The usual options from the validated config: first-run hash file in dataDir/admin.hash. */
@@ -58,7 +60,7 @@ export function buildApp(deps: WebDeps, opts: WebOptions): FastifyInstance {
   const ctx: WebContext = {
     deps,
     auth: new OwnerAuth(opts.auth, now),
-    live: new LiveHub(deps, statusView, opts.statusPushMs ?? 2000, log),
+    live: new LiveHub(deps, statusView, opts.statusPushMs ?? 2000, log, opts.liveLimits),
     store: opts.store,
     limits,
     log,

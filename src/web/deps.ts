@@ -97,6 +97,8 @@ export interface FailedReceiptRow {
   reason: string;
   /** Decoded text as printed. Member ids in it are masked by the web layer. */
   text: string;
+  /** Member ids the parser found in it (a flagged receipt), so the web layer masks them wherever printed; never sent. */
+  known?: readonly string[];
 }
 
 /** Decoded text and parsed fields side by side, for diagnosing a layout. */

@@ -3,6 +3,10 @@
  * status timer, shared by all clients and stopped when the last one leaves. A client that stops
  * reading (its socket buffer past 256 KiB) is dropped rather than buffered without bound, and a
  * client whose session ended (logout, expiry) is closed at the next status tick.
+ *
+ * Streams are capped, per session and in total (each open stream costs the analytics process
+ * memory and the tap's event loop a write per event: 2,805 streams took the child from 100 to
+ * 212 MB). Past a cap the request is refused before the stream opens (routes/live.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -11,9 +15,26 @@ import { maskFailed, maskRow } from './views.js';
 
 const MAX_BUFFERED = 256 * 1024;
 const HEARTBEAT_MS = 20_000;
+/** Open /api/events streams one owner session (or one Basic-auth address) may hold: a few tabs. */
+export const MAX_SSE_STREAMS_PER_SESSION = 4;
+/** Open /api/events streams in total, whoever holds them. */
+export const MAX_SSE_STREAMS_TOTAL = 32;
+
+export type Admission = 'ok' | 'session' | 'total';
+
+export interface LiveLimits {
+  perSession: number;
+  total: number;
+}
+
+interface Client {
+  stillAllowed: () => boolean;
+  owner: string;
+}
 
 export class LiveHub {
-  readonly #clients = new Map<ServerResponse, () => boolean>(); // stream -> is its session still valid
+  readonly #clients = new Map<ServerResponse, Client>(); // stream -> is its session still valid, whose it is
+  readonly #perOwner = new Map<string, number>();
   #unsubscribe: (() => void) | undefined;
   #statusTimer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -24,20 +45,34 @@ export class LiveHub {
     private readonly statusView: () => Promise<unknown>,
     private readonly statusEveryMs: number,
     private readonly log: Logger,
+    readonly limits: LiveLimits = { perSession: MAX_SSE_STREAMS_PER_SESSION, total: MAX_SSE_STREAMS_TOTAL },
   ) {}
 
   get size(): number {
     return this.#clients.size;
   }
 
-  add(res: ServerResponse, stillAllowed: () => boolean): void {
-    this.#clients.set(res, stillAllowed);
+  /** May `owner` (a session, or a Basic-auth address) open one more stream? */
+  admit(owner: string): Admission {
+    if (this.#clients.size >= this.limits.total) return 'total';
+    if ((this.#perOwner.get(owner) ?? 0) >= this.limits.perSession) return 'session';
+    return 'ok';
+  }
+
+  add(res: ServerResponse, stillAllowed: () => boolean, owner: string): void {
+    this.#clients.set(res, { stillAllowed, owner });
+    this.#perOwner.set(owner, (this.#perOwner.get(owner) ?? 0) + 1);
     res.on('close', () => this.remove(res));
     if (this.#clients.size === 1) this.#start();
   }
 
   remove(res: ServerResponse): void {
-    if (!this.#clients.delete(res)) return;
+    const client = this.#clients.get(res);
+    if (client === undefined) return;
+    this.#clients.delete(res);
+    const left = (this.#perOwner.get(client.owner) ?? 1) - 1;
+    if (left > 0) this.#perOwner.set(client.owner, left);
+    else this.#perOwner.delete(client.owner);
     if (this.#clients.size === 0) this.#stop();
   }
 
@@ -45,6 +80,7 @@ export class LiveHub {
   closeAll(): void {
     for (const res of [...this.#clients.keys()]) res.end();
     this.#clients.clear();
+    this.#perOwner.clear();
     this.#stop();
   }
 
@@ -84,7 +120,7 @@ export class LiveHub {
   }
 
   async #pushStatus(): Promise<void> {
-    for (const [res, stillAllowed] of [...this.#clients]) {
+    for (const [res, { stillAllowed }] of [...this.#clients]) {
       if (!stillAllowed()) {
         res.end();
         this.remove(res);

@@ -6,17 +6,22 @@ export function maskRow(row: ReceiptRow): ReceiptRow {
   return { ...row, member: maskMember(row.member) };
 }
 
-export function maskFailed(row: FailedReceiptRow): FailedReceiptRow {
-  return { ...row, text: maskText(row.text) };
+/** A failed receipt for the page: decoded text and reason masked, the parser's known ids dropped. */
+export function maskFailed(row: FailedReceiptRow): Omit<FailedReceiptRow, 'known'> {
+  const known = row.known ?? [];
+  return { id: row.id, capturedAt: row.capturedAt, reason: maskText(row.reason, known), text: maskText(row.text, known) };
 }
 
-export function maskDetail(d: ReceiptDetail): ReceiptDetail {
+/** The receipt dialog: `masked` tells the page the full text is one (logged) owner action away. */
+export function maskDetail(d: ReceiptDetail): ReceiptDetail & { masked: boolean } {
   const member = d.receipt?.member ?? null;
+  const skus = d.receipt?.items.map((i) => i.sku) ?? [];
   return {
     ...d,
-    text: maskText(d.text, [member]),
+    text: maskText(d.text, [member], skus),
     receipt: d.receipt === null ? null : { ...d.receipt, member: maskMember(member) },
-    problems: d.problems.map((p) => maskText(p, [member])),
+    problems: d.problems.map((p) => maskText(p, [member], skus)),
+    masked: true,
   };
 }
 

@@ -308,6 +308,10 @@ async function openDetail(id) {
 }
 
 $('detail-close').addEventListener('click', () => $('detail').close());
+$('detail-reveal').addEventListener('click', async () => {
+  const d = await getJson(`/api/receipts/${encodeURIComponent($('detail-reveal').dataset.id ?? '')}?reveal=1`);
+  if (d) showDetail(d, t, money);
+});
 
 // ---- start ----------------------------------------------------------------------------------
 

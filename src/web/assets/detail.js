@@ -1,8 +1,12 @@
 // The receipt dialog: decoded text on one side, parsed fields on the other, for diagnosing a layout.
 import { $, h } from './format.js';
 
+// Member ids and phone numbers arrive masked (d.masked); the reveal button asks for the full text,
+// which the box logs (receipt id only).
 export function showDetail(d, t, money) {
   $('detail-text').textContent = d.text;
+  $('detail-reveal').hidden = d.masked !== true;
+  $('detail-reveal').dataset.id = d.id;
   const fields = $('detail-fields');
   const r = d.receipt;
   if (!r) {
@@ -35,7 +39,7 @@ export function showDetail(d, t, money) {
       ...(d.problems.length > 0 ? [problemsList(d.problems, t)] : []),
     );
   }
-  $('detail').showModal();
+  if (!$('detail').open) $('detail').showModal();
 }
 
 function problemsList(problems, t) {

@@ -15,6 +15,14 @@ import { SessionStore } from './sessions.js';
 export const SESSION_COOKIE = 'tillbox_session';
 const BASIC_USER = 'owner';
 const BASIC_CACHE_MS = 5 * 60_000;
+/** Login (and wrong Basic auth) attempts per client address per minute. */
+export const LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE = 5;
+/**
+ * Attempts per minute from all addresses together, on top of the per-address budget: twenty
+ * loopback or LAN addresses would otherwise give 100 guesses a minute. While it is spent the
+ * owner's own login waits too (at most a minute); an open session is not affected.
+ */
+export const LOGIN_ATTEMPTS_TOTAL_PER_MINUTE = 20;
 
 export interface AuthOptions {
   /** web.adminPasswordHash; wins over the first-run file. */
@@ -28,14 +36,20 @@ export interface AuthOptions {
    * so login would be impossible. Turn on when a TLS proxy sits in front.
    */
   secureCookie?: boolean;
-  /** Login (and wrong Basic auth) attempts per client address per minute. Default 5. */
+  /** Login (and wrong Basic auth) attempts per client address per minute. Default LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE. */
   attemptsPerMinute?: number;
+  /** The same from all addresses together. Default LOGIN_ATTEMPTS_TOTAL_PER_MINUTE. */
+  attemptsPerMinuteTotal?: number;
 }
+
+/** Why an attempt must wait: its own address used its budget, or all addresses together did. */
+export type LimitScope = 'address' | 'total';
 
 export class OwnerAuth {
   readonly password: OwnerPassword;
   readonly sessions: SessionStore;
   readonly limiter: SlidingWindowLimiter;
+  readonly totalLimiter: SlidingWindowLimiter;
   readonly counters = { loginFailures: 0, loginRateLimited: 0 };
   readonly #basicOk = new Map<string, number>(); // sha256(header) -> valid until
 
@@ -45,14 +59,25 @@ export class OwnerAuth {
   ) {
     this.password = new OwnerPassword(opts.passwordHash, opts.setupFile);
     this.sessions = new SessionStore(opts.sessionHours * 3_600_000, now);
-    this.limiter = new SlidingWindowLimiter({ limit: opts.attemptsPerMinute ?? 5, windowMs: 60_000, now });
+    this.limiter = new SlidingWindowLimiter({ limit: opts.attemptsPerMinute ?? LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE, windowMs: 60_000, now });
+    this.totalLimiter = new SlidingWindowLimiter({ limit: opts.attemptsPerMinuteTotal ?? LOGIN_ATTEMPTS_TOTAL_PER_MINUTE, windowMs: 60_000, now, maxKeys: 1 });
   }
 
   /** 0 when the attempt may go ahead, else seconds to wait (and counted). */
   attempt(ip: string): number {
-    const wait = this.limiter.attempt(ip);
+    return this.attemptWithScope(ip).wait;
+  }
+
+  /** The address's budget first (a refused attempt there does not spend the shared one), then everyone's. */
+  attemptWithScope(ip: string): { wait: number; scope: LimitScope } {
+    let wait = this.limiter.attempt(ip);
+    let scope: LimitScope = 'address';
+    if (wait === 0) {
+      wait = this.totalLimiter.attempt('all');
+      scope = 'total';
+    }
     if (wait > 0) this.counters.loginRateLimited++;
-    return wait;
+    return { wait, scope };
   }
 
   async checkPassword(password: string): Promise<boolean> {
@@ -80,6 +105,13 @@ export class OwnerAuth {
 
   hasSession(request: FastifyRequest): boolean {
     return this.sessions.valid(request.cookies[SESSION_COOKIE]);
+  }
+
+  /** Who holds a resource such as a live stream: the session (by a digest of its token), else the address (Basic auth). */
+  principal(request: FastifyRequest): string {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token !== undefined && this.sessions.valid(token)) return `session:${createHash('sha256').update(token).digest('base64url').slice(0, 22)}`;
+    return `address:${request.ip}`;
   }
 
   /** 'ok', 'none' (no credentials) or a number of seconds to wait (rate limited). */

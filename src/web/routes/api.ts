@@ -25,13 +25,22 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
     failed: (await deps.failedReceipts(request.query.limit)).map(maskFailed),
   }));
 
-  app.get<{ Params: { id: string } }>(
+  // ?reveal=1: the full decoded text, for an owner diagnosing a layout. An explicit action on the
+  // page, logged by route pattern with the receipt id (a content hash), never with a member id.
+  app.get<{ Params: { id: string }; Querystring: { reveal?: '0' | '1' } }>(
     '/api/receipts/:id',
-    { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_:.-]{1,128}$' } } } } },
+    {
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_:.-]{1,128}$' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { reveal: { type: 'string', enum: ['0', '1'] } } },
+      },
+    },
     async (request, reply) => {
       const detail = await deps.receipt(request.params.id);
       if (detail === null) return reply.code(404).send({ error: 'not_found' });
-      return maskDetail(detail);
+      if (request.query.reveal !== '1') return maskDetail(detail);
+      ctx.log.info({ route: request.routeOptions.url, receipt: detail.id, ip: request.ip }, 'owner revealed the full text of a receipt');
+      return { ...detail, masked: false };
     },
   );
 

@@ -17,17 +17,19 @@ export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
   const { auth, log } = ctx;
 
   // One log line per address per minute while it is refused, so a guesser cannot flood the journal.
+  // The shared budget (all addresses) logs once a minute in all.
   const loggedAt = new Map<string, number>();
   const limited = (request: FastifyRequest, reply: FastifyReply): boolean => {
-    const wait = auth.attempt(request.ip);
+    const { wait, scope } = auth.attemptWithScope(request.ip);
     if (wait === 0) return false;
     const now = ctx.now();
-    if ((loggedAt.get(request.ip) ?? -Infinity) < now - 60_000) {
+    const key = scope === 'total' ? '(all addresses)' : request.ip;
+    if ((loggedAt.get(key) ?? -Infinity) < now - 60_000) {
       if (loggedAt.size > 1000) loggedAt.clear();
-      loggedAt.set(request.ip, now);
-      log.warn({ ip: request.ip, route: request.routeOptions.url, retryAfterSeconds: wait }, 'login rate limited');
+      loggedAt.set(key, now);
+      log.warn({ ip: request.ip, scope, route: request.routeOptions.url, retryAfterSeconds: wait }, scope === 'total' ? 'login rate limited: attempts from all addresses' : 'login rate limited');
     }
-    void reply.code(429).header('retry-after', String(wait)).send({ error: 'too_many_attempts', retryAfterSeconds: wait });
+    void reply.code(429).header('retry-after', String(wait)).send({ error: 'too_many_attempts', scope, retryAfterSeconds: wait });
     return true;
   };
 
