@@ -6,7 +6,7 @@ import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import type { JournalRange } from '../pipeline/pipeline.js';
 import { redecode } from '../pipeline/redecode.js';
-import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
+import { documentToReceipt, isBasket, type DateLearning } from '../pipeline/parse-document.js';
 import { parseReceipt, profileFromObject, type ParseOptions, type Profile } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
 import { categoryOfItem } from '../ledger/catalogue.js';
@@ -20,6 +20,8 @@ export interface ReceiptsDeps {
   decoderOptions: DecoderOptions;
   parseOptions: () => ParseOptions;
   logger: Logger;
+  /** Learn the till's date order from its receipts and read ambiguous dates by it. */
+  dateLearning?: DateLearning;
 }
 
 const FAILED_KEPT = 50;
@@ -52,7 +54,7 @@ export class Receipts {
 
   accept(doc: DecodedDocument, range: JournalRange, capturedAt = Date.now()): void {
     const log = this.deps.logger;
-    const receipt = documentToReceipt(doc, this.deps.parseOptions());
+    const receipt = documentToReceipt(doc, this.deps.parseOptions(), this.deps.dateLearning);
     if (receipt === null) {
       this.stats.skippedBlank++;
       return;

@@ -7,6 +7,7 @@ import { applyProfile, detectProfile } from './profile/apply.js';
 import type { Profile } from './profile/types.js';
 import { formatMinor } from './text/money.js';
 import type { DateOrder } from './text/dates.js';
+import type { DateOrderDecision, DateOrderSetting } from './text/date-order.js';
 import type { ExplainEntry, Receipt, ReceiptKind } from './types.js';
 import { checkReceipt, UNREADABLE, type Unchecked } from './validate.js';
 
@@ -16,7 +17,10 @@ export interface ParseOptions {
   profile?: string;
   currency: string;
   timezone: string;
-  dateOrder: DateOrder;
+  /** Config `parser.dateOrder`: an order overrides; 'auto' weighs the receipt and `learnedDateOrder`. */
+  dateOrder: DateOrderSetting;
+  /** The order learned from this till's earlier receipts (the caller keeps it; null: nothing yet). */
+  learnedDateOrder?: DateOrder | null;
   explain?: boolean;
 }
 
@@ -27,8 +31,8 @@ const KINDS: readonly ReceiptKind[] = ['sale', 'refund', 'reprint', 'void', 'oth
  * profile (named, or detected by its header signature) then overrides every field it finds.
  * Amounts are integer minor units; the checks flag, never correct.
  */
-export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receipt: Receipt; explain?: ExplainEntry[] } {
-  const draft = heuristicDraft(doc, opts.dateOrder, opts.timezone);
+export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receipt: Receipt; explain?: ExplainEntry[]; dateOrder: DateOrderDecision } {
+  const draft = heuristicDraft(doc, opts.dateOrder, opts.timezone, opts.learnedDateOrder ?? null);
   let profile: Profile | null = null;
   const wanted = opts.profile ?? 'auto';
   if (wanted === 'none') {
@@ -40,7 +44,7 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
     profile = detectProfile(opts.profiles, draft.lines);
   }
   let kindFromProfile: { value: string; line: number; rule: string } | null = null;
-  if (profile !== null) kindFromProfile = applyProfile(draft, profile, profile.source.dateOrder ?? opts.dateOrder, opts.timezone).kind;
+  if (profile !== null) kindFromProfile = applyProfile(draft, profile, profile.source.dateOrder ?? draft.dateOrder.order, opts.timezone).kind;
 
   const kindFound = kindFromProfile ?? findKind(draft.lines, draft.total?.value ?? null, draft.items.length, { start: draft.items[0]?.lines[0] ?? draft.itemTable.start, end: draft.itemTable.end });
   const kind = (KINDS as readonly string[]).includes(kindFound.value) ? (kindFound.value as ReceiptKind) : 'sale';
@@ -84,7 +88,7 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
     check.confidence = Math.round((check.confidence / 2) * 100) / 100; // halved
   }
   const receipt: Receipt = { id: receiptId(unchecked, draft.lines.map((l) => l.text), draft.markerLines), ...unchecked, check };
-  return opts.explain === true ? { receipt, explain } : { receipt };
+  return opts.explain === true ? { receipt, explain, dateOrder: draft.dateOrder } : { receipt, dateOrder: draft.dateOrder };
 }
 
 function explainDraft(d: Draft, out: ExplainEntry[], profile: Profile | null): void {
