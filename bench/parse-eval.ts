@@ -20,6 +20,9 @@ import type { DecodedDocument } from '../src/escpos/types.js';
 import { encodeReceiptText } from '../src/escpos/encoder.js';
 import { documentFromLines, parseReceipt, type Receipt } from '../src/receipt/index.js';
 import { displayWidth, squash } from '../src/receipt/text/normalise.js';
+import type { DateOrder } from '../src/receipt/text/dates.js';
+import type { DateOrderSetting } from '../src/receipt/text/date-order.js';
+import { TillDateOrders } from '../src/pipeline/date-orders.js';
 
 interface Truth {
   store: string | null;
@@ -83,7 +86,10 @@ export interface CaseResult {
   truth: Truth;
 }
 
-export function scoreOne(r: CorpusReceipt, decode: Decode | null): CaseResult {
+/** How a run reads ambiguous dates: as the bench always did (an order per source), one order, or auto. */
+export type DateMode = { kind: 'configured' } | { kind: 'fixed'; order: DateOrder } | { kind: 'auto'; orders: TillDateOrders | null };
+
+export function scoreOne(r: CorpusReceipt, decode: Decode | null, mode: DateMode = { kind: 'configured' }): CaseResult {
   const bytes = encodeReceiptText(r.lines_monospace, { encoding: 'gb18030' });
   // The paper is as wide as the receipt's widest line (a store sets decoder.columns to its printer),
   // so the decoder does not wrap what the printer would not have wrapped. Twice the width: in
@@ -91,8 +97,11 @@ export function scoreOne(r: CorpusReceipt, decode: Decode | null): CaseResult {
   const columns = Math.max(48, ...r.lines_monospace.map((l) => 2 * displayWidth(l)));
   const doc = decode === null ? documentFromLines(r.lines_monospace) : (decode(bytes, columns)[0] ?? documentFromLines([]));
   // Configured like a store would be: SROIE shops are Malaysian (day-first), WildReceipt is mostly US.
-  const dateOrder = r.source === 'sroie' ? 'DMY' : 'MDY';
-  const { receipt } = parseReceipt(doc, { profiles: [], currency: 'XXX', timezone: 'UTC', dateOrder });
+  const dateOrder: DateOrderSetting = mode.kind === 'configured' ? (r.source === 'sroie' ? 'DMY' : 'MDY') : mode.kind === 'fixed' ? mode.order : 'auto';
+  // Learning: all receipts of one source are read as if one till printed them, in file order.
+  const learned = mode.kind === 'auto' && mode.orders !== null ? mode.orders.order(r.source) : null;
+  const { receipt, dateOrder: decision } = parseReceipt(doc, { profiles: [], currency: 'XXX', timezone: 'UTC', dateOrder, learnedDateOrder: learned });
+  if (mode.kind === 'auto' && mode.orders !== null) mode.orders.observe(r.source, decision.votes);
   const t = r.truth;
   let items: CaseResult['items'] = null;
   if (t.items !== null && t.items.length > 0) {
@@ -173,21 +182,62 @@ async function main(): Promise<void> {
   const results = corpus.map((r) => scoreOne(r, decode));
   const sources = [...new Set(results.map((r) => r.source))];
   const summaries = [...sources.map((s) => summarise(s, results.filter((r) => r.source === s))), summarise('all', results)];
+  const dates = dateFigures(corpus, decode, sources);
   const worst = [...results].sort((a, b) => badness(b) - badness(a)).slice(0, Number(values.worst ?? 20));
   if (values.json === true) {
-    process.stdout.write(`${JSON.stringify({ path: decode === null ? 'lines (no decoder yet)' : 'encode+decode+parse', summaries, worst: worst.map((w) => ({ id: w.id, total: w.total, date: w.date, items: w.items })) })}\n`);
+    process.stdout.write(`${JSON.stringify({ path: decode === null ? 'lines (no decoder yet)' : 'encode+decode+parse', summaries, dates, worst: worst.map((w) => ({ id: w.id, total: w.total, date: w.date, items: w.items })) })}\n`);
     return;
   }
   const pct = (x: number | null) => (x === null ? '   -  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
   console.log(`path: ${decode === null ? 'text lines → parse (decoder not available yet)' : 'lines → ESC/POS (encoder) → decoder → parse'}, no profile`);
   console.log('source        n   total    date   store  item P  item R  item F1');
   for (const s of summaries) console.log(`${s.source.padEnd(12)}${String(s.receipts).padStart(4)}  ${pct(s.total)}  ${pct(s.date)}  ${pct(s.store)}  ${pct(s.itemP)}  ${pct(s.itemR)}  ${pct(s.itemF1)}`);
+  console.log('\ndate accuracy by how ambiguous dates are read (same run):');
+  console.log(`${'mode'.padEnd(44)}${sources.map((s) => s.padStart(13)).join('')}${'all'.padStart(9)}`);
+  for (const d of dates) console.log(`${d.mode.padEnd(44)}${sources.map((s) => `${pct(d.bySource[s] ?? null)} (${String(d.wrong[s] ?? 0).padStart(3)})`.padStart(13)).join('')}  ${pct(d.all)}`);
+  console.log('(wrong dates in brackets)');
   console.log(`\nworst ${worst.length}:`);
   const money = (v: number | null) => (v === null ? 'null' : (v / 100).toFixed(2));
   for (const w of worst) {
     const it = w.items === null ? '' : ` items ${w.items.tp}/${w.items.pred} pred, ${w.items.truth} truth`;
     console.log(`  ${w.id.padEnd(24)} total ${money(w.receipt.total)} (truth ${w.truth.total_value ?? '-'})  date ${w.receipt.date ?? 'null'} (truth ${w.truth.date_iso ?? '-'})${it}`);
   }
+}
+
+interface DateFigure {
+  mode: string;
+  bySource: Record<string, number | null>;
+  wrong: Record<string, number>;
+  all: number | null;
+}
+
+/**
+ * Date accuracy under each way of reading ambiguous dates: before (one order per source, as an
+ * installer would configure it; DMY, the old default with no config) and after (auto: each
+ * receipt alone, from its own signs; and learning across the receipts of one source).
+ */
+function dateFigures(corpus: CorpusReceipt[], decode: Decode | null, sources: string[]): DateFigure[] {
+  const modes: [string, () => DateMode][] = [
+    ['before: configured per source (SROIE DMY, Wild MDY)', () => ({ kind: 'configured' })],
+    ['before: old default DMY, no config', () => ({ kind: 'fixed', order: 'DMY' })],
+    ['after: auto, each receipt alone', () => ({ kind: 'auto', orders: null })],
+    ['after: auto, learned across a source', () => ({ kind: 'auto', orders: new TillDateOrders(null) })],
+  ];
+  return modes.map(([name, make]) => {
+    const mode = make();
+    const rs = corpus.map((r) => scoreOne(r, decode, mode));
+    const rate = (xs: CaseResult[]) => {
+      const ys = xs.filter((x) => x.date !== null);
+      return ys.length === 0 ? null : ys.filter((x) => x.date === true).length / ys.length;
+    };
+    const bySource: Record<string, number | null> = {};
+    const wrong: Record<string, number> = {};
+    for (const s of sources) {
+      bySource[s] = rate(rs.filter((r) => r.source === s));
+      wrong[s] = rs.filter((r) => r.source === s && r.date === false).length;
+    }
+    return { mode: name, bySource, wrong, all: rate(rs) };
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { clockCheck, dataDirCheck, portsCheck, type CheckResult, type DoctorCheck } from '../daemon/doctor-checks.js';
-import { isTillboxError } from '../errors.js';
+import { isTillboxError, TillboxError } from '../errors.js';
+import { runDetect } from '../daemon/doctor-detect.js';
+import type { Config } from '../config/types.js';
 import { profilesFromConfig } from '../pipeline/options.js';
 import { checkBroker } from '../sync/index.js';
 import { parseCommandArgs } from './args.js';
@@ -32,7 +34,8 @@ const MARK: Record<CheckResult['status'], string> = { ok: 'ok  ', warn: 'warn', 
 
 /** `tillbox doctor [--config FILE]`: a checklist; exit 2 when any check fails. */
 export async function run(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, { config: { type: 'string', short: 'c' }, json: { type: 'boolean' } }, false);
+  const { values } = parseCommandArgs(argv, { config: { type: 'string', short: 'c' }, json: { type: 'boolean' }, detect: { type: 'boolean' }, seconds: { type: 'string' } }, false);
+  if (values.seconds !== undefined && values.detect !== true) throw new TillboxError('TBX_USAGE', '--seconds goes with --detect');
   const file = values.config ?? (existsSync(resolve(io.cwd, 'tillbox.yaml')) ? 'tillbox.yaml' : undefined);
   const path = file === undefined ? undefined : resolve(io.cwd, file);
   const results: CheckResult[] = [];
@@ -43,6 +46,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   } catch (err) {
     if (!isTillboxError(err)) throw err;
     results.push({ status: 'fail', name: 'config', detail: `${err.message} [${err.code}]` });
+  }
+  if (values.detect === true) {
+    if (config === undefined) {
+      io.stderr.write(`tillbox doctor --detect: ${results[0]?.detail ?? 'config invalid'}\n`);
+      return 2;
+    }
+    return detect(config, values.seconds, values.json === true, io);
   }
   if (config !== undefined) for (const check of CHECKS) results.push(...(await check(config)));
 
@@ -59,8 +69,26 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 }
 
 /** `tillbox doctor --help`: the usage line, and a line per option of the parse table. */
-export const usage = 'usage: tillbox doctor [--config FILE] [--json]\n  A checklist; exit 0 when every check passes, 2 when one fails.';
+export const usage = 'usage: tillbox doctor [--config FILE] [--json] [--detect [--seconds N]]\n  A checklist; exit 0 when every check passes, 2 when one fails. --detect listens to the till and proposes its settings.';
 export const optionHelp: Readonly<Record<string, string>> = {
   config: 'config file (default: ./tillbox.yaml when present)',
   json: 'one JSON object instead of the checklist',
+  detect: 'listen to the till (read-only) and propose line settings, printer mode, paper width and date order',
+  seconds: 'with --detect: how long to listen (default 30, at most 600)',
 };
+
+/** Longest `--seconds` (an installer waits at the till for a few sales, not for an hour). */
+const DETECT_SECONDS_MAX = 600;
+
+/** `tillbox doctor --detect [--seconds N]`: proposes line settings, text mode, paper width and date order. */
+async function detect(config: Config, secondsArg: string | undefined, json: boolean, io: CommandIO): Promise<number> {
+  const seconds = secondsArg === undefined ? 30 : Number(secondsArg);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > DETECT_SECONDS_MAX) throw new TillboxError('TBX_USAGE', `--seconds: expected a number of seconds from 1 to ${DETECT_SECONDS_MAX}, got '${secondsArg ?? ''}'`);
+  // Plug the text detector (src/escpos/detect.ts) in here as `detectText`.
+  const { text, report } = await runDetect(config, { seconds, byIdDir: '/dev/serial/by-id' });
+  if (json) {
+    const { line, ...rest } = report;
+    io.stdout.write(`${JSON.stringify({ line: { verdict: line.verdict, proposed: line.proposed, evidence: line.evidence }, ...rest })}\n`);
+  } else io.stdout.write(text);
+  return 0;
+}

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { loadConfig } from '../config/load.js';
+import { TillDateOrders } from '../pipeline/date-orders.js';
 import { TillboxError } from '../errors.js';
 import { decodeAll } from '../escpos/decoder.js';
 import type { DecodedDocument } from '../escpos/types.js';
@@ -56,15 +57,19 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   }).filter(hasText);
   if (docs.length === 0) throw new TillboxError('TBX_INPUT_INVALID', `${file}: no printed text found in ${bytes.length} bytes (is it ESC/POS?)`);
 
+  // The documents of one capture come from one till: its date order is learned across them.
+  const orders = new TillDateOrders(null);
   for (const doc of docs) {
-    const { receipt, explain } = parseReceipt(doc, {
+    const { receipt, explain, dateOrder } = parseReceipt(doc, {
       profiles,
       profile: values.profile ?? config.parser.profile,
       currency: config.store.currency,
       timezone: config.store.timezone,
       dateOrder: config.parser.dateOrder,
+      learnedDateOrder: orders.order(file),
       explain: values.explain === true,
     });
+    orders.observe(file, dateOrder.votes);
     if (values.json === true) {
       const json = receiptToJson(receipt);
       io.stdout.write(`${JSON.stringify(explain === undefined ? json : { ...json, explain })}\n`);

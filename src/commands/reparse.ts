@@ -6,6 +6,7 @@ import { reparseInto } from '../ledger/reparse.js';
 import type { JournalSource } from '../ledger/types.js';
 import { createLogger } from '../log.js';
 import { StreamDecoder } from '../escpos/index.js';
+import { TillDateOrders, tillKey } from '../pipeline/date-orders.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
 import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
 import { Pipeline, type Position } from '../pipeline/pipeline.js';
@@ -32,6 +33,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const outbox = openSyncOutbox(config);
   const parseOptions = parseOptionsFromConfig(config, profilesFromConfig(config));
   const decoderOptions = decoderOptionsFromConfig(config);
+  // History is replayed in order, so the till's date order is learned again as it was the first time.
+  const dateLearning = { orders: new TillDateOrders(null), till: tillKey(config) };
   try {
     const sync = createSync({ config, logger, outbox });
     const categoryOf = categoryOfItem(ledger.db);
@@ -45,7 +48,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         read: (after, max) => reader.readAfter(after, max),
         makeDecoder: () => new StreamDecoder(decoderOptions),
         onDocument: (doc, range) => {
-          const r = documentToReceipt(doc, parseOptions);
+          const r = documentToReceipt(doc, parseOptions, dateLearning);
           if (r instanceof Error) failed++;
           else if (r !== null) pending.push({ receipt: r, source: { journalFrom: range.fromSeq, journalTo: range.toSeq } });
         },

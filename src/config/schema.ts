@@ -79,7 +79,7 @@ export const configSchema = {
       properties: {
         profile: { type: 'string', default: 'auto', description: 'parse profile name, or auto (detect by header signature, else heuristics)' },
         profilesDir: { type: 'string', description: 'extra directory of YAML parse profiles' },
-        dateOrder: { type: 'string', enum: ['DMY', 'MDY', 'YMD'], default: 'DMY', description: 'how to read an ambiguous date like 03/04/2026' },
+        dateOrder: { type: 'string', enum: ['auto', 'DMY', 'MDY', 'YMD'], default: 'auto', description: 'how to read an ambiguous date like 03/04/2026: auto learns it per till from unambiguous dates (a day over 12), before that from the receipt (currency, phone format, words, script), else DMY; an order overrides' },
       },
     },
     dataDir: { type: 'string', default: '/var/lib/tillbox', description: 'where the journal and ledger live' },

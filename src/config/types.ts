@@ -23,7 +23,7 @@ export interface Config {
     columns: number;
     idleGapMs: number;
   };
-  parser: { profile: string; profilesDir?: string; dateOrder: 'DMY' | 'MDY' | 'YMD' };
+  parser: { profile: string; profilesDir?: string; dateOrder: 'auto' | 'DMY' | 'MDY' | 'YMD' };
   dataDir: string;
   web: { host: string; port: number; adminPasswordHash?: string; sessionHours: number };
   mqtt?: {

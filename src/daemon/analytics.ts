@@ -8,6 +8,7 @@ import { openLedger } from '../ledger/open.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import { loadPosition, savePosition } from '../pipeline/position.js';
+import { DATE_ORDERS_FILE, TillDateOrders, tillKey } from '../pipeline/date-orders.js';
 import { Pipeline, type MonoInstant, type Position } from '../pipeline/pipeline.js';
 import { readBootId } from '../journal/host-clock.js';
 import { monoUs } from '../tap/types.js';
@@ -66,7 +67,9 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
 
   const reader: JournalReader = await openWhenReady(join(config.dataDir, 'journal.db'), log);
   const queries = statusQueries(ledger);
-  const receipts = new Receipts({ ledger, reader, decoderOptions, parseOptions, logger: log, storedReceipt: (id) => queries.receipt(id)?.receipt ?? null });
+  // One box serves one till: its POS line names it. The learned date order has a file of its own.
+  const dateLearning = { orders: new TillDateOrders(join(config.dataDir, DATE_ORDERS_FILE)), till: tillKey(config) };
+  const receipts = new Receipts({ ledger, reader, decoderOptions, parseOptions, logger: log, dateLearning, storedReceipt: (id) => queries.receipt(id)?.receipt ?? null });
 
   const sync: Sync = createSync({
     config,

@@ -7,7 +7,7 @@ import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import type { JournalRange } from '../pipeline/pipeline.js';
 import { redecode } from '../pipeline/redecode.js';
-import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
+import { documentToReceipt, isBasket, type DateLearning } from '../pipeline/parse-document.js';
 import { PROFILE_DOC_BUDGET_MS, parseReceipt, profileFromObject, type ParseOptions, type Profile, type ProfileBudget } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
 import { categoryOfItem } from '../ledger/catalogue.js';
@@ -22,6 +22,8 @@ export interface ReceiptsDeps {
   decoderOptions: DecoderOptions;
   parseOptions: () => ParseOptions;
   logger: Logger;
+  /** Learn the till's date order from its receipts and read ambiguous dates by it. */
+  dateLearning?: DateLearning;
 }
 
 const FAILED_KEPT = 50;
@@ -57,7 +59,7 @@ export class Receipts {
   accept(doc: DecodedDocument, range: JournalRange, capturedAt = Date.now()): void {
     const log = this.deps.logger;
     const disabledBefore = this.profileBudget.disabled.size;
-    const receipt = documentToReceipt(doc, { ...this.deps.parseOptions(), budget: this.profileBudget });
+    const receipt = documentToReceipt(doc, { ...this.deps.parseOptions(), budget: this.profileBudget }, this.deps.dateLearning);
     if (this.profileBudget.disabled.size > disabledBefore) {
       log.warn({ disabled: [...this.profileBudget.disabled], budgetMs: PROFILE_DOC_BUDGET_MS, fromSeq: range.fromSeq }, 'parse profile disabled: over its time budget on one document');
     }

@@ -8,6 +8,7 @@ import { Matcher, ProfileOverBudget, type ProfileBudget } from './profile/budget
 import type { Profile } from './profile/types.js';
 import { formatMinor } from './text/money.js';
 import type { DateOrder } from './text/dates.js';
+import type { DateOrderDecision, DateOrderSetting } from './text/date-order.js';
 import type { ExplainEntry, Receipt, ReceiptKind } from './types.js';
 import { checkReceipt, UNREADABLE, type Unchecked } from './validate.js';
 
@@ -17,7 +18,10 @@ export interface ParseOptions {
   profile?: string;
   currency: string;
   timezone: string;
-  dateOrder: DateOrder;
+  /** Config `parser.dateOrder`: an order overrides; 'auto' weighs the receipt and `learnedDateOrder`. */
+  dateOrder: DateOrderSetting;
+  /** The order learned from this till's earlier receipts (the caller keeps it; null: nothing yet). */
+  learnedDateOrder?: DateOrder | null;
   explain?: boolean;
   /** Time budget for profile matching (the daemon's; absent: lines are still clipped, no clock). */
   budget?: ProfileBudget;
@@ -30,8 +34,8 @@ const KINDS: readonly ReceiptKind[] = ['sale', 'refund', 'reprint', 'void', 'oth
  * profile (named, or detected by its header signature) then overrides every field it finds.
  * Amounts are integer minor units; the checks flag, never correct.
  */
-export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receipt: Receipt; explain?: ExplainEntry[] } {
-  let draft = heuristicDraft(doc, opts.dateOrder, opts.timezone);
+export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receipt: Receipt; explain?: ExplainEntry[]; dateOrder: DateOrderDecision } {
+  let draft = heuristicDraft(doc, opts.dateOrder, opts.timezone, opts.learnedDateOrder ?? null);
   let profile: Profile | null = null;
   const wanted = opts.profile ?? 'auto';
   const budget = opts.budget;
@@ -71,11 +75,11 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
   let kindFromProfile: { value: string; line: number; rule: string } | null = null;
   if (profile !== null) {
     try {
-      kindFromProfile = applyProfile(draft, profile, profile.source.dateOrder ?? opts.dateOrder, opts.timezone, matcherFor(profile)).kind;
+      kindFromProfile = applyProfile(draft, profile, profile.source.dateOrder ?? draft.dateOrder.order, opts.timezone, matcherFor(profile)).kind;
     } catch (err) {
       disable(err);
       // The profile changed the draft half way: start again from the heuristics alone.
-      draft = heuristicDraft(doc, opts.dateOrder, opts.timezone);
+      draft = heuristicDraft(doc, opts.dateOrder, opts.timezone, opts.learnedDateOrder ?? null);
       profile = null;
     }
   }
@@ -123,7 +127,7 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
     check.confidence = Math.round((check.confidence / 2) * 100) / 100; // halved
   }
   const receipt: Receipt = { id: receiptId(unchecked, draft.lines.map((l) => l.text), draft.markerLines), ...unchecked, check };
-  return opts.explain === true ? { receipt, explain } : { receipt };
+  return opts.explain === true ? { receipt, explain, dateOrder: draft.dateOrder } : { receipt, dateOrder: draft.dateOrder };
 }
 
 function explainDraft(d: Draft, out: ExplainEntry[], profile: Profile | null): void {
