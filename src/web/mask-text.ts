@@ -25,6 +25,11 @@ import { maskMember } from './mask-member.js';
 export const MIN_LABELLED_DIGITS = 5;
 /** An unlabelled digit run this long is treated as an id unless it is a date, money, or a barcode. */
 export const MIN_BARE_DIGITS = 8;
+/**
+ * A printed line is at most 80 columns; a decoded "line" longer than this is damage (a document
+ * without line feeds) and has every digit masked, which also keeps the patterns below linear.
+ */
+export const MAX_MASKED_LINE_CHARS = 1024;
 
 const D = '[0-9\\uFF10-\\uFF19]'; // ASCII and full-width digits (GB18030 receipts print both)
 const isDigit = (c: string): boolean => /[0-9\uFF10-\uFF19]/.test(c);
@@ -35,9 +40,11 @@ const VALUE = `(?:\\+\\s?)?\\(?${D}(?:${D}|\\)|[ -](?=\\(?${D}))*(?!${D}|[.,．]
 const PERSONAL_LABEL =
   '会员|會員|员卡|員卡|卡号|卡號|手机|手機|电话|電話|联系|聯繫|号码|號碼|顾客|顧客|客户|客戶|积分卡|積分卡|' +
   'member(?:ship)?|mem\\b|vip|loyalty|card|customer|cust\\b|client|account|acct|tel(?:ephone)?|phone|mobile|mob\\b|cell|contact';
-const LABEL_TAIL = '(?:\\s*(?:no|nr|num(?:ber)?|id|code|card|reg(?:istration)?|[#＃]|号码|号|號|卡号|卡|编号|編號)\\.?)*\\s*[:：#＃=]?\\s*';
+const LABEL_TAIL = '(?:\\s*(?:no|nr|num(?:ber)?|id|code|card|reg(?:istration)?|[#＃]|号码|号|號|卡号|卡|编号|編號)\\.?)*\\s*(?:[:：#＃=]\\s*)?';
 const PERSONAL = new RegExp(`((?:${PERSONAL_LABEL})${LABEL_TAIL})(${VALUE})`, 'giu');
-const GARBLED = new RegExp(`((?:[^\\s0-9:：]*[\\uFFFD\\u0080-\\u024F?][^\\s0-9:：]*)\\s*[:：#＃]\\s*)(${VALUE})`, 'gu');
+// A label token (no spaces, digits or colons) holding at least one garbled character; written with a
+// lookbehind and a lookahead so each token is tried once (linear, not cubic, on a long token).
+const GARBLED = new RegExp(`((?<![^\\s0-9:：])(?=[^\\s0-9:：]*[\\uFFFD\\u0080-\\u024F?])[^\\s0-9:：]+\\s*[:：#＃]\\s*)(${VALUE})`, 'gu');
 
 const SAFE_LABEL =
   '单号|單號|流水号?|小票号?|票号|交易号|订单号|機號|机号|收银员?|收銀員?|工号|款台|台号|' +
@@ -46,7 +53,7 @@ const SAFE_LABEL =
   'gst|vat|tax|sst|company|co\\b';
 const PROTECTED: readonly RegExp[] = [
   new RegExp(`(?:${SAFE_LABEL})${LABEL_TAIL}[A-Za-z]{0,4}[#/-]?${VALUE}`, 'giu'), // e.g. INVOICE # : OR1803…, GST NO: 0008…
-  new RegExp(`${D}[${'0-9\\uFF10-\\uFF19'},]*[.．]${D}+`, 'gu'), // money, weights
+  new RegExp(`(?<![0-9\\uFF10-\\uFF19,])${D}[0-9\\uFF10-\\uFF19,]*[.．]${D}+`, 'gu'), // money, weights
   new RegExp(`(?<!${D})(?:19|20)${D}{2}([-/.年])${D}{1,2}(?:\\1|月)${D}{1,2}日?(?!${D})`, 'gu'),
   new RegExp(`(?<!${D})${D}{1,2}([-/.])${D}{1,2}\\1(?:19|20)?${D}{2}(?!${D})`, 'gu'),
   new RegExp(`(?<!${D})${D}{1,2}[:：]${D}{2}(?:[:：]${D}{2})?(?!${D})`, 'gu'),
@@ -71,6 +78,7 @@ export function maskText(text: string, known: readonly (string | null)[] = [], k
 }
 
 function maskLine(line: string, keep: ReadonlySet<string>): string {
+  if (line.length > MAX_MASKED_LINE_CHARS) return line.replace(/[0-9\uFF10-\uFF19]/gu, '*');
   let out = line.replace(PERSONAL, (_m, label: string, value: string) => label + (asciiDigits(value).length >= MIN_LABELLED_DIGITS ? maskDigitsIn(value) : value));
   out = out.replace(GARBLED, (_m, label: string, value: string) => label + (asciiDigits(value).length >= MIN_LABELLED_DIGITS ? maskDigitsIn(value) : value));
   const spans: [number, number][] = [];

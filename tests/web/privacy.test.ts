@@ -8,7 +8,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/web/auth/password.js';
 import type { FailedReceiptRow, ReceiptRow } from '../../src/web/deps.js';
-import { maskText } from '../../src/web/mask.js';
+import { MAX_MASKED_LINE_CHARS, maskText } from '../../src/web/mask.js';
 import { waitFor } from '../support/tmp.js';
 import { cookieFrom, testApp, type TestApp } from './support/app.js';
 import { makeReceipt } from './support/fake-deps.js';
@@ -63,6 +63,20 @@ describe('maskText: the forms issue 17 found in clear', () => {
   it('masks phone numbers in national and international forms', () => {
     const phones = ['+86 13812345678', '(+86) 139-0000-1111', '138 1234 5678', '010-62345678', '(021) 6123 4567', '0755-8888 6666', '+44 20 7946 0958', '+1 (415) 555-0100', '+8613712345678'];
     for (const p of phones) expectNoneInClear(maskText(`客服 ${p}`), [p], p);
+  });
+});
+
+describe('maskText on damaged text', () => {
+  it(`masks every digit of a line longer than ${MAX_MASKED_LINE_CHARS} characters (a document without line feeds)`, () => {
+    const line = `${'x'.repeat(MAX_MASKED_LINE_CHARS)} VIP 88 0012 3456 total 12.50`;
+    expect(maskText(line)).not.toMatch(/\d/);
+  });
+
+  it('stays linear on long adversarial lines (garbled tokens, label runs, digit runs)', () => {
+    // Each of these took seconds with a naive pattern; the suite's timeout is the bound here.
+    for (const line of ['»'.repeat(1023), `Tel${' '.repeat(1000)}x`, '1'.repeat(1024), '12-'.repeat(341), `Card${' no'.repeat(340)}`, '会员卡号 '.repeat(200)]) {
+      expect(maskText(line).length).toBe(line.length);
+    }
   });
 });
 
