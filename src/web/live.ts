@@ -35,6 +35,9 @@ interface Client {
 export class LiveHub {
   readonly #clients = new Map<ServerResponse, Client>(); // stream -> is its session still valid, whose it is
   readonly #perOwner = new Map<string, number>();
+  /** Streams refused by the caps since start, by scope (for /metrics). */
+  readonly refused = { session: 0, total: 0 };
+  #refusedLoggedAt = -Infinity;
   #unsubscribe: (() => void) | undefined;
   #statusTimer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -54,9 +57,16 @@ export class LiveHub {
 
   /** May `owner` (a session, or a Basic-auth address) open one more stream? */
   admit(owner: string): Admission {
-    if (this.#clients.size >= this.limits.total) return 'total';
-    if ((this.#perOwner.get(owner) ?? 0) >= this.limits.perSession) return 'session';
-    return 'ok';
+    const verdict: Admission = this.#clients.size >= this.limits.total ? 'total' : (this.#perOwner.get(owner) ?? 0) >= this.limits.perSession ? 'session' : 'ok';
+    if (verdict !== 'ok') this.refused[verdict]++;
+    return verdict;
+  }
+
+  /** Whether a refusal should be logged now: at most one line a minute, with the counts since start. */
+  shouldLogRefusal(now: number): boolean {
+    if (now - this.#refusedLoggedAt < 60_000) return false;
+    this.#refusedLoggedAt = now;
+    return true;
   }
 
   add(res: ServerResponse, stillAllowed: () => boolean, owner: string): void {
