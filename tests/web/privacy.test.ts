@@ -209,6 +209,24 @@ describe('no member id or phone in clear in any response or event (200 generated
   });
 });
 
+describe('the issue 17 receipt through inject(), every route that carries decoded text', () => {
+  it('failed list, detail of the failed and of the parsed receipt, recent list', async () => {
+    t = testApp({ passwordHash: hash });
+    const text = ['VIP: 8800123456', 'Loyalty: 8800246810', 'Card No: 8800765432', 'Tel +86 138-1234-5678', 'Member No: 8800135790', '��Ա����: 8800333444', '6901234567892  光明酸奶  2 x 5.80  11.60'].join('\n');
+    t.deps.addFailed({ id: 'journal-7-0', capturedAt: '2026-11-23T02:15:32.000Z', reason: 'no total line', text });
+    t.deps.addReceipt(makeReceipt({ id: 'p1', member: '8800123456' }), text);
+    const secrets = ['8800123456', '8800246810', '8800765432', '13812345678', '8800135790', '8800333444'];
+    const login = await t.app.inject({ method: 'POST', url: '/api/login', payload: { password: PASSWORD } });
+    const cookie = cookieFrom(login.headers['set-cookie']);
+    for (const url of ['/api/receipts/failed', '/api/receipts/journal-7-0', '/api/receipts/p1', '/api/receipts']) {
+      const res = await t.app.inject({ url, headers: { cookie } });
+      expect(res.statusCode, url).toBe(200);
+      expectNoneInClear(res.body, secrets, url);
+      if (url !== '/api/receipts') expect(res.body, url).toContain('6901234567892');
+    }
+  });
+});
+
 describe('reveal: the full text behind one explicit, logged owner action', () => {
   it('?reveal=1 gives the owner the text in clear, logs the route and receipt id, never the member id', async () => {
     t = testApp({ passwordHash: hash });
