@@ -4,9 +4,10 @@
  * reading (its socket buffer past 256 KiB) is dropped rather than buffered without bound, and a
  * client whose session ended (logout, expiry) is closed at the next status tick.
  *
- * Streams are capped, per session and in total (each open stream costs the analytics process
- * memory and the tap's event loop a write per event: 2,805 streams took the child from 100 to
- * 212 MB). Past a cap the request is refused before the stream opens (routes/live.ts).
+ * Streams are capped, per session and in total: each open stream costs the analytics process
+ * memory and a write per event on the CPU the tap shares (2,805 streams took the child from 100 to
+ * 212 MB and the tap's p99 from 4 to 9 ms). Past a cap the request is refused before the stream
+ * opens (routes/live.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -35,6 +36,9 @@ interface Client {
 export class LiveHub {
   readonly #clients = new Map<ServerResponse, Client>(); // stream -> is its session still valid, whose it is
   readonly #perOwner = new Map<string, number>();
+  /** Streams refused by the caps since start, by scope (for /metrics). */
+  readonly refused = { session: 0, total: 0 };
+  #refusedLoggedAt = -Infinity;
   #unsubscribe: (() => void) | undefined;
   #statusTimer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -54,9 +58,16 @@ export class LiveHub {
 
   /** May `owner` (a session, or a Basic-auth address) open one more stream? */
   admit(owner: string): Admission {
-    if (this.#clients.size >= this.limits.total) return 'total';
-    if ((this.#perOwner.get(owner) ?? 0) >= this.limits.perSession) return 'session';
-    return 'ok';
+    const verdict: Admission = this.#clients.size >= this.limits.total ? 'total' : (this.#perOwner.get(owner) ?? 0) >= this.limits.perSession ? 'session' : 'ok';
+    if (verdict !== 'ok') this.refused[verdict]++;
+    return verdict;
+  }
+
+  /** Whether a refusal should be logged now: at most one line a minute, with the counts since start. */
+  shouldLogRefusal(now: number): boolean {
+    if (now - this.#refusedLoggedAt < 60_000) return false;
+    this.#refusedLoggedAt = now;
+    return true;
   }
 
   add(res: ServerResponse, stillAllowed: () => boolean, owner: string): void {

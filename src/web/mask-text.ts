@@ -13,7 +13,7 @@
  *  4. any other run of at least MIN_BARE_DIGITS digits.
  *
  * Steps 3 and 4 leave alone what is not personal: money (digits with a decimal point), dates and
- * times (2026-11-23, 23/11/2026, 10:15:32, compact 20261123 / 202611231015 / 20261123101532), the
+ * times (2026-11-23, 23/11/2026, 10:15:32, compact 20261123 / 23112026 / 202611231015 / 20261123101532), the
  * number after a receipt/transaction/till label, SKUs the parser found (`keep`), and runs of a
  * barcode's length (8, 12, 13, 14 digits) on a line that also prints an amount (an item line). The
  * check digit is not required: in-store and weighed-goods codes often do not carry a GS1 one. Every replacement
@@ -25,6 +25,11 @@ import { maskMember } from './mask-member.js';
 export const MIN_LABELLED_DIGITS = 5;
 /** An unlabelled digit run this long is treated as an id unless it is a date, money, or a barcode. */
 export const MIN_BARE_DIGITS = 8;
+/**
+ * A printed line is at most 80 columns; a decoded "line" longer than this is damage (a document
+ * without line feeds) and has every digit masked, which also keeps the patterns below linear.
+ */
+export const MAX_MASKED_LINE_CHARS = 1024;
 
 const D = '[0-9\\uFF10-\\uFF19]'; // ASCII and full-width digits (GB18030 receipts print both)
 const isDigit = (c: string): boolean => /[0-9\uFF10-\uFF19]/.test(c);
@@ -35,27 +40,31 @@ const VALUE = `(?:\\+\\s?)?\\(?${D}(?:${D}|\\)|[ -](?=\\(?${D}))*(?!${D}|[.,．]
 const PERSONAL_LABEL =
   '会员|會員|员卡|員卡|卡号|卡號|手机|手機|电话|電話|联系|聯繫|号码|號碼|顾客|顧客|客户|客戶|积分卡|積分卡|' +
   'member(?:ship)?|mem\\b|vip|loyalty|card|customer|cust\\b|client|account|acct|tel(?:ephone)?|phone|mobile|mob\\b|cell|contact';
-const LABEL_TAIL = '(?:\\s*(?:no|nr|num(?:ber)?|id|code|card|[#＃]|号码|号|號|卡号|卡|编号|編號)\\.?)*\\s*[:：#＃=]?\\s*';
+const LABEL_TAIL = '(?:\\s*(?:no|nr|num(?:ber)?|id|code|card|reg(?:istration)?|[#＃]|号码|号|號|卡号|卡|编号|編號)\\.?)*\\s*(?:[:：#＃=]\\s*)?';
 const PERSONAL = new RegExp(`((?:${PERSONAL_LABEL})${LABEL_TAIL})(${VALUE})`, 'giu');
-const GARBLED = new RegExp(`((?:[^\\s0-9:：]*[\\uFFFD\\u0080-\\u024F?][^\\s0-9:：]*)\\s*[:：#＃]\\s*)(${VALUE})`, 'gu');
+// A label token (no spaces, digits or colons) holding at least one garbled character; written with a
+// lookbehind and a lookahead so each token is tried once (linear, not cubic, on a long token).
+const GARBLED = new RegExp(`((?<![^\\s0-9:：])(?=[^\\s0-9:：]*[\\uFFFD\\u0080-\\u024F?])[^\\s0-9:：]+\\s*[:：#＃]\\s*)(${VALUE})`, 'gu');
 
 const SAFE_LABEL =
   '单号|單號|流水号?|小票号?|票号|交易号|订单号|機號|机号|收银员?|收銀員?|工号|款台|台号|' +
-  'receipt|rcpt|trans(?:action)?|txn|invoice|order|ref(?:erence)?|till|pos|cashier|terminal|batch|auth(?:\\s*code)?';
+  '发票|發票|税号|稅號|' +
+  'receipt|rcpt|trans(?:action)?|txn|invoice|inv|bill|doc|order|ref(?:erence)?|till|pos|cashier|terminal|batch|auth(?:\\s*code)?|' +
+  'gst|vat|tax|sst|company|co\\b';
 const PROTECTED: readonly RegExp[] = [
-  new RegExp(`(?:${SAFE_LABEL})${LABEL_TAIL}${VALUE}`, 'giu'),
-  new RegExp(`${D}[${'0-9\\uFF10-\\uFF19'},]*[.．]${D}+`, 'gu'), // money, weights
+  new RegExp(`(?:${SAFE_LABEL})${LABEL_TAIL}[A-Za-z]{0,4}[#/-]?${VALUE}`, 'giu'), // e.g. INVOICE # : OR1803…, GST NO: 0008…
+  new RegExp(`(?<![0-9\\uFF10-\\uFF19,])${D}[0-9\\uFF10-\\uFF19,]*[.．]${D}+`, 'gu'), // money, weights
   new RegExp(`(?<!${D})(?:19|20)${D}{2}([-/.年])${D}{1,2}(?:\\1|月)${D}{1,2}日?(?!${D})`, 'gu'),
   new RegExp(`(?<!${D})${D}{1,2}([-/.])${D}{1,2}\\1(?:19|20)?${D}{2}(?!${D})`, 'gu'),
   new RegExp(`(?<!${D})${D}{1,2}[:：]${D}{2}(?:[:：]${D}{2})?(?!${D})`, 'gu'),
 ];
-const COMPACT_DATE = /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?$/;
+const COMPACT_DATE = /^(?:(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2})$/;
 const MONEY = new RegExp(`${D}[.．]${D}{2}(?!${D})`, 'u');
 
 const PHONES: readonly RegExp[] = [
   new RegExp(`\\+\\s?${D}{1,3}(?:[ -]?\\(?${D}{1,4}\\)?)(?:[ -]?${D}{2,5}){1,4}(?!${D})`, 'gu'),
   new RegExp(`\\(${D}{2,4}\\)\\s?${D}{3,4}[ -]?${D}{4}(?!${D})`, 'gu'),
-  new RegExp(`(?<!${D})${D}{2,4}(?:-${D}{2,8}){1,3}(?!${D})`, 'gu'),
+  new RegExp(`(?<!${D})${D}{2,4}-${D}{2,8}(?:[ -]${D}{2,8}){0,2}(?!${D})`, 'gu'), // 010-62345678, 07-386 7524
   new RegExp(`(?<!${D})1[3-9]${D}[ -]?${D}{4}[ -]?${D}{4}(?!${D})`, 'gu'),
 ];
 const BARE = new RegExp(`(?<!${D})${D}{${MIN_BARE_DIGITS},}(?!${D})`, 'gu');
@@ -69,6 +78,7 @@ export function maskText(text: string, known: readonly (string | null)[] = [], k
 }
 
 function maskLine(line: string, keep: ReadonlySet<string>): string {
+  if (line.length > MAX_MASKED_LINE_CHARS) return line.replace(/[0-9\uFF10-\uFF19]/gu, '*');
   let out = line.replace(PERSONAL, (_m, label: string, value: string) => label + (asciiDigits(value).length >= MIN_LABELLED_DIGITS ? maskDigitsIn(value) : value));
   out = out.replace(GARBLED, (_m, label: string, value: string) => label + (asciiDigits(value).length >= MIN_LABELLED_DIGITS ? maskDigitsIn(value) : value));
   const spans: [number, number][] = [];

@@ -13,6 +13,8 @@ interface Sample {
 
 export interface WebCounters {
   sseClients: number;
+  /** Live streams refused by the caps (live.ts), by scope. */
+  sseRefused: { session: number; total: number };
   loginFailures: number;
   loginRateLimited: number;
 }
@@ -63,6 +65,10 @@ export function renderMetrics(s: StatusSnapshot, health: Health, web: WebCounter
   }
   metric('tillbox_health_ok', 'gauge', 'Health strip lights (1 green, 0 amber or red).', (Object.keys(health) as (keyof Health)[]).map((k) => ({ labels: { check: k }, value: level(health[k]) })));
   metric('tillbox_web_live_clients', 'gauge', 'Status pages connected for live updates.', [{ value: web.sseClients }]);
+  metric('tillbox_web_live_refused_total', 'counter', 'Live streams refused since start: too many for one session, or for the box.', [
+    { labels: { scope: 'session' }, value: web.sseRefused.session },
+    { labels: { scope: 'total' }, value: web.sseRefused.total },
+  ]);
   metric('tillbox_web_login_failures_total', 'counter', 'Wrong owner passwords since start.', [{ value: web.loginFailures }]);
   metric('tillbox_web_login_rate_limited_total', 'counter', 'Login attempts refused by the rate limit since start.', [{ value: web.loginRateLimited }]);
   return `${out.join('\n')}\n`;

@@ -8,8 +8,8 @@ export function maskRow(row: ReceiptRow): ReceiptRow {
 
 /** A failed receipt for the page: decoded text and reason masked, the parser's known ids dropped. */
 export function maskFailed(row: FailedReceiptRow): Omit<FailedReceiptRow, 'known'> {
-  const known = row.known ?? [];
-  return { id: row.id, capturedAt: row.capturedAt, reason: maskText(row.reason, known), text: maskText(row.text, known) };
+  const { known = [], ...shown } = row;
+  return { ...shown, reason: maskText(row.reason, known), text: maskText(row.text, known) };
 }
 
 /** The receipt dialog: `masked` tells the page the full text is one (logged) owner action away. */

@@ -9,8 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toolAvailable } from '../support/corpus.js';
+import { PtyPair, SOCAT } from '../support/socat.js';
 import { tempDir } from '../support/tmp.js';
-import { CLI, writeConfig } from '../tap/daemon-process.js';
+import { CLI, DaemonProcess, writeConfig } from '../tap/daemon-process.js';
 
 const tmp = tempDir('tbx-cfgerr-');
 afterAll(tmp.cleanup);
@@ -49,4 +51,27 @@ describe('bad values stop start-up: exit 2, one line naming the key', () => {
       expect(doctor.stdout).toMatch(c.expected);
     });
   }
+});
+
+describe.skipIf(!toolAvailable(SOCAT))('with real ports (the way the daemon crash-looped before)', () => {
+  it('a bad time zone and cron stop start-up before the ports open, instead of restarting the child for ever', async () => {
+    const dir = join(tmp.dir, 'ptys');
+    mkdirSync(dir, { recursive: true });
+    const pos = await PtyPair.create(join(dir, 'posT'), join(dir, 'posD'));
+    const prn = await PtyPair.create(join(dir, 'prnD'), join(dir, 'prnT'));
+    const d = DaemonProcess.run(writeConfig(dir, { pos: { path: pos.b }, printer: { path: prn.a }, store: { timezone: 'Mars/Phobos' }, insights: { cron: 'every night' } }));
+    try {
+      // Before the fix the tap came up and the analytics child died over and over; the daemon never exited.
+      const exit = await Promise.race([d.exited, new Promise<'still running'>((res) => setTimeout(() => res('still running'), 15_000))]);
+      expect(exit).toEqual({ code: 2, signal: null });
+      const lines = d.stderr.split('\n').filter((l) => l !== '');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/store\.timezone: expected an IANA time zone.*insights\.cron: expected a cron expression.*\[TBX_CONFIG_INVALID\]/);
+      expect(d.logs.some((l) => l.msg === 'tap ready')).toBe(false);
+    } finally {
+      await d.stop();
+      pos.kill();
+      prn.kill();
+    }
+  }, 30_000);
 });

@@ -178,6 +178,11 @@ describe.skipIf(!run)('status page in headless Chromium', () => {
     expect(text).not.toContain('8800135790');
     expect(await page.locator('#detail-fields').innerText()).toContain('Parsing failed');
     await shot('4-failed-receipt');
+    // The full text is one explicit (logged) click away, and the button goes once it is shown.
+    expect(await page.locator('#detail-reveal').isVisible()).toBe(true);
+    await page.click('#detail-reveal');
+    await expect.poll(() => page.locator('#detail-text').textContent()).toContain('8800135790');
+    expect(await page.locator('#detail-reveal').isHidden()).toBe(true);
     await page.click('#detail-close');
     await page.locator('#receipts-body tr', { hasText: '0002-LIVE1' }).click();
     await dialog.waitFor({ state: 'visible' });

@@ -93,6 +93,10 @@ describe('live stream caps over real HTTP', () => {
     expect(full.body).toMatchObject({ error: 'too_many_streams', scope: 'total', limit: MAX_SSE_STREAMS_TOTAL });
     const metrics = await (await fetch(`${base}/metrics`, { headers: { cookie: first } })).text();
     expect(metrics).toContain(`tillbox_web_live_clients ${MAX_SSE_STREAMS_TOTAL}`);
+    expect(metrics).toContain('tillbox_web_live_refused_total{scope="total"} 1');
+    expect(metrics).toMatch(/tillbox_web_live_refused_total\{scope="session"\} [1-9]/);
+    // Refusals are logged once a minute, not once each.
+    expect(t.logs.filter((l) => l.includes('live stream refused'))).toHaveLength(1);
   });
 });
 

@@ -8,7 +8,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/web/auth/password.js';
 import type { FailedReceiptRow, ReceiptRow } from '../../src/web/deps.js';
-import { maskText } from '../../src/web/mask.js';
+import { MAX_MASKED_LINE_CHARS, maskText } from '../../src/web/mask.js';
 import { waitFor } from '../support/tmp.js';
 import { cookieFrom, testApp, type TestApp } from './support/app.js';
 import { makeReceipt } from './support/fake-deps.js';
@@ -63,6 +63,20 @@ describe('maskText: the forms issue 17 found in clear', () => {
   it('masks phone numbers in national and international forms', () => {
     const phones = ['+86 13812345678', '(+86) 139-0000-1111', '138 1234 5678', '010-62345678', '(021) 6123 4567', '0755-8888 6666', '+44 20 7946 0958', '+1 (415) 555-0100', '+8613712345678'];
     for (const p of phones) expectNoneInClear(maskText(`客服 ${p}`), [p], p);
+  });
+});
+
+describe('maskText on damaged text', () => {
+  it(`masks every digit of a line longer than ${MAX_MASKED_LINE_CHARS} characters (a document without line feeds)`, () => {
+    const line = `${'x'.repeat(MAX_MASKED_LINE_CHARS)} VIP 88 0012 3456 total 12.50`;
+    expect(maskText(line)).not.toMatch(/\d/);
+  });
+
+  it('stays linear on long adversarial lines (garbled tokens, label runs, digit runs)', () => {
+    // Each of these took seconds with a naive pattern; the suite's timeout is the bound here.
+    for (const line of ['»'.repeat(1023), `Tel${' '.repeat(1000)}x`, '1'.repeat(1024), '12-'.repeat(341), `Card${' no'.repeat(340)}`, '会员卡号 '.repeat(200)]) {
+      expect(maskText(line).length).toBe(line.length);
+    }
   });
 });
 
@@ -192,6 +206,24 @@ describe('no member id or phone in clear in any response or event (200 generated
     expect(text).not.toContain('"known"');
     await reader.cancel();
     await pump.catch(() => undefined);
+  });
+});
+
+describe('the issue 17 receipt through inject(), every route that carries decoded text', () => {
+  it('failed list, detail of the failed and of the parsed receipt, recent list', async () => {
+    t = testApp({ passwordHash: hash });
+    const text = ['VIP: 8800123456', 'Loyalty: 8800246810', 'Card No: 8800765432', 'Tel +86 138-1234-5678', 'Member No: 8800135790', '��Ա����: 8800333444', '6901234567892  光明酸奶  2 x 5.80  11.60'].join('\n');
+    t.deps.addFailed({ id: 'journal-7-0', capturedAt: '2026-11-23T02:15:32.000Z', reason: 'no total line', text });
+    t.deps.addReceipt(makeReceipt({ id: 'p1', member: '8800123456' }), text);
+    const secrets = ['8800123456', '8800246810', '8800765432', '13812345678', '8800135790', '8800333444'];
+    const login = await t.app.inject({ method: 'POST', url: '/api/login', payload: { password: PASSWORD } });
+    const cookie = cookieFrom(login.headers['set-cookie']);
+    for (const url of ['/api/receipts/failed', '/api/receipts/journal-7-0', '/api/receipts/p1', '/api/receipts']) {
+      const res = await t.app.inject({ url, headers: { cookie } });
+      expect(res.statusCode, url).toBe(200);
+      expectNoneInClear(res.body, secrets, url);
+      if (url !== '/api/receipts') expect(res.body, url).toContain('6901234567892');
+    }
   });
 });
 

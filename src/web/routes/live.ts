@@ -14,7 +14,7 @@ export function liveRoutes(app: FastifyInstance, ctx: WebContext): void {
       // One session with too many tabs: 429, its own doing. The box as a whole full: 503.
       const perSession = admission === 'session';
       const limit = perSession ? ctx.live.limits.perSession : ctx.live.limits.total;
-      ctx.log.warn({ route: request.routeOptions.url, scope: perSession ? 'session' : 'total', limit }, 'live stream refused');
+      if (ctx.live.shouldLogRefusal(ctx.now())) ctx.log.warn({ route: request.routeOptions.url, scope: perSession ? 'session' : 'total', limit, refusedSinceStart: { ...ctx.live.refused } }, 'live stream refused (logged at most once a minute)');
       return reply
         .code(perSession ? 429 : 503)
         .header('retry-after', String(REFUSED_RETRY_S))

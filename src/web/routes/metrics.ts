@@ -9,6 +9,7 @@ export function metricsRoutes(app: FastifyInstance, ctx: WebContext): void {
     const status = await ctx.deps.status();
     const body = renderMetrics(status, judgeHealth(status, ctx.now(), ctx.limits), {
       sseClients: ctx.live.size,
+      sseRefused: { ...ctx.live.refused },
       loginFailures: ctx.auth.counters.loginFailures,
       loginRateLimited: ctx.auth.counters.loginRateLimited,
     });
