@@ -22,7 +22,7 @@ export const MAX_PATTERN_CHARS = 512;
 /** Counted repetitions beyond this ({1,100000}) blow up the compiled program; refused. */
 export const MAX_COUNTED_REPEAT = 1000;
 /** Rule 4's bound on chained overlapping quantifiers (counting the unanchored search as one). */
-export const MAX_PATTERN_DEGREE = 4;
+export const MAX_PATTERN_DEGREE = 3;
 /** A counted repetition up to this many is "bounded" for rule 4; above it, it counts as unbounded. */
 const BOUNDED_REPEAT = 8;
 
