@@ -31,7 +31,13 @@ type Rep = Extract<RegexNode, { k: 'rep' }>;
 /** null when the pattern is safe to run on untrusted text, else the reason (one sentence). */
 export function unsafePatternReason(pattern: string): string | null {
   if ([...pattern].length > MAX_PATTERN_CHARS) return `longer than ${MAX_PATTERN_CHARS} characters`;
-  const root = parseRegex(pattern);
+  let root: RegexNode;
+  try {
+    root = parseRegex(pattern);
+  } catch (err) {
+    // Only patterns V8 accepted get here; one this parser does not follow is refused, not trusted.
+    return `cannot be checked for catastrophic backtracking (${(err as Error).message})`;
+  }
   const props = new Props();
   let reason: string | null = null;
   const visit = (n: RegexNode): void => {
