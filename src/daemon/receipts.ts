@@ -57,9 +57,8 @@ export class Receipts {
     const log = this.deps.logger;
     const disabledBefore = this.profileBudget.disabled.size;
     const receipt = documentToReceipt(doc, { ...this.deps.parseOptions(), budget: this.profileBudget });
-    if (this.profileBudget.disabled.size > disabledBefore) {
-      log.warn({ disabled: [...this.profileBudget.disabled], budgetMs: PROFILE_DOC_BUDGET_MS, fromSeq: range.fromSeq }, 'parse profile disabled: over its time budget on one document');
-    }
+    const disabledNow = this.profileBudget.disabled.size > disabledBefore;
+    if (disabledNow) log.warn({ disabled: [...this.profileBudget.disabled], budgetMs: PROFILE_DOC_BUDGET_MS, fromSeq: range.fromSeq }, 'parse profile disabled: over its time budget on one document');
     if (receipt === null) {
       this.stats.skippedBlank++;
       return;
@@ -75,7 +74,11 @@ export class Receipts {
       this.stats.failed++;
       log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
       this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n') });
-    } else this.stats.ok++;
+    } else {
+      this.stats.ok++;
+      // The owner sees the document that disabled a profile on the page's list, even when the heuristics coped.
+      if (disabledNow) this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; '), text: doc.lines.map((l) => l.text).join('\n') });
+    }
     if (isBasket(receipt) && (result.status === 'inserted' || result.status === 'duplicate')) {
       try {
         this.onCounted(receipt);
