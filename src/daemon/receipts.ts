@@ -60,9 +60,8 @@ export class Receipts {
     const log = this.deps.logger;
     const disabledBefore = this.profileBudget.disabled.size;
     const receipt = documentToReceipt(doc, { ...this.deps.parseOptions(), budget: this.profileBudget }, this.deps.dateLearning);
-    if (this.profileBudget.disabled.size > disabledBefore) {
-      log.warn({ disabled: [...this.profileBudget.disabled], budgetMs: PROFILE_DOC_BUDGET_MS, fromSeq: range.fromSeq }, 'parse profile disabled: over its time budget on one document');
-    }
+    const disabledNow = this.profileBudget.disabled.size > disabledBefore;
+    if (disabledNow) log.warn({ disabled: [...this.profileBudget.disabled], budgetMs: PROFILE_DOC_BUDGET_MS, fromSeq: range.fromSeq }, 'parse profile disabled: over its time budget on one document');
     if (receipt === null) {
       this.stats.skippedBlank++;
       return;
@@ -78,7 +77,11 @@ export class Receipts {
       this.stats.failed++;
       log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
       this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; ') || 'low confidence', text: doc.lines.map((l) => l.text).join('\n'), known: receipt.member === null ? [] : [receipt.member] });
-    } else this.stats.ok++;
+    } else {
+      this.stats.ok++;
+      // The owner sees the document that disabled a profile on the page's list, even when the heuristics coped.
+      if (disabledNow) this.remember({ id: receipt.id, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.check.problems.join('; '), text: doc.lines.map((l) => l.text).join('\n'), known: receipt.member === null ? [] : [receipt.member] });
+    }
     // The ledger's word on counting wins: it may file a timeless sale as a copy of a receipt it has.
     const filed: Receipt = isBasket(receipt) && !result.counted ? { ...receipt, kind: 'reprint' } : receipt;
     if (isBasket(filed) && (result.status === 'inserted' || result.status === 'duplicate')) {

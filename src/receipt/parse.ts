@@ -121,7 +121,7 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
   };
   const base = profile === null ? 0.9 : 0.97;
   const check = checkReceipt(unchecked, base);
-  for (const name of overBudget) check.problems.push(`profile ${name} disabled: its patterns took longer than ${budget?.limitMs ?? 0} ms on this document; parsed by the heuristics`);
+  for (const name of overBudget) check.problems.push(`profile ${name} disabled: its patterns took longer than ${budget?.limitMs ?? 0} ms on one document; parsed by the heuristics`);
   if (kind === 'other' && kindFound.rule === 'kind:no-total-no-items') {
     check.problems = [UNREADABLE]; // not "not a sale document": it may well be one
     check.confidence = Math.round((check.confidence / 2) * 100) / 100; // halved

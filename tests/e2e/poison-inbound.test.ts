@@ -14,7 +14,8 @@ import { startSimPrinter, type SimPrinter } from '../../src/demo/printer.js';
 import { printJob, waitForListener } from '../../src/demo/till.js';
 import { encodeReceiptText } from '../../src/escpos/index.js';
 import { HEARTBEAT_TIMEOUT_MS } from '../../src/daemon/supervisor.js';
-import { MAX_CATALOGUE_BYTES } from '../../src/sync/inbound.js';
+import { MAX_CATALOGUE_BYTES, MAX_PROFILES_BYTES } from '../../src/sync/inbound.js';
+import { unsafePatternReason } from '../../src/receipt/profile/safe-pattern.js';
 import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort, tempDir, waitFor } from '../support/tmp.js';
@@ -199,4 +200,69 @@ describe.runIf(run)('poison from head office (issue 17 items 3 and 4)', () => {
     expect(r.daemon.count('mqtt connected')).toBe(1);
     expect(childExits(r.daemon)).toBe(0);
   }, 150_000);
+
+  it('property: random poison retained config is refused with a reply each time and never crash-loops the child', async () => {
+    const r = await rig(5);
+    const rand = seeded(17);
+    const poisons = poisonPayloads(rand);
+    for (const [i, p] of poisons.entries()) {
+      const before = r.replies.length;
+      await r.admin.publishAsync(`${BASE}/config/${p.topic}`, p.payload, { qos: 1, retain: true });
+      const reply = await waitFor(() => (childExits(r.daemon) > 0 ? Promise.reject(new Error(`child crashed on poison ${i} (${p.what})`)) : r.replies[before]), 30_000, 20);
+      expect(reply.ok, `${i} ${p.what}`).toBe(false);
+      if (p.what.includes('unsafe') || p.what.includes('redos')) expect(reply.error?.message, p.what).toMatch(/backtrack/);
+      await printJob('127.0.0.1', r.posPort, ruledReceipt(100 + i));
+      expect(await healthz(r.webPort)).toBeLessThan(600);
+    }
+    cleanups.push(async () => {
+      await r.admin.publishAsync(`${BASE}/config/profiles`, '', { qos: 1, retain: true });
+      await r.admin.publishAsync(`${BASE}/config/catalogue`, '', { qos: 1, retain: true });
+    });
+    // A restart meets the last retained poison on both topics again: refused again, no crash.
+    await r.daemon.stop();
+    const n = r.replies.length;
+    const again = DaemonProcess.run(r.configFile);
+    cleanups.push(() => again.stop());
+    await waitFor(() => r.replies.length >= n + 2 || undefined, 30_000);
+    expect(r.replies.slice(n).every((x) => !x.ok)).toBe(true);
+    await printJob('127.0.0.1', r.posPort, ruledReceipt(999));
+    await new Promise((res) => setTimeout(res, 2000));
+    expect(await healthz(r.webPort)).toBeLessThan(600);
+    expect(childExits(again)).toBe(0);
+    expect(childExits(r.daemon)).toBe(0);
+  }, 240_000);
 });
+
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Poison of every kind: catastrophic patterns (fixed and random), resource bombs, garbage, over-size. */
+function poisonPayloads(rand: () => number): { topic: 'profiles' | 'catalogue'; what: string; payload: string | Buffer }[] {
+  const atoms = ['a', '-', '\\d', '\\w', '\\s', '.', '[ab]'];
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const unsafe: string[] = [];
+  while (unsafe.length < 3) {
+    const p = `^(${pick(atoms)}${pick(['+', '*'])}${pick(['', pick(atoms) + '?'])})${pick(['+', '*', '{2,}'])}X$`;
+    if (unsafePatternReason(p) !== null && !unsafe.includes(p)) unsafe.push(p);
+  }
+  const profile = (name: string, pattern: string) => JSON.stringify({ schema: 1, profiles: [`name: ${name}\nmatch:\n  all: ['${pattern}']\n`] });
+  const bomb = ['name: bomb', 'match:', '  all: [x]', 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(', ')}]`)].join('\n');
+  const bytes = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(rand() * 256)));
+  return [
+    ...unsafe.map((p, i) => ({ topic: 'profiles' as const, what: `random unsafe ${p}`, payload: profile(`random-${i}`, p) })),
+    { topic: 'profiles', what: 'redos in items', payload: JSON.stringify({ schema: 1, profiles: ["name: rows\nmatch:\n  any: [SHOP]\nitems:\n  rows: [['^(?<name>(\\w+\\s?)+)(?<amount>\\d+)$']]\n"] }) },
+    { topic: 'profiles', what: 'YAML alias bomb', payload: JSON.stringify({ schema: 1, profiles: [bomb] }) },
+    { topic: 'profiles', what: 'random bytes', payload: bytes },
+    { topic: 'catalogue', what: 'deep nesting', payload: '{"schema":1,"rows":' + '['.repeat(500_000) },
+    { topic: 'profiles', what: 'over MAX_PROFILES_BYTES', payload: JSON.stringify({ schema: 1, profiles: ['name: big\n#' + 'x'.repeat(MAX_PROFILES_BYTES)] }) },
+    { topic: 'catalogue', what: 'too many rows', payload: JSON.stringify({ schema: 1, rows: Array.from({ length: 200_001 }, () => ({ sku: '1', category: 'dairy' })) }) },
+    { topic: 'catalogue', what: 'not an object', payload: '[1,2,3]' },
+  ];
+}

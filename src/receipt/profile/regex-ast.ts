@@ -117,7 +117,11 @@ export function parseRegex(pattern: string, ignoreCase = true): RegexNode {
 
   function sequence(): RegexNode {
     const items: RegexNode[] = [];
-    while (i < cps.length && peek() !== '|' && peek() !== ')') items.push(term());
+    while (i < cps.length && peek() !== '|' && peek() !== ')') {
+      const before = i;
+      items.push(term());
+      if (i === before) throw new Error(`cannot analyse the pattern at character ${i}`);
+    }
     return { k: 'seq', items };
   }
 

@@ -22,7 +22,7 @@ export const MAX_PATTERN_CHARS = 512;
 /** Counted repetitions beyond this ({1,100000}) blow up the compiled program; refused. */
 export const MAX_COUNTED_REPEAT = 1000;
 /** Rule 4's bound on chained overlapping quantifiers (counting the unanchored search as one). */
-export const MAX_PATTERN_DEGREE = 4;
+export const MAX_PATTERN_DEGREE = 3;
 /** A counted repetition up to this many is "bounded" for rule 4; above it, it counts as unbounded. */
 const BOUNDED_REPEAT = 8;
 
@@ -31,7 +31,13 @@ type Rep = Extract<RegexNode, { k: 'rep' }>;
 /** null when the pattern is safe to run on untrusted text, else the reason (one sentence). */
 export function unsafePatternReason(pattern: string): string | null {
   if ([...pattern].length > MAX_PATTERN_CHARS) return `longer than ${MAX_PATTERN_CHARS} characters`;
-  const root = parseRegex(pattern);
+  let root: RegexNode;
+  try {
+    root = parseRegex(pattern);
+  } catch (err) {
+    // Only patterns V8 accepted get here; one this parser does not follow is refused, not trusted.
+    return `cannot be checked for catastrophic backtracking (${(err as Error).message})`;
+  }
   const props = new Props();
   let reason: string | null = null;
   const visit = (n: RegexNode): void => {
