@@ -51,6 +51,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     dbPath: journalPath,
     maxBytes: config.journal.maxBytes,
     maxAgeDays: config.journal.maxAgeDays,
+    maxInFlightBytes: config.journal.queueMaxBytes,
     logger,
     ...(opts.journalWorkerUrl !== undefined ? { workerUrl: opts.journalWorkerUrl } : {}),
   });

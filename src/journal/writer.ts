@@ -71,6 +71,7 @@ export class JournalWriter {
   private restartTimer: NodeJS.Timeout | undefined;
   private restartDelayMs = 500;
   private lastDropLog = 0;
+  private overflowing = false;
   private readonly fault: FaultLog;
   private readonly stats: JournalStats = {
     posted: 0, committed: 0, dropped: 0, droppedBytes: 0, stalled: null, stallsRecovered: 0, lagChunks: 0, lagMs: 0, lastSeq: 0, workerRestarts: 0, writerUp: false,
@@ -106,7 +107,14 @@ export class JournalWriter {
     // A chunk is usually a view into a 64 KiB read pool, and structured clone would copy the whole
     // pool per message; copy just the bytes into their own buffer and transfer that instead.
     const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered };
-    if (this.inFlight.length + this.waiting.length >= this.opts.maxInFlightChunks || this.inFlightBytes + bytes.byteLength > this.opts.maxInFlightBytes) {
+    // Once over the bound, drop everything until the queue has drained to half of it: one hole in
+    // the journal rather than many (a later small chunk slipping in would splice two documents).
+    if (
+      this.overflowing ||
+      this.inFlight.length + this.waiting.length >= this.opts.maxInFlightChunks ||
+      this.inFlightBytes + bytes.byteLength > this.opts.maxInFlightBytes
+    ) {
+      this.overflowing = true;
       this.drop(1, bytes.byteLength, this.stats.stalled === null ? 'journal queue full' : `journal queue full while the journal cannot write (${this.stats.stalled.code})`);
       return;
     }
@@ -142,12 +150,15 @@ export class JournalWriter {
   }
 
   private post(worker: Worker, msg: ChunkMessage): void {
+    // Read the length first: transferring the buffer detaches it (byteLength 0 afterwards), which
+    // left the byte bound counting nothing at all.
+    const bytes = msg.bytes.byteLength;
     try {
       worker.postMessage(msg, [msg.bytes.buffer as ArrayBuffer]);
-      this.inFlight.push({ bytes: msg.bytes.byteLength, at: msg.wallTime });
-      this.inFlightBytes += msg.bytes.byteLength;
+      this.inFlight.push({ bytes, at: msg.wallTime });
+      this.inFlightBytes += bytes;
     } catch (err) {
-      this.drop(1, msg.bytes.byteLength, `journal post failed: ${(err as Error).message}`);
+      this.drop(1, bytes, `journal post failed: ${(err as Error).message}`);
     }
   }
 
@@ -208,6 +219,9 @@ export class JournalWriter {
         for (const d of done) this.inFlightBytes -= d.bytes;
         this.stats.committed += msg.count;
         this.stats.lastSeq = msg.lastSeq;
+        if (this.overflowing && this.inFlightBytes <= this.opts.maxInFlightBytes / 2 && this.inFlight.length + this.waiting.length <= this.opts.maxInFlightChunks / 2) {
+          this.overflowing = false;
+        }
         if (this.stats.stalled !== null) {
           this.stats.stalled = null;
           this.stats.stallsRecovered++;
@@ -241,6 +255,7 @@ export class JournalWriter {
     this.worker = undefined;
     const lost = this.inFlight.splice(0);
     for (const l of lost) this.inFlightBytes -= l.bytes;
+    this.overflowing = false;
     if (lost.length > 0) this.drop(lost.length, lost.reduce((n, l) => n + l.bytes, 0), 'journal writer exited with chunks not committed');
     this.stats.stalled = null;
     if (this.stopping || !restartable) return;
