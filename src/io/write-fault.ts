@@ -58,6 +58,8 @@ export class FaultLog {
     private readonly what: string,
     private readonly now: () => number = Date.now,
     private readonly everyMs = FAULT_LOG_EVERY_MS,
+    /** Classifies a failure; a caller that can look at the disk (statfs) may know better than the error. */
+    private readonly full: (err: unknown) => boolean = isDiskFull,
   ) {}
 
   get current(): FaultState | null {
@@ -68,7 +70,7 @@ export class FaultLog {
     const t = this.now();
     this.failuresSinceLog++;
     if (this.state === null) {
-      this.state = { reason: isDiskFull(err) ? 'disk_full' : 'write_failed', code: errorCode(err), since: t, failures: 1 };
+      this.state = { reason: this.full(err) ? 'disk_full' : 'write_failed', code: errorCode(err), since: t, failures: 1 };
       this.lastLog = t;
       this.failuresSinceLog = 0;
       this.log.error({ err, ...extra, reason: this.state.reason }, `${this.what}: write failed; keeping the data and retrying (logged once a minute while it lasts)`);

@@ -207,4 +207,46 @@ describe.runIf(run)('a full data disk (real tmpfs, real daemon between ptys)', (
     expect(faultLines.length).toBeLessThanOrEqual(12);
     for (const l of daemon.logs) for (const m of DEMO_MEMBERS) expect(JSON.stringify(l)).not.toContain(m);
   }, 150_000);
+  it('starts forwarding on a disk already full, with a journal it cannot open yet, and journals once space returns', async () => {
+    const t = tempDir('tbx-full-start-');
+    cleanups.push(t.cleanup);
+    const disk = mountTmpfs('4m');
+    cleanups.push(() => disk.close());
+    const pos = await PtyPair.create(join(t.dir, 'posT'), join(t.dir, 'posD'));
+    const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
+    cleanups.push(() => pos.kill(), () => prn.kill());
+    const config = writeConfig(t.dir, { dataDir: disk.dir, log: { level: 'info' }, pos: { path: pos.b }, printer: { path: prn.a } });
+    // A journal from an earlier run, closed cleanly: SQLite removed its -wal and -shm files, and
+    // re-creating the -shm needs space (SQLITE_IOERR_SHMSIZE on a full disk).
+    const first = DaemonProcess.run(config);
+    await first.waitMsg('tap ready', 20_000);
+    expect((await first.stop()).code).toBe(0);
+    disk.fill();
+
+    const daemon = DaemonProcess.run(config);
+    cleanups.push(async () => void (await daemon.stop()));
+    if (process.env['TBX_DEBUG_LOGS'] !== undefined) cleanups.push(() => writeFileSync(`${process.env['TBX_DEBUG_LOGS'] as string}.2`, daemon.logs.map((l) => JSON.stringify(l)).join('\n')));
+    await daemon.waitMsg('tap ready', 20_000);
+    const posEnd = await openEnd(pos.a);
+    const printerEnd = await openEnd(prn.b);
+    cleanups.push(() => closeEnd(posEnd), () => closeEnd(printerEnd));
+    const atPrinter = collect(printerEnd);
+    const gen = sales();
+    const jobs = [...Array(3)].map(() => (gen.next().value as { bytes: Buffer }).bytes);
+    for (const j of jobs) posEnd.write(j);
+    const all = Buffer.concat(jobs);
+    await waitFor(() => atPrinter.bytes().length >= all.length || undefined, 10_000);
+    expect(atPrinter.bytes().equals(all)).toBe(true);
+    await daemon.waitLog((l) => l['module'] === 'journal' && l['reason'] === 'disk_full', 10_000);
+
+    disk.free();
+    // The writer is retried with back-off (at most 30 s apart); then the held chunks are committed.
+    await daemon.waitMsg('journal open', 40_000);
+    await daemon.waitMsg('journal: writing again', 10_000);
+    await daemon.stop();
+    const jdb = new Database(join(disk.dir, 'journal.db'), { readonly: true });
+    const journaled = Buffer.concat(jdb.prepare("SELECT bytes FROM chunks WHERE dir = 'pos>printer' ORDER BY seq").pluck().all() as Buffer[]);
+    jdb.close();
+    expect(journaled.equals(all)).toBe(true);
+  }, 120_000);
 });
