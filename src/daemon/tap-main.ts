@@ -1,10 +1,10 @@
-import { mkdirSync, statfsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
 import { TillboxError } from '../errors.js';
 import { JournalWriter } from '../journal/writer.js';
-import { isDiskFull } from '../io/write-fault.js';
+import { dirFull, isDiskFull } from '../io/write-fault.js';
 import type { Logger } from '../log.js';
 import { createTap } from '../tap/create.js';
 import type { DaemonStats, TapStatsMessage } from './messages.js';
@@ -53,14 +53,14 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     maxBytes: config.journal.maxBytes,
     maxAgeDays: config.journal.maxAgeDays,
     maxInFlightBytes: config.journal.queueMaxBytes,
-    diskFull: () => dataDirFull(config.dataDir),
+    diskFull: () => dirFull(config.dataDir),
     logger,
     ...(opts.journalWorkerUrl !== undefined ? { workerUrl: opts.journalWorkerUrl } : {}),
   });
   const tap = createTap(config, (dir, bytes, delivered, wall, mono) => journal.record(dir, bytes, delivered, wall, mono), logger);
   // A full data disk can make the journal unopenable (SQLite cannot size its -shm file): print
   // anyway and keep trying to open it. Any other open failure is a start-up error, as before.
-  await journal.start({ retryIf: (err) => isDiskFull(err) || dataDirFull(config.dataDir) });
+  await journal.start({ retryIf: (err) => isDiskFull(err) || dirFull(config.dataDir) });
   try {
     await tap.start();
   } catch (err) {
@@ -129,11 +129,3 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
   };
 }
 
-/** No block left for the daemon's user on the data directory's filesystem. */
-function dataDirFull(dir: string): boolean {
-  try {
-    return statfsSync(dir).bavail === 0;
-  } catch {
-    return false;
-  }
-}

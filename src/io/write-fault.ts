@@ -4,6 +4,7 @@
  * minute while it lasts, then once more when it clears. A failure retried every 200 ms must not
  * write a stack trace every 200 ms (issue 17 item 6): the log would fill the disk that is full.
  */
+import { statfsSync } from 'node:fs';
 import type { Logger } from '../log.js';
 
 /** While a write fault lasts, it is logged at most this often (after its first line, with the error). */
@@ -19,6 +20,15 @@ export function isDiskFull(err: unknown): boolean {
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** No block left for this process's user on the filesystem holding `dir` (false when unknown). */
+export function dirFull(dir: string): boolean {
+  try {
+    return statfsSync(dir).bavail === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The code of an error for status and logs: the first `code` along the cause chain, else its name. */

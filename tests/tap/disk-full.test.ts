@@ -215,7 +215,16 @@ describe.runIf(run)('a full data disk (real tmpfs, real daemon between ptys)', (
     const pos = await PtyPair.create(join(t.dir, 'posT'), join(t.dir, 'posD'));
     const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
     cleanups.push(() => pos.kill(), () => prn.kill());
-    const config = writeConfig(t.dir, { dataDir: disk.dir, log: { level: 'info' }, pos: { path: pos.b }, printer: { path: prn.a } });
+    const webPort = await freePort();
+    const config = writeConfig(t.dir, { dataDir: disk.dir, log: { level: 'info' }, pos: { path: pos.b }, printer: { path: prn.a }, web: { host: '127.0.0.1', port: webPort } });
+    const healthz = async (): Promise<Record<string, unknown> | undefined> => {
+      try {
+        const r = await fetch(`http://127.0.0.1:${webPort}/healthz`);
+        return r.ok ? ((await r.json()) as Record<string, unknown>) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
     // A journal from an earlier run, closed cleanly: SQLite removed its -wal and -shm files, and
     // re-creating the -shm needs space (SQLITE_IOERR_SHMSIZE on a full disk).
     const first = DaemonProcess.run(config);
@@ -238,11 +247,30 @@ describe.runIf(run)('a full data disk (real tmpfs, real daemon between ptys)', (
     await waitFor(() => atPrinter.bytes().length >= all.length || undefined, 10_000);
     expect(atPrinter.bytes().equals(all)).toBe(true);
     await daemon.waitLog((l) => l['module'] === 'journal' && l['reason'] === 'disk_full', 10_000);
+    // The analytics child cannot open its databases either: it serves a stand-in page naming the
+    // disk instead of crash-looping.
+    expect(await waitFor(async () => ((await healthz())?.['disk'] === 'disk_full' ? true : undefined), 30_000, 100)).toBe(true);
+    expect(daemon.count('analytics child exited; restarting it (forwarding is unaffected)')).toBe(0);
 
     disk.free();
     // The writer is retried with back-off (at most 30 s apart); then the held chunks are committed.
     await daemon.waitMsg('journal open', 40_000);
     await daemon.waitMsg('journal: writing again', 10_000);
+    // The child opens its databases on its next try and files the three receipts.
+    await waitFor(async () => ((await healthz())?.['disk'] === undefined ? true : undefined), 30_000, 100);
+    await waitFor(() => {
+      try {
+        const db = new Database(join(disk.dir, 'ledger.db'), { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare('SELECT count(*) FROM receipts').pluck().get() as number) === 3 || undefined;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return undefined;
+      }
+    }, 30_000, 200);
+    expect(daemon.count('analytics child exited; restarting it (forwarding is unaffected)')).toBe(0);
     await daemon.stop();
     const jdb = new Database(join(disk.dir, 'journal.db'), { readonly: true });
     const journaled = Buffer.concat(jdb.prepare("SELECT bytes FROM chunks WHERE dir = 'pos>printer' ORDER BY seq").pluck().all() as Buffer[]);
