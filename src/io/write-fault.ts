@@ -49,7 +49,11 @@ export interface FaultState {
   since: number;
   /** Failures in this episode. */
   failures: number;
+  /** The error came from storage (a SQLITE_* or errno code), not from a bug: the disk light may show it. */
+  io: boolean;
 }
+
+const IO_CODE = /^(SQLITE_[A-Z_]+|E[A-Z]+)$/;
 
 /**
  * One writer's fault episode: `fail(err)` on every failed attempt, `ok()` on every success.
@@ -80,7 +84,8 @@ export class FaultLog {
     const t = this.now();
     this.failuresSinceLog++;
     if (this.state === null) {
-      this.state = { reason: this.full(err) ? 'disk_full' : 'write_failed', code: errorCode(err), since: t, failures: 1 };
+      const code = errorCode(err);
+      this.state = { reason: this.full(err) ? 'disk_full' : 'write_failed', code, since: t, failures: 1, io: IO_CODE.test(code) };
       this.lastLog = t;
       this.failuresSinceLog = 0;
       this.log.error({ err, ...extra, reason: this.state.reason }, `${this.what}: write failed; keeping the data and retrying (logged once a minute while it lasts)`);

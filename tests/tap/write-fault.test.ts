@@ -22,7 +22,7 @@ describe('write faults are a state, logged once a minute (issue 17 item 6)', () 
     const f = new FaultLog(logger, 'journal', () => t);
     const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     for (; t < 5 * 60_000; t += 200) f.fail(full);
-    expect(f.current).toMatchObject({ reason: 'disk_full', code: 'SQLITE_FULL', since: 0, failures: 1500 });
+    expect(f.current).toMatchObject({ reason: 'disk_full', code: 'SQLITE_FULL', since: 0, failures: 1500, io: true });
     f.ok();
     expect(f.current).toBeNull();
     expect(lines.map((l) => l['msg'])).toEqual([
