@@ -62,6 +62,10 @@ export const configSchema = {
       properties: {
         maxBytes: { type: 'integer', minimum: 1048576, default: 536870912, description: 'keep at most this many journal bytes' },
         maxAgeDays: { type: 'integer', minimum: 1, default: 90, description: 'delete consumed journal data older than this' },
+        queueMaxBytes: {
+          type: 'integer', minimum: 65536, maximum: 33554432, default: 4194304,
+          description: 'bytes held in memory while the journal cannot write (disk full); printing goes on, bytes past this are forwarded but not journaled (counted)',
+        },
       },
     },
     decoder: {

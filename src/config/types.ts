@@ -15,7 +15,7 @@ export interface Config {
   pos: SerialLine & { path: string; listen?: string };
   printer: SerialLine & { path: string; host?: string; port: number };
   tap: { reopenMinMs: number; reopenMaxMs: number };
-  journal: { maxBytes: number; maxAgeDays: number };
+  journal: { maxBytes: number; maxAgeDays: number; queueMaxBytes: number };
   decoder: {
     encoding: 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr';
     startInDoubleByte: boolean;

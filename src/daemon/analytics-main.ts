@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
-import { startAnalytics } from './analytics.js';
+import { startAnalytics, type Analytics } from './analytics.js';
+import { DEGRADED_RETRY_MS, serveDegradedPage, type DegradedPage } from './degraded-page.js';
+import { dirFull, FaultLog, isDiskFull } from '../io/write-fault.js';
 import type { AnalyticsReady, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
 
 const STOP_DEADLINE_MS = 10_000;
@@ -59,7 +61,38 @@ process.on('message', (msg: TapStatsMessage | HeartbeatPing) => {
   else if (msg.type === 'ping' && process.connected) process.send?.({ type: 'pong', seq: msg.seq } satisfies HeartbeatPong);
 });
 
-analytics = await startAnalytics({ config, logger, version });
+analytics = await startServing();
 if (process.connected) process.send?.({ type: 'analytics-ready' } satisfies AnalyticsReady);
 if (stopping) shutDown(analytics);
 else if (process.send !== undefined && !process.connected) stop(); // the tap went before we listened
+
+/**
+ * Starts everything, then listens. On a full data disk the databases may not open at all: serve
+ * the stand-in page (healthz names the disk) and try again every DEGRADED_RETRY_MS instead of
+ * exiting into a crash loop. Any other start-up failure exits as before.
+ */
+async function startServing(): Promise<Analytics> {
+  const faults = new FaultLog(logger.child({ module: 'analytics' }), 'analytics start-up');
+  let degraded: DegradedPage | null = null;
+  for (;;) {
+    try {
+      const a = await startAnalytics({ config, logger, version, listen: false });
+      if (degraded !== null) await degraded.close();
+      await a.web.listen({ host: config.web.host, port: config.web.port });
+      faults.ok();
+      return a;
+    } catch (err) {
+      if (!isDiskFull(err) && !dirFull(config.dataDir)) throw err;
+      faults.fail(err, { dataDir: config.dataDir });
+      degraded ??= await serveDegradedPage(config.web.host, config.web.port, 'disk_full').catch((e: unknown) => {
+        logger.warn({ err: e }, 'stand-in status page could not listen');
+        return null;
+      });
+      await new Promise((r) => setTimeout(r, DEGRADED_RETRY_MS));
+      if (stopping) {
+        await degraded?.close();
+        process.exit(0);
+      }
+    }
+  }
+}

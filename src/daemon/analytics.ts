@@ -21,6 +21,7 @@ import { webhookChannel } from '../shopper/channel-webhook.js';
 import { startShopperJobs, type ShopperJobs } from '../shopper/jobs.js';
 import type { NotificationChannel } from '../shopper/channels.js';
 import { createSync, openSyncOutbox, pseudonymFor, type Sync } from '../sync/index.js';
+import type { Outbox } from '../sync/outbox.js';
 import { statusQueries } from '../ledger/queries-status.js';
 import { buildApp, webOptionsFromConfig } from '../web/app.js';
 import type { TapStatsMessage } from './messages.js';
@@ -57,15 +58,13 @@ export interface AnalyticsOptions {
 export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics> {
   const { config, logger } = opts;
   const log = logger.child({ module: 'analytics' });
-  const ledger: Ledger = openLedger(join(config.dataDir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
-  const basketOutbox = openSyncOutbox(config);
+  const { ledger, basketOutbox, reader } = await openStores(config, log);
   let tap: TapStatsMessage | null = null;
 
   const decoderOptions = decoderOptionsFromConfig(config);
   let profiles = profilesFromConfig(config);
   const parseOptions = (): ParseOptions => parseOptionsFromConfig(config, profiles);
 
-  const reader: JournalReader = await openWhenReady(join(config.dataDir, 'journal.db'), log);
   const queries = statusQueries(ledger);
   // One box serves one till: its POS line names it. The learned date order has a file of its own.
   const dateLearning = { orders: new TillDateOrders(join(config.dataDir, DATE_ORDERS_FILE)), till: tillKey(config) };
@@ -172,6 +171,22 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       ledger.close();
     },
   };
+}
+
+/** Ledger, outbox and journal reader; what was opened is closed again if a later one fails (a retry must not leak). */
+async function openStores(config: Config, log: Logger): Promise<{ ledger: Ledger; basketOutbox: Outbox; reader: JournalReader }> {
+  const opened: { close(): void }[] = [];
+  try {
+    const ledger: Ledger = openLedger(join(config.dataDir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
+    opened.push(ledger);
+    const basketOutbox = openSyncOutbox(config);
+    opened.push(basketOutbox);
+    const reader = await openWhenReady(join(config.dataDir, 'journal.db'), log);
+    return { ledger, basketOutbox, reader };
+  } catch (err) {
+    for (const o of opened.reverse()) o.close();
+    throw err;
+  }
 }
 
 /** The tap creates the journal before it forks us, but a fresh box may race it: retry briefly. */

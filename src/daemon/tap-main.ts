@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
 import { TillboxError } from '../errors.js';
 import { JournalWriter } from '../journal/writer.js';
+import { dirFull, isDiskFull } from '../io/write-fault.js';
 import type { Logger } from '../log.js';
 import { createTap } from '../tap/create.js';
 import type { DaemonStats, TapStatsMessage } from './messages.js';
@@ -53,11 +54,15 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     dbPath: journalPath,
     maxBytes: config.journal.maxBytes,
     maxAgeDays: config.journal.maxAgeDays,
+    maxInFlightBytes: config.journal.queueMaxBytes,
+    diskFull: () => dirFull(config.dataDir),
     logger,
     ...(opts.journalWorkerUrl !== undefined ? { workerUrl: opts.journalWorkerUrl } : {}),
   });
   const tap = createTap(config, (dir, bytes, delivered, wall, mono) => journal.record(dir, bytes, delivered, wall, mono), logger);
-  await journal.start();
+  // A full data disk can make the journal unopenable (SQLite cannot size its -shm file): print
+  // anyway and keep trying to open it. Any other open failure is a start-up error, as before.
+  await journal.start({ retryIf: (err) => isDiskFull(err) || dirFull(config.dataDir) });
   try {
     await tap.start();
   } catch (err) {
@@ -126,3 +131,4 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     },
   };
 }
+

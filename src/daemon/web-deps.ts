@@ -43,7 +43,8 @@ export function webDeps(p: WebDepsParts): WebDeps {
   const faults = (): { part: string; reason: FaultState['reason']; since: number }[] => {
     const out: { part: string; reason: FaultState['reason']; since: number }[] = [];
     const pf = p.pipelineFault?.() ?? null;
-    if (pf !== null) out.push({ part: 'pipeline', reason: pf.reason, since: pf.since });
+    // A pipeline step can also fail on a bug (no storage code): that is not the disk's light.
+    if (pf !== null && pf.io) out.push({ part: 'pipeline', reason: pf.reason, since: pf.since });
     const af = p.sync.stats().ackFault;
     if (af !== null) out.push({ part: 'outbox', reason: af.reason, since: af.since });
     return out;

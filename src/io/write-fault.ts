@@ -4,6 +4,7 @@
  * minute while it lasts, then once more when it clears. A failure retried every 200 ms must not
  * write a stack trace every 200 ms (issue 17 item 6): the log would fill the disk that is full.
  */
+import { statfsSync } from 'node:fs';
 import type { Logger } from '../log.js';
 
 /** While a write fault lasts, it is logged at most this often (after its first line, with the error). */
@@ -19,6 +20,15 @@ export function isDiskFull(err: unknown): boolean {
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** No block left for this process's user on the filesystem holding `dir` (false when unknown). */
+export function dirFull(dir: string): boolean {
+  try {
+    return statfsSync(dir).bavail === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The code of an error for status and logs: the first `code` along the cause chain, else its name. */
@@ -39,7 +49,11 @@ export interface FaultState {
   since: number;
   /** Failures in this episode. */
   failures: number;
+  /** The error came from storage (a SQLITE_* or errno code), not from a bug: the disk light may show it. */
+  io: boolean;
 }
+
+const IO_CODE = /^(SQLITE_[A-Z_]+|E[A-Z]+)$/;
 
 /**
  * One writer's fault episode: `fail(err)` on every failed attempt, `ok()` on every success.
@@ -58,6 +72,8 @@ export class FaultLog {
     private readonly what: string,
     private readonly now: () => number = Date.now,
     private readonly everyMs = FAULT_LOG_EVERY_MS,
+    /** Classifies a failure; a caller that can look at the disk (statfs) may know better than the error. */
+    private readonly full: (err: unknown) => boolean = isDiskFull,
   ) {}
 
   get current(): FaultState | null {
@@ -68,7 +84,8 @@ export class FaultLog {
     const t = this.now();
     this.failuresSinceLog++;
     if (this.state === null) {
-      this.state = { reason: isDiskFull(err) ? 'disk_full' : 'write_failed', code: errorCode(err), since: t, failures: 1 };
+      const code = errorCode(err);
+      this.state = { reason: this.full(err) ? 'disk_full' : 'write_failed', code, since: t, failures: 1, io: IO_CODE.test(code) };
       this.lastLog = t;
       this.failuresSinceLog = 0;
       this.log.error({ err, ...extra, reason: this.state.reason }, `${this.what}: write failed; keeping the data and retrying (logged once a minute while it lasts)`);

@@ -1,53 +1,23 @@
 import { Worker } from 'node:worker_threads';
 import { TillboxError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { FAULT_LOG_EVERY_MS, FaultLog } from '../io/write-fault.js';
+import { FaultLog, isDiskFull } from '../io/write-fault.js';
 import type { ChunkMessage, FromWorker, JournalDirection, WriterSettings } from './types.js';
+import { DROP_LOG_EVERY_MS, JOURNAL_RETRY_MS, type JournalStats, type JournalWriterOptions } from './writer-options.js';
 
-export interface JournalWriterOptions {
-  dbPath: string;
-  maxBytes: number;
-  maxAgeDays: number;
-  logger: Logger;
-  flushMs?: number;
-  flushRows?: number;
-  retentionEveryMs?: number;
-  /** After a failed group commit (disk full), retry this much later (ms). */
-  retryMs?: number;
-  /** Chunks posted but not yet committed beyond which new chunks are dropped (and counted). */
-  maxInFlightChunks?: number;
-  /** Same, in bytes. */
-  maxInFlightBytes?: number;
-  /** The worker script; defaults to the compiled writer-worker.js next to this file. */
-  workerUrl?: URL;
+export { DROP_LOG_EVERY_MS, JOURNAL_RETRY_MS, type JournalStats, type JournalWriterOptions } from './writer-options.js';
+
+export interface JournalStartOptions {
+  /**
+   * When the journal cannot be opened and this says yes (the data disk is full), start() resolves
+   * anyway: forwarding must not wait for the disk. Chunks wait in the bounded queue while the
+   * writer is retried with back-off (at most JOURNAL_REOPEN_MAX_MS apart).
+   */
+  retryIf?: (err: Error) => boolean;
 }
 
-export interface JournalStats {
-  /** Chunks handed to the writer. */
-  posted: number;
-  /** Chunks the writer has committed to disk. */
-  committed: number;
-  /** Chunks not journaled: queue over its bound, writer down, or lost with a dying writer. */
-  dropped: number;
-  /** Bytes of those chunks (still forwarded, never recorded). */
-  droppedBytes: number;
-  /** Commits are failing (disk full …): chunks are held in the bounded queue and retried. */
-  stalled: null | { reason: 'disk_full' | 'write_failed'; code: string; since: number };
-  /** Stalls that ended with the held chunks committed. */
-  stallsRecovered: number;
-  /** Chunks posted and not yet committed. */
-  lagChunks: number;
-  /** Age of the oldest uncommitted chunk, ms (0 when none). */
-  lagMs: number;
-  lastSeq: number;
-  workerRestarts: number;
-  writerUp: boolean;
-}
-
-/** A failed group commit (disk full) is tried again this much later. */
-export const JOURNAL_RETRY_MS = 1000;
-/** Chunks dropped past the queue's bound are logged (with running totals) at most this often. */
-export const DROP_LOG_EVERY_MS = FAULT_LOG_EVERY_MS;
+/** Longest pause between two attempts to (re)start the writer. */
+export const JOURNAL_REOPEN_MAX_MS = 30_000;
 
 interface InFlight {
   bytes: number;
@@ -60,7 +30,7 @@ interface InFlight {
  * a bounded queue are dropped, counted and logged loudly, and the worker is restarted with back-off.
  */
 export class JournalWriter {
-  private readonly opts: Required<Omit<JournalWriterOptions, 'logger'>>;
+  private readonly opts: Required<Omit<JournalWriterOptions, 'logger' | 'diskFull'>>;
   private readonly log: Logger;
   private worker: Worker | undefined;
   private ready = false;
@@ -71,6 +41,9 @@ export class JournalWriter {
   private restartTimer: NodeJS.Timeout | undefined;
   private restartDelayMs = 500;
   private lastDropLog = 0;
+  private overflowing = false;
+  /** The first open failed and start() was told to go on: keep trying to open it. */
+  private retryOpen = false;
   private readonly fault: FaultLog;
   private readonly stats: JournalStats = {
     posted: 0, committed: 0, dropped: 0, droppedBytes: 0, stalled: null, stallsRecovered: 0, lagChunks: 0, lagMs: 0, lastSeq: 0, workerRestarts: 0, writerUp: false,
@@ -78,7 +51,8 @@ export class JournalWriter {
 
   constructor(opts: JournalWriterOptions) {
     this.log = opts.logger.child({ module: 'journal' });
-    this.fault = new FaultLog(this.log, 'journal');
+    const diskFull = opts.diskFull;
+    this.fault = new FaultLog(this.log, 'journal', Date.now, undefined, (err) => isDiskFull(err) || diskFull?.() === true);
     this.opts = {
       dbPath: opts.dbPath,
       maxBytes: opts.maxBytes,
@@ -93,10 +67,17 @@ export class JournalWriter {
     };
   }
 
-  /** Starts the worker and resolves once the journal is open; TBX_JOURNAL_OPEN_FAILED otherwise. */
-  async start(): Promise<void> {
+  /** Starts the worker and resolves once the journal is open; TBX_JOURNAL_OPEN_FAILED otherwise (see retryIf). */
+  async start(opts: JournalStartOptions = {}): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.spawn((err) => (err === undefined ? resolve() : reject(new TillboxError('TBX_JOURNAL_OPEN_FAILED', `${this.opts.dbPath}: ${err.message}`, { cause: err }))));
+      this.spawn((err) => {
+        if (err === undefined) return resolve();
+        if (opts.retryIf?.(err) === true) {
+          this.retryOpen = true;
+          return resolve();
+        }
+        reject(new TillboxError('TBX_JOURNAL_OPEN_FAILED', `${this.opts.dbPath}: ${err.message}`, { cause: err }));
+      });
     });
   }
 
@@ -106,7 +87,14 @@ export class JournalWriter {
     // A chunk is usually a view into a 64 KiB read pool, and structured clone would copy the whole
     // pool per message; copy just the bytes into their own buffer and transfer that instead.
     const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered };
-    if (this.inFlight.length + this.waiting.length >= this.opts.maxInFlightChunks || this.inFlightBytes + bytes.byteLength > this.opts.maxInFlightBytes) {
+    // Once over the bound, drop everything until the queue has drained to half of it: one hole in
+    // the journal rather than many (a later small chunk slipping in would splice two documents).
+    if (
+      this.overflowing ||
+      this.inFlight.length + this.waiting.length >= this.opts.maxInFlightChunks ||
+      this.inFlightBytes + bytes.byteLength > this.opts.maxInFlightBytes
+    ) {
+      this.overflowing = true;
       this.drop(1, bytes.byteLength, this.stats.stalled === null ? 'journal queue full' : `journal queue full while the journal cannot write (${this.stats.stalled.code})`);
       return;
     }
@@ -133,7 +121,12 @@ export class JournalWriter {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     const worker = this.worker;
-    if (worker === undefined) return;
+    if (worker === undefined) {
+      // Never opened (full disk at start): what waited for it is not journaled; count it.
+      const lost = this.waiting.splice(0);
+      if (lost.length > 0) this.drop(lost.length, lost.reduce((n, m) => n + m.bytes.byteLength, 0), 'journal never opened');
+      return;
+    }
     const closed = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     if (this.ready) worker.postMessage({ kind: 'close' });
     const timer = setTimeout(() => void worker.terminate(), timeoutMs);
@@ -142,12 +135,15 @@ export class JournalWriter {
   }
 
   private post(worker: Worker, msg: ChunkMessage): void {
+    // Read the length first: transferring the buffer detaches it (byteLength 0 afterwards), which
+    // left the byte bound counting nothing at all.
+    const bytes = msg.bytes.byteLength;
     try {
       worker.postMessage(msg, [msg.bytes.buffer as ArrayBuffer]);
-      this.inFlight.push({ bytes: msg.bytes.byteLength, at: msg.wallTime });
-      this.inFlightBytes += msg.bytes.byteLength;
+      this.inFlight.push({ bytes, at: msg.wallTime });
+      this.inFlightBytes += bytes;
     } catch (err) {
-      this.drop(1, msg.bytes.byteLength, `journal post failed: ${(err as Error).message}`);
+      this.drop(1, bytes, `journal post failed: ${(err as Error).message}`);
     }
   }
 
@@ -177,14 +173,16 @@ export class JournalWriter {
       }),
     );
     worker.on('error', (err) => {
-      this.log.error({ err }, 'journal writer failed');
+      // A journal that cannot be opened (full disk) is a state, logged once a minute.
+      if (!readySeen) this.noteStall(err);
+      else this.log.error({ err }, 'journal writer failed');
       if (!reported) onStarted?.(err);
       reported = true;
     });
     worker.on('exit', (code) => {
       if (!reported) onStarted?.(new Error(`journal writer exited with code ${code}`));
       reported = true;
-      this.onExit(worker, code, onStarted === undefined || readySeen);
+      this.onExit(worker, code, onStarted === undefined || readySeen || this.retryOpen, readySeen);
     });
   }
 
@@ -195,6 +193,11 @@ export class JournalWriter {
         this.stats.lastSeq = msg.lastSeq;
         this.restartDelayMs = 500;
         this.log.info({ lastSeq: msg.lastSeq, path: this.opts.dbPath }, 'journal open');
+        if (this.stats.stalled !== null) {
+          this.stats.stalled = null;
+          this.stats.stallsRecovered++;
+          this.fault.ok({ queuedChunks: this.waiting.length });
+        }
         const queued = this.waiting.splice(0);
         for (const m of queued) {
           this.inFlightBytes -= m.bytes.byteLength;
@@ -208,6 +211,9 @@ export class JournalWriter {
         for (const d of done) this.inFlightBytes -= d.bytes;
         this.stats.committed += msg.count;
         this.stats.lastSeq = msg.lastSeq;
+        if (this.overflowing && this.inFlightBytes <= this.opts.maxInFlightBytes / 2 && this.inFlight.length + this.waiting.length <= this.opts.maxInFlightChunks / 2) {
+          this.overflowing = false;
+        }
         if (this.stats.stalled !== null) {
           this.stats.stalled = null;
           this.stats.stallsRecovered++;
@@ -215,12 +221,9 @@ export class JournalWriter {
         }
         return;
       }
-      case 'stalled': {
-        this.fault.fail(Object.assign(new Error(msg.message), { code: msg.code }), { queuedChunks: this.inFlight.length, queuedBytes: this.inFlightBytes, boundBytes: this.opts.maxInFlightBytes });
-        const f = this.fault.current;
-        if (f !== null) this.stats.stalled = { reason: f.reason, code: f.code, since: f.since };
+      case 'stalled':
+        this.noteStall(Object.assign(new Error(msg.message), { code: msg.code }));
         return;
-      }
       case 'retention':
         if (msg.deletedRows > 0) this.log.info({ deletedRows: msg.deletedRows, usedBytes: msg.usedBytes, keptFromSeq: msg.keptFromSeq }, 'journal retention');
         return;
@@ -234,22 +237,30 @@ export class JournalWriter {
     }
   }
 
+  private noteStall(err: Error): void {
+    this.fault.fail(err, { queuedChunks: this.inFlight.length + this.waiting.length, queuedBytes: this.inFlightBytes, boundBytes: this.opts.maxInFlightBytes });
+    const f = this.fault.current;
+    if (f !== null) this.stats.stalled = { reason: f.reason, code: f.code, since: f.since };
+  }
+
   /** `restartable` is false only when the very first start failed (start() rejects instead). */
-  private onExit(worker: Worker, code: number, restartable: boolean): void {
+  private onExit(worker: Worker, code: number, restartable: boolean, wasReady: boolean): void {
     if (worker !== this.worker) return;
     this.ready = false;
     this.worker = undefined;
     const lost = this.inFlight.splice(0);
     for (const l of lost) this.inFlightBytes -= l.bytes;
+    this.overflowing = false;
     if (lost.length > 0) this.drop(lost.length, lost.reduce((n, l) => n + l.bytes, 0), 'journal writer exited with chunks not committed');
-    this.stats.stalled = null;
+    // A writer that never opened keeps its stall (the page stays red); one that ran starts afresh.
+    if (wasReady) this.stats.stalled = null;
     if (this.stopping || !restartable) return;
-    this.log.error({ code, restartInMs: this.restartDelayMs }, 'journal writer exited; restarting it (forwarding continues)');
+    if (wasReady) this.log.error({ code, restartInMs: this.restartDelayMs }, 'journal writer exited; restarting it (forwarding continues)');
     this.restartTimer = setTimeout(() => {
       this.stats.workerRestarts++;
       this.spawn();
     }, this.restartDelayMs);
-    this.restartDelayMs = Math.min(this.restartDelayMs * 2, 30_000);
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, JOURNAL_REOPEN_MAX_MS);
   }
 
   private drop(count: number, bytes: number, reason: string): void {

@@ -127,7 +127,7 @@ export class Drainer {
     this.pumping = true;
     try {
       // While PUBACKs cannot be recorded, publish nothing new: each would be one more basket sent
-      // twice if the process died, so duplicates stay bounded by the window in flight (issue 17 item 6).
+      // twice if the process died, so duplicates stay bounded by two windows (issue 17 item 6).
       while (this.client !== null && this.retryTimer === null && this.ackFault.current === null && this.inflight.size < this.window) {
         const row = this.next();
         if (row === undefined) break;
@@ -147,7 +147,10 @@ export class Drainer {
         this.acks.push(row.seq);
         this.unrecorded.add(row.seq);
         this.acked++;
-        this.scheduleFlush();
+        // A window's worth of acks is recorded at once, not after the timer: on a full disk the
+        // failure is then known before more than two windows are acknowledged and unrecorded.
+        if (this.acks.length >= this.window && this.ackFault.current === null) this.flushAcks();
+        else this.scheduleFlush();
       }
       if (gen !== this.generation || this.client === null) return;
       this.inflight.delete(row.seq);

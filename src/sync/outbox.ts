@@ -109,7 +109,7 @@ export class Outbox {
    */
   enqueue(id: string, payload: string, opts: { revive?: boolean } = {}): EnqueueResult {
     // The rejection is counted inside the (committed) transaction, then reported by throwing.
-    const outcome = this.db.transaction(() => this.enqueueOne(id, payload, opts.revive === true))();
+    const outcome = this.atomically(() => this.enqueueOne(id, payload, opts.revive === true));
     if (outcome === 'rejected') {
       throw new TillboxError('TBX_OUTBOX_FULL', `sync outbox is full (${this.backlogCount} baskets waiting, sync.outboxMaxRows ${this.opts.maxRows}, sync.whenFull reject-new); basket ${id} rejected`);
     }
@@ -118,11 +118,11 @@ export class Outbox {
 
   /** Many baskets in one commit (one fsync): resync and bulk loads. Rejected ones are counted, not thrown. */
   enqueueMany(rows: Iterable<{ id: string; payload: string }>, opts: { revive?: boolean } = {}): { queued: number; duplicate: number; rejected: number } {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const n = { queued: 0, duplicate: 0, rejected: 0 };
       for (const r of rows) n[this.enqueueOne(r.id, r.payload, opts.revive === true)]++;
       return n;
-    })();
+    });
   }
 
   private enqueueOne(id: string, payload: string, revive: boolean): EnqueueOutcome {
@@ -155,19 +155,19 @@ export class Outbox {
   markAcked(seqs: readonly number[]): number {
     if (seqs.length === 0) return 0;
     const at = this.now();
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       let n = 0;
       for (const seq of seqs) n += this.stmt.ack.run(at, seq).changes;
       this.backlogCount -= n;
       if (n > 0) this.setCounter('lastAckAt', at);
       return n;
-    })();
+    });
   }
 
   /** Apply the age bound: drop (and count) waiting rows and forget tombstones older than maxAgeDays. */
   prune(): { expired: number; tombstones: number } {
     const cutoff = this.now() - this.opts.maxAgeDays * DAY_MS;
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const expired = this.stmt.expirePending.run(cutoff).changes;
       const tombstones = this.stmt.pruneTombstones.run(cutoff).changes;
       if (expired > 0) {
@@ -175,7 +175,7 @@ export class Outbox {
         this.bump('expired', expired);
       }
       return { expired, tombstones };
-    })();
+    });
   }
 
   counters(): OutboxCounters {
@@ -192,6 +192,22 @@ export class Outbox {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * One transaction; the in-memory counters it moved are put back if it does not commit (a full
+   * disk makes every retry fail: the backlog must not drift by a failed attempt each time).
+   */
+  private atomically<T>(fn: () => T): T {
+    const backlog = this.backlogCount;
+    const tally = { ...this.tally };
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      this.backlogCount = backlog;
+      Object.assign(this.tally, tally);
+      throw err;
+    }
   }
 
   private bump(key: CounterKey, by: number): void {
