@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { sampleReceipt } from '../../src/linedetect/sample.js';
+import { serialise, uart } from '../../src/linedetect/bitstream.js';
+import { sampleReceipt, sampleTraffic } from '../../src/linedetect/sample.js';
 import { closeEnd, openEnd, PtyPair, SOCAT } from '../support/socat.js';
 import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { toolAvailable } from '../support/corpus.js';
-import { freePort, tempDir } from '../support/tmp.js';
+import { freePort, tempDir, waitFor } from '../support/tmp.js';
 import { CLI, DaemonProcess, writeConfig } from '../tap/daemon-process.js';
 
 const tmp = tempDir();
@@ -111,6 +112,30 @@ describe.runIf(toolAvailable(SOCAT))('tillbox doctor --detect over real ptys', (
     }
   }, 30_000);
 
+  it('standalone, garbage at the configured rate: calls the rate wrong, re-listens at other rates, proposes the guess', async () => {
+    const pos = await PtyPair.create(join(tmp.dir, 'gb-posT'), join(tmp.dir, 'gb-posD'));
+    try {
+      const file = join(tmp.dir, 'garbage.yaml');
+      writeFileSync(file, stringify({ pos: { path: pos.b }, printer: { path: join(tmp.dir, 'no-printer') }, dataDir: join(tmp.dir, 'garbage') }));
+      // What a 9600-baud UART makes of a till sending at 19200 (a pty cannot change the rate, so
+      // the bit-stream model makes the bytes; every rate the doctor tries then reads the same).
+      const wrongRate = uart(serialise(sampleTraffic(9, 2000, { columns: 42, text: 'ascii' }), { baudRate: 19200, dataBits: 8, parity: 'none', stopBits: 1 }), { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }).bytes;
+      const till = await openEnd(pos.a);
+      const r = await doctorWhile(['--detect', '--seconds', '1', '--config', file], async () => {
+        till.write(Buffer.from(wrongRate.subarray(0, 300)));
+        await sleep(200);
+      });
+      await closeEnd(till);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/line: 19200 8N1 \(wrong-rate\)/);
+      expect(r.out).toMatch(/re-listened at 19200 8N1 for 1 s: wrong-rate/);
+      expect(r.out).toMatch(/no rate read clean ESC\/POS/);
+      expect(r.out).toMatch(/baudRate: 19200 +# a guess/);
+    } finally {
+      await pos.kill();
+    }
+  }, 40_000);
+
   it('with the daemon running: reads its journal (the port is the daemon\'s) and proposes from what it journaled', async () => {
     const d = join(tmp.dir, 'running');
     const pos = await PtyPair.create(join(tmp.dir, 'rn-posT'), join(tmp.dir, 'rn-posD'));
@@ -137,6 +162,10 @@ describe.runIf(toolAvailable(SOCAT))('tillbox doctor --detect over real ptys', (
       expect(r.out).toMatch(/read from the journal of the running daemon/);
       expect(r.out).toMatch(/is locked: the daemon is running, so its journal was read instead/);
       expect(pasted(r.out)).toMatchObject({ pos: { baudRate: 9600 }, decoder: { columns: 48 }, parser: { dateOrder: 'DMY' } });
+      // The daemon itself learned the till's order, in its own file next to the pipeline position.
+      const learned = await waitFor(() => (existsSync(join(d, 'data', 'till-date-orders.json')) ? (JSON.parse(readFileSync(join(d, 'data', 'till-date-orders.json'), 'utf8')) as Record<string, { votes: { DMY: number; MDY: number } }>) : undefined), 10_000);
+      expect(learned[pos.b]?.votes.DMY).toBeGreaterThanOrEqual(1);
+      expect(learned[pos.b]?.votes.MDY).toBe(0);
     } finally {
       await daemon.stop();
       await pos.kill();
