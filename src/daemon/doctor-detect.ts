@@ -186,7 +186,7 @@ export async function runDetect(config: Config, opts: DetectOptions): Promise<{ 
     }
   }
   const learnedFile = join(config.dataDir, DATE_ORDERS_FILE);
-  const learned = existsSync(learnedFile) ? new TillDateOrders(learnedFile).order(tillKey(config)) : null;
+  const learned = existsSync(learnedFile) ? new TillDateOrders(learnedFile, { persist: false }).order(tillKey(config)) : null;
   if (source === 'listen' && judgeBytes(pos, configured).verdict === 'wrong-rate') {
     const scan = await scanRates(config.pos.path, configured, pos, Math.min(opts.seconds, SCAN_SECONDS));
     notes.push(...scan.notes);
