@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAll } from '../../src/escpos/decoder.js';
-import { serialise, uart } from '../../src/linedetect/bitstream.js';
+import { cropSignal, serialise, uart } from '../../src/linedetect/bitstream.js';
 import { judgeBytes } from '../../src/linedetect/detect-bytes.js';
 import { detectLine } from '../../src/linedetect/detect-line.js';
 import { guessPaper } from '../../src/linedetect/paper.js';
@@ -51,6 +51,14 @@ describe('line settings detection over re-sampled bit streams (reduced matrix)',
       });
     }
   }
+
+  it('a capture that starts in the middle of a character is still read right', () => {
+    for (const [baud, f] of [[2400, '8N2'], [9600, '7E1'], [57600, '8N1']] as const) {
+      const truth = setting(baud, f);
+      const sig = serialise(sampleTraffic(baud, 256, { columns: 32, text: 'ascii' }).subarray(0, 256), truth, { clockError: -0.01 });
+      expect(detectLine(cropSignal(sig, (sig.edges[3] ?? 0) + 1)).best?.label).toBe(settingLabel(truth));
+    }
+  });
 
   it('says it cannot decide when no setting reads the line cleanly', () => {
     // A 7200-baud line is not a candidate: every candidate reading has errors.
