@@ -6,7 +6,7 @@ import { reparseInto } from '../ledger/reparse.js';
 import type { JournalSource } from '../ledger/types.js';
 import { createLogger } from '../log.js';
 import { StreamDecoder } from '../escpos/index.js';
-import { TillDateOrders, tillKey } from '../pipeline/date-orders.js';
+import { DATE_ORDERS_FILE, TillDateOrders, tillKey } from '../pipeline/date-orders.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
 import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
 import { Pipeline, type Position } from '../pipeline/pipeline.js';
@@ -33,8 +33,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const outbox = openSyncOutbox(config);
   const parseOptions = parseOptionsFromConfig(config, profilesFromConfig(config));
   const decoderOptions = decoderOptionsFromConfig(config);
-  // History is replayed in order, so the till's date order is learned again as it was the first time.
-  const dateLearning = { orders: new TillDateOrders(null), till: tillKey(config) };
+  // Starts from what the daemon learned (the journal may no longer hold the till's first
+  // receipts) and learns on in journal order; the daemon's file is not written.
+  const dateLearning = { orders: new TillDateOrders(join(config.dataDir, DATE_ORDERS_FILE), { persist: false }), till: tillKey(config) };
   try {
     const sync = createSync({ config, logger, outbox });
     const categoryOf = categoryOfItem(ledger.db);

@@ -93,7 +93,11 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
         read: (after, max) => reader.read('pipeline', after, max),
         makeDecoder: () => receipts.makeDecoder(),
         onDocument: (doc, range) => receipts.accept(doc, range),
-        savePosition: (pos) => savePosition(positionFile, reader, pos),
+        savePosition: (pos) => {
+          savePosition(positionFile, reader, pos);
+          // After the position: the learned votes then cover exactly the documents before it.
+          dateLearning.orders.save();
+        },
         idleGapMs: config.decoder.idleGapMs,
       },
       start,

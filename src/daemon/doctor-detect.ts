@@ -7,8 +7,10 @@ import { openJournalReader } from '../journal/reader.js';
 import { DATE_ORDERS_FILE, TillDateOrders, tillKey } from '../pipeline/date-orders.js';
 import { decoderOptionsFromConfig } from '../pipeline/options.js';
 import { detectReport, formatReport, type DetectInput, type DetectReport } from '../linedetect/report.js';
-import type { LineSetting } from '../linedetect/settings.js';
+import { CANDIDATE_BAUDS, settingLabel, type LineSetting } from '../linedetect/settings.js';
+import { judgeBytes } from '../linedetect/detect-bytes.js';
 import type { TextDetector } from '../linedetect/text-mode.js';
+import { classifySide } from '../linedetect/plausibility.js';
 
 /** Traffic after which listening stops early: a dozen receipts, plenty for every verdict. */
 export const DETECT_ENOUGH_BYTES = 16 * 1024;
@@ -88,9 +90,40 @@ async function listen(path: string, s: LineSetting, seconds: number): Promise<Bu
   return Buffer.concat(chunks);
 }
 
-/** `/dev/serial/by-id/*` with the device each names and which configured side it is. */
-export function serialById(dir: string, config: Config): string[] {
-  if (!existsSync(dir)) return [`${dir}: none (no USB serial adapters plugged in, or not a Linux host)`];
+export interface ByIdEntry {
+  link: string;
+  device: string | null;
+  role: 'pos.path' | 'printer.path' | null;
+}
+
+/** Seconds per rate when re-listening at other rates. */
+const SCAN_SECONDS = 3;
+
+/**
+ * Garbage at the configured rate on a real UART: listen again at the guessed rate, then at every
+ * other candidate rate, until one reads clean ESC/POS. Only ever standalone (the daemon is not
+ * running, so the printer path does not go through this box's ports). A pty ignores the rate, so
+ * there every rate reads the same bytes and none is confirmed.
+ */
+async function scanRates(path: string, configured: LineSetting, first: Buffer, seconds: number): Promise<{ found: { setting: LineSetting; bytes: Buffer } | null; notes: string[] }> {
+  const guess = judgeBytes(first, configured).proposed?.baudRate ?? configured.baudRate;
+  const rates = [guess, ...CANDIDATE_BAUDS.filter((b) => b !== guess && b !== configured.baudRate)];
+  const notes: string[] = [];
+  for (const baudRate of rates) {
+    const setting = { ...configured, baudRate };
+    const bytes = await listen(path, setting, seconds);
+    if (bytes === null) break; // the daemon was started meanwhile: stop touching the port
+    const v = judgeBytes(bytes, setting);
+    notes.push(`re-listened at ${settingLabel(setting)} for ${seconds} s: ${v.verdict} (${bytes.length} bytes, plausibility ${v.stats.score.toFixed(2)})`);
+    if (v.verdict === 'clean' || v.verdict === 'seven-bit') return { found: { setting, bytes }, notes };
+  }
+  notes.push('no rate read clean ESC/POS: the proposed rate below is the guess from the bytes at the configured rate');
+  return { found: null, notes };
+}
+
+/** `/dev/serial/by-id/*` (udev's names by adapter serial number) and the device each names. */
+export function serialById(dir: string, config: Config): ByIdEntry[] {
+  if (!existsSync(dir)) return [];
   const real = (p: string): string | null => {
     try {
       return realpathSync(p);
@@ -100,10 +133,21 @@ export function serialById(dir: string, config: Config): string[] {
   };
   const pos = real(config.pos.path);
   const printer = real(config.printer.path);
-  return readdirSync(dir).map((name) => {
-    const dev = real(join(dir, name));
-    const role = dev !== null && dev === pos ? 'configured as pos.path' : dev !== null && dev === printer ? 'configured as printer.path' : 'not configured';
-    return `${join(dir, name)} -> ${dev ?? '?'} (${role})`;
+  return readdirSync(dir)
+    .sort()
+    .map((name) => {
+      const device = real(join(dir, name));
+      return { link: join(dir, name), device, role: device !== null && device === pos ? 'pos.path' : device !== null && device === printer ? 'printer.path' : null };
+    });
+}
+
+/** One line per adapter: what it is configured as, and (when it was listened to) which side it looks like. */
+function byIdLines(dir: string, entries: readonly ByIdEntry[], heard: ReadonlyMap<string, Buffer>): string[] {
+  if (entries.length === 0) return [`${dir}: none (no USB serial adapters plugged in, or not a Linux host)`];
+  return entries.map((e) => {
+    const bytes = e.device === null ? undefined : heard.get(e.device);
+    const looks = bytes === undefined ? 'not listened to' : ((c) => `looks like the ${c.side === 'pos' ? 'POS side' : c.side === 'printer' ? 'printer side' : c.side}: ${c.why}`)(classifySide(bytes));
+    return `${e.link} -> ${e.device ?? '?'} (${e.role === null ? 'not configured' : `configured as ${e.role}`}; ${looks})`;
   });
 }
 
@@ -112,19 +156,23 @@ export function serialById(dir: string, config: Config): string[] {
  * it does not) and reports the line settings, text mode, paper width, date order and sides.
  */
 export async function runDetect(config: Config, opts: DetectOptions): Promise<{ text: string; report: DetectReport; input: DetectInput }> {
-  const configured = configuredSetting(config);
+  let configured = configuredSetting(config);
   let source: DetectInput['source'] = 'journal';
   let pos: Buffer;
   let printer: Buffer = Buffer.alloc(0);
   const notes: string[] = [];
+  const heard = new Map<string, Buffer>();
   if (config.pos.listen !== undefined) {
     // A network POS prints to the daemon's socket: only the daemon can listen there.
     if (!existsSync(join(config.dataDir, 'journal.db'))) throw new TillboxError('TBX_INPUT_INVALID', `network mode (pos.listen): start tillbox run and print a few receipts, then run doctor --detect again (no journal in ${config.dataDir})`);
     ({ pos, printer } = await fromJournal(config, opts.seconds));
   } else {
     if (!existsSync(config.pos.path)) throw new TillboxError('TBX_PORT_NOT_FOUND', `${config.pos.path} does not exist: adapter unplugged, or udev rule missing`);
-    // Both sides at once, so the printer's status bytes arrive in the same window.
-    const [p, q] = await Promise.all([listen(config.pos.path, configured, opts.seconds), existsSync(config.printer.path) ? listen(config.printer.path, configured, opts.seconds).catch(() => Buffer.alloc(0)) : Promise.resolve(Buffer.alloc(0))]);
+    // Both sides at once (and every other adapter udev names), so each is heard in the same window.
+    const byId = serialById(opts.byIdDir, config);
+    const others = byId.filter((e) => e.role === null && e.device !== null).map((e) => e.device as string);
+    const quiet = (path: string): Promise<Buffer> => listen(path, configured, opts.seconds).then((b) => b ?? Buffer.alloc(0), () => Buffer.alloc(0));
+    const [p, q, ...rest] = await Promise.all([listen(config.pos.path, configured, opts.seconds), existsSync(config.printer.path) ? quiet(config.printer.path) : Promise.resolve(Buffer.alloc(0)), ...others.map(quiet)]);
     if (p === null) {
       notes.push(`${config.pos.path} is locked: the daemon is running, so its journal was read instead`);
       ({ pos, printer } = await fromJournal(config, opts.seconds));
@@ -132,12 +180,23 @@ export async function runDetect(config: Config, opts: DetectOptions): Promise<{ 
       source = 'listen';
       pos = p;
       printer = q ?? Buffer.alloc(0);
+      const real = (x: string): string => (existsSync(x) ? realpathSync(x) : x);
+      heard.set(real(config.pos.path), pos).set(real(config.printer.path), printer);
+      others.forEach((dev, i) => heard.set(dev, rest[i] ?? Buffer.alloc(0)));
     }
   }
   const learnedFile = join(config.dataDir, DATE_ORDERS_FILE);
-  const learned = existsSync(learnedFile) ? new TillDateOrders(learnedFile).order(tillKey(config)) : null;
+  const learned = existsSync(learnedFile) ? new TillDateOrders(learnedFile, { persist: false }).order(tillKey(config)) : null;
+  if (source === 'listen' && judgeBytes(pos, configured).verdict === 'wrong-rate') {
+    const scan = await scanRates(config.pos.path, configured, pos, Math.min(opts.seconds, SCAN_SECONDS));
+    notes.push(...scan.notes);
+    if (scan.found !== null) {
+      pos = scan.found.bytes;
+      configured = scan.found.setting;
+    }
+  }
   const input: DetectInput = { source, configured, pos, printer, decoder: decoderOptionsFromConfig(config), learnedDateOrder: learned, ...(opts.detectText === undefined ? {} : { detectText: opts.detectText }) };
   const report = detectReport(input);
-  const text = formatReport(report, input, [...notes, ...serialById(opts.byIdDir, config)]);
+  const text = formatReport(report, input, [...notes, ...byIdLines(opts.byIdDir, serialById(opts.byIdDir, config), heard)]);
   return { text, report, input };
 }

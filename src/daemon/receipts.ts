@@ -105,9 +105,12 @@ export class Receipts {
   /** Decoded text of a stored receipt, from its journal bytes. */
   textOf(id: string, fromSeq: number, toSeq: number): string | null {
     const opts = this.deps.parseOptions();
+    // The id includes the date, read with the order learned at the time: try each reading.
+    const learn = this.deps.dateLearning;
+    const orders = [learn === undefined ? null : learn.orders.order(learn.till), 'DMY', 'MDY'] as const;
     return redecode(this.deps.reader, fromSeq, toSeq, this.deps.decoderOptions, (doc) => {
       try {
-        return parseReceipt(doc, opts).receipt.id === id;
+        return orders.some((learnedDateOrder) => parseReceipt(doc, { ...opts, learnedDateOrder }).receipt.id === id);
       } catch {
         return false;
       }

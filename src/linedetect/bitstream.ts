@@ -113,3 +113,12 @@ export function uart(sig: LineSignal, s: LineSetting): UartResult {
   }
   return { bytes: out.subarray(0, n), frames, framingErrors, parityErrors };
 }
+
+/** The signal from sample `start` on: a capture that begins in the middle of a character. */
+export function cropSignal(sig: LineSignal, start: number): LineSignal {
+  let k = 0;
+  while (k < sig.edges.length && (sig.edges[k] as number) <= start) k++;
+  const rest = Array.from(sig.edges.subarray(k), (e) => e - start);
+  // An odd number of edges before the cut: the line is low there, as if it had just fallen.
+  return { sampleRate: sig.sampleRate, length: Math.max(0, sig.length - start), edges: Int32Array.from(k % 2 === 1 ? [0, ...rest] : rest) };
+}

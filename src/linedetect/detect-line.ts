@@ -2,8 +2,13 @@ import { uart, type LineSignal } from './bitstream.js';
 import { byteStats, type ByteStats } from './plausibility.js';
 import { CANDIDATES, settingLabel, type LineSetting } from './settings.js';
 
-/** Framing plus parity errors per character a reading may have and still count as clean (line noise). */
+/**
+ * Framing plus parity errors a reading may have and still count as clean: two (a capture that
+ * starts in the middle of a character misreads a frame or two before it is in step) plus this
+ * share of the characters (line noise).
+ */
 export const CLEAN_ERROR_RATE = 0.005;
+const CLEAN_ERRORS_FIXED = 2;
 /** Plausibility scores this close are a tie (the same bytes read two ways). */
 const PLAUSIBILITY_TIE = 0.02;
 /** Characters a reading needs before it can be called right. */
@@ -47,7 +52,7 @@ export function detectLine(sig: LineSignal, candidates: readonly LineSetting[] =
     const r = uart(sig, setting);
     return { setting, label: settingLabel(setting), frames: r.frames, framingErrors: r.framingErrors, parityErrors: r.parityErrors, errorRate: r.frames === 0 ? 1 : (r.framingErrors + r.parityErrors) / r.frames, stats: byteStats(r.bytes) };
   });
-  const clean = scored.filter((c) => c.errorRate <= CLEAN_ERROR_RATE && c.frames >= MIN_FRAMES);
+  const clean = scored.filter((c) => c.framingErrors + c.parityErrors <= CLEAN_ERRORS_FIXED + CLEAN_ERROR_RATE * c.frames && c.frames >= MIN_FRAMES);
   const top = Math.max(0, ...clean.map((c) => c.stats.score));
   const rank = (a: CandidateScore, b: CandidateScore): number => {
     const ac = clean.includes(a);

@@ -20,14 +20,25 @@ interface TillState {
  * file of its own next to the pipeline position (written atomically: write, then rename), so it
  * survives restarts and stays out of other stages' state. The parser stays pure: the caller asks
  * `order(till)` and passes it in, then hands the receipt's votes to `observe`.
+ *
+ * `save()` is the caller's, right after it saves the pipeline position: the file then always
+ * holds the votes of exactly the documents before that position, so documents handed over again
+ * after a crash are read with the same order as the first time and keep their ids (a receipt's
+ * id includes its date).
  */
 export class TillDateOrders {
   private readonly file: string | null;
+  private readonly persist: boolean;
   private readonly tills = new Map<string, TillState>();
+  private dirty = false;
 
-  /** `file` null: in memory only (`tillbox parse` over one capture). */
-  constructor(file: string | null) {
+  /**
+   * `file` null: in memory only (`tillbox parse` over one capture). `persist: false` starts from
+   * the file and never writes it (`tillbox reparse`, `doctor --detect`).
+   */
+  constructor(file: string | null, opts: { persist?: boolean } = {}) {
     this.file = file;
+    this.persist = file !== null && opts.persist !== false;
     if (file !== null) this.load(file);
   }
 
@@ -40,7 +51,7 @@ export class TillDateOrders {
     return { ...(this.tills.get(till)?.votes ?? noVotes()) };
   }
 
-  /** Adds one receipt's unambiguous dates; saves when anything changed. `now` labels the file only. */
+  /** Adds one receipt's unambiguous dates (in memory; `save` writes them). `now` labels the file only. */
   observe(till: string, v: DateOrderVotes, now: Date = new Date()): void {
     if (v.DMY + v.MDY + v.YMD === 0) return;
     const s = this.tills.get(till) ?? { votes: noVotes(), updatedAt: now.toISOString() };
@@ -54,7 +65,7 @@ export class TillDateOrders {
     this.tills.delete(till);
     this.tills.set(till, s);
     while (this.tills.size > DATE_TILLS_MAX) this.tills.delete(this.tills.keys().next().value as string);
-    this.save();
+    this.dirty = true;
   }
 
   private load(file: string): void {
@@ -72,8 +83,10 @@ export class TillDateOrders {
     }
   }
 
-  private save(): void {
-    if (this.file === null) return;
+  /** Writes the votes when they changed since the last save. */
+  save(): void {
+    if (!this.persist || !this.dirty || this.file === null) return;
+    this.dirty = false;
     writeFileSync(`${this.file}.tmp`, JSON.stringify(Object.fromEntries(this.tills)));
     renameSync(`${this.file}.tmp`, this.file);
   }

@@ -41,6 +41,16 @@ describe('tillbox parse', () => {
     expect(out).toContain('member ******3456');
     expect(out).not.toContain('8800123456');
   });
+  it('learns the till\'s date order across the documents of one capture', async () => {
+    const slip = (date: string, no: string) => ['CORNER STORE', `RECEIPT ${no}`, `DATE ${date} 10:15`, 'Bread                2.40', 'TOTAL                2.40', 'CASH                 5.00'];
+    writeFileSync(join(tmp.dir, 'us.bin'), Buffer.concat([encodeReceiptText(slip('04/25/2026', '1'), { encoding: 'cp437' }), encodeReceiptText(slip('03/04/2026', '2'), { encoding: 'cp437' })]));
+    const { code, out } = await tillbox(['parse', 'us.bin', '--json', '--explain']);
+    expect(code).toBe(0);
+    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { time: string; explain: { field: string; rule: string }[] });
+    // The first receipt's 04/25 teaches month-first; the second's 03/04 is then 4 March, not 3 April.
+    expect(rows.map((r) => r.time.slice(0, 10))).toEqual(['2026-04-25', '2026-03-04']);
+    expect(rows[1]?.explain.find((e) => e.field === 'date')?.rule).toMatch(/\+order\(learned MDY\)$/);
+  });
   it('exits 2 with a clear message on bad usage and bad input', async () => {
     expect((await tillbox(['parse'])).code).toBe(2);
     const missing = await tillbox(['parse', 'nope.bin']);

@@ -44,12 +44,32 @@ describe('date order: learned per till from unambiguous dates', () => {
     const file = join(tmp.dir, 'till-date-orders.json');
     const first = { orders: new TillDateOrders(file), till: 'pos' };
     parsed(documentToReceipt(documentFromLines(slip('12/31/2025')), auto, first));
+    first.orders.save(); // the pipeline saves it right after its position
     expect(existsSync(file)).toBe(true);
     const restarted = { orders: new TillDateOrders(file), till: 'pos' };
     expect(restarted.orders.order('pos')).toBe('MDY');
     expect(parsed(documentToReceipt(documentFromLines(slip('01/02/2026')), auto, restarted)).date).toBe('2026-01-02');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pos: { votes: { MDY: 1, DMY: 0 } } });
     writeFileSync(file, '{"pos": {"votes": {"DMY"');
+    expect(new TillDateOrders(file).order('pos')).toBeNull();
+  });
+
+  it('a document handed over again after a crash is read as the first time, so it keeps its id', () => {
+    const file = join(tmp.dir, 'crash.json');
+    const before = { orders: new TillDateOrders(file), till: 'pos' };
+    const ambiguous = documentFromLines([...slip('03/04/2026'), 'RECEIPT 0001']);
+    const first = parsed(documentToReceipt(ambiguous, auto, before));
+    before.orders.save(); // position saved after the ambiguous receipt
+    parsed(documentToReceipt(documentFromLines(slip('04/25/2026')), auto, before));
+    // Crash before the next position save: the month-first vote is not on disk, and neither is
+    // the position, so the 04/25 receipt comes again; the one before it was already past.
+    const after = { orders: new TillDateOrders(file), till: 'pos' };
+    expect(after.orders.order('pos')).toBeNull();
+    expect(parsed(documentToReceipt(ambiguous, auto, after)).id).toBe(first.id);
+    // A reader that starts from the file without owning it never writes it.
+    const reader = new TillDateOrders(file, { persist: false });
+    reader.observe('pos', { DMY: 0, MDY: 1, YMD: 0 });
+    reader.save();
     expect(new TillDateOrders(file).order('pos')).toBeNull();
   });
 
