@@ -20,7 +20,7 @@ import { tempDir, waitFor } from '../tests/support/tmp.js';
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, corpus: { type: 'string' }, chunks: { type: 'string', default: '3000' }, 'node-flags': { type: 'string' } } });
 const REPO = resolve(import.meta.dirname, '..');
 /** Run the tap exactly as production does: with the node flags of systemd/tillbox.service's ExecStart. */
-const UNIT_FLAGS = (/^ExecStart=\S+ ((?:--\S+ )*)/m.exec(readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8'))?.[1] ?? '').trim();
+const UNIT_FLAGS = (/^Environment="TBX_NODE_FLAGS=([^"]*)"$/m.exec(readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8'))?.[1] ?? '').trim();
 const NODE_FLAGS = (values['node-flags'] ?? UNIT_FLAGS).split(' ').filter((f) => f !== '');
 const CLI = join(REPO, 'dist', 'cli.js');
 if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build first');

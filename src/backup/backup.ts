@@ -98,8 +98,11 @@ export async function writeBackup(opts: BackupOptions): Promise<Manifest> {
   return manifest;
 }
 
-/** The default place: <dataDir>/backups/<UTC time>, e.g. backups/20261203T093625Z. */
+/** The default place: <dataDir>/backups/<label><UTC time>, e.g. backups/20261203T093625Z (-2, -3 … within one second). */
 export function defaultBackupDir(dataDir: string, now: Date, label = ''): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return join(dataDir, 'backups', `${label}${stamp}`);
+  const base = join(dataDir, 'backups', `${label}${stamp}`);
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  return dir;
 }

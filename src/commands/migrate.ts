@@ -57,7 +57,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if (newer.length > 0) {
     throw new TillboxError('TBX_SCHEMA_TOO_NEW', `${newer.map((d) => `${d} (version ${String(before.get(d))}, this tillbox knows ${target(d)})`).join(', ')}: written by a newer tillbox; install that version again, or restore a backup taken before`);
   }
-  const pending = present.filter((d) => (before.get(d) ?? 0) < target(d));
+  // Journal first: the order only matters for what a failure has to put back (everything, always).
+  const pending = (['journal.db', 'outbox.db', 'ledger.db'] as const).filter((d) => present.includes(d) && (before.get(d) ?? 0) < target(d));
   if (pending.length === 0) {
     io.stdout.write(`schemas up to date in ${dataDir}: ${present.map((d) => `${d} ${String(before.get(d))}`).join(', ') || 'no databases yet'}\n`);
     return 0;

@@ -17,13 +17,12 @@ function verify(unitPath: string): Promise<{ code: number; stderr: string }> {
   });
 }
 
-/** The shipped unit with ExecStart pointed at this machine's node and dist/cli.js (verify needs it to exist). */
+/** The shipped unit with ExecStart pointed at this machine's node and dist/cli.js (verify needs it to exist; the wrapper is not installed here). */
 function localCopy(edit: (unit: string) => string = (u) => u): string {
   const t = tempDir('tbx-unit-');
   cleanups.push(t.cleanup);
   const unit = readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8')
-    .replace(/^ExecStart=\/usr\/bin\/node /m, `ExecStart=${process.execPath} `)
-    .replace('/opt/tillbox/dist/cli.js', join(REPO, 'dist', 'cli.js'));
+    .replace(/^ExecStart=\/usr\/bin\/tillbox /m, `ExecStart=${process.execPath} ${join(REPO, 'dist', 'cli.js')} `);
   const file = join(t.dir, 'tillbox.service');
   writeFileSync(file, edit(unit));
   return file;
@@ -43,6 +42,9 @@ describe.skipIf(!toolAvailable('/usr/bin/systemd-analyze'))('systemd/tillbox.ser
 
   it('declares what the design relies on', () => {
     const unit = readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8');
+    // The wrapper, not a node path: it finds a Node >= 20 wherever the machine has one.
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/tillbox run --config \/etc\/tillbox\/tillbox.yaml$/m);
+    expect(unit).not.toMatch(/^ExecStart=\S*node/m);
     for (const line of ['Type=notify', 'NotifyAccess=all', 'Restart=always', 'User=tillbox', 'SupplementaryGroups=dialout', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/tillbox', 'KillMode=mixed']) {
       expect(unit.split('\n')).toContain(line);
     }

@@ -1,22 +1,4 @@
-/** Minimal RFC 4180 CSV: quoted fields with "" escapes; no newlines inside fields. */
-export function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line.charAt(i);
-    if (quoted) {
-      if (ch === '"' && line.charAt(i + 1) === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') { out.push(field); field = ''; }
-    else field += ch;
-  }
-  out.push(field);
-  return out;
-}
-
+/** One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). Parsing: spreadsheet.ts. */
 export function csvField(v: string | number | null): string {
   if (v === null) return '';
   const s = String(v);
