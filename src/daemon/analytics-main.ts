@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { startAnalytics } from './analytics.js';
-import type { TapStatsMessage } from './messages.js';
+import type { FooterOutcomeMessage, FooterRequestMessage, TapStatsMessage } from './messages.js';
 
 const STOP_DEADLINE_MS = 10_000;
 
@@ -43,10 +43,18 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 // The tap went away (IPC closed): nothing left to serve.
 process.on('disconnect', stop);
-process.on('message', (msg: TapStatsMessage) => {
+process.on('message', (msg: TapStatsMessage | FooterRequestMessage | FooterOutcomeMessage) => {
   if (msg.type === 'tap-stats') analytics?.onTapStats(msg);
+  else if (msg.type === 'footer-request' || msg.type === 'footer-outcome') analytics?.onFooterMessage(msg);
 });
 
-analytics = await startAnalytics({ config, logger, version });
+analytics = await startAnalytics({ config, logger, version, sendToTap: (m) => {
+    try {
+      process.send?.(m);
+    } catch {
+      // The tap went away: its hold times out on its own.
+    }
+  },
+});
 if (stopping) shutDown(analytics);
 else if (process.send !== undefined && !process.connected) stop(); // the tap went before we listened

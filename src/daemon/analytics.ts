@@ -19,7 +19,9 @@ import type { NotificationChannel } from '../shopper/channels.js';
 import { createSync, openSyncOutbox, pseudonymFor, type Sync } from '../sync/index.js';
 import { statusQueries } from '../ledger/queries-status.js';
 import { buildApp, webOptionsFromConfig } from '../web/app.js';
-import type { TapStatsMessage } from './messages.js';
+import { footerServiceFor } from '../footer/setup.js';
+import type { FooterService } from '../footer/service.js';
+import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, TapStatsMessage } from './messages.js';
 import { Receipts } from './receipts.js';
 import { webDeps } from './web-deps.js';
 import { runNightlyInsights } from './insights-job.js';
@@ -30,6 +32,9 @@ export interface Analytics {
   drain(): number;
   readonly web: FastifyInstance;
   onTapStats(msg: TapStatsMessage): void;
+  /** Footer requests and outcomes from the tap (src/footer/service.ts). */
+  onFooterMessage(msg: FooterRequestMessage | FooterOutcomeMessage): void;
+  readonly footer: FooterService | undefined;
 }
 
 export interface AnalyticsOptions {
@@ -40,6 +45,8 @@ export interface AnalyticsOptions {
   pollMs?: number;
   /** Listen for the status page (false: build only, tests use inject). */
   listen?: boolean;
+  /** Where footer replies go (the IPC channel to the tap). */
+  sendToTap?: (msg: FooterReplyMessage) => void;
 }
 
 /**
@@ -77,6 +84,15 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     resyncFrom: (date) => receipts.countedSince(date),
   });
   receipts.onCounted = (r) => sync.enqueueReceipt(r, receipts.categoryOf);
+
+  const footer = footerServiceFor(config, {
+    ledger,
+    decoderOptions,
+    parseOptions,
+    categoryOf: receipts.categoryOf,
+    send: (m) => opts.sendToTap?.(m),
+    logger: log,
+  });
 
   const positionFile = join(config.dataDir, 'pipeline-position.json');
   const pipeline = new Pipeline(
@@ -131,6 +147,11 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     drain,
     onTapStats: (msg) => {
       tap = msg;
+    },
+    footer,
+    onFooterMessage: (msg) => {
+      if (msg.type === 'footer-request') footer?.onRequest(msg);
+      else footer?.onOutcome(msg);
     },
     stop: async () => {
       await web.close();

@@ -14,6 +14,8 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   /** Node flags for the child (default ANALYTICS_NODE_FLAGS). */
   execArgv?: readonly string[];
+  /** Messages from the child (footer replies); must not throw. */
+  onMessage?: (msg: unknown) => void;
 }
 
 /**
@@ -48,7 +50,7 @@ export class Supervisor {
   private readonly stat: SupervisorStats = { running: false, pid: null, restarts: 0, skippedMessages: 0 };
 
   constructor(opts: SupervisorOptions) {
-    this.opts = { minBackoffMs: 500, maxBackoffMs: 30_000, stableAfterMs: 60_000, execArgv: ANALYTICS_NODE_FLAGS, ...opts };
+    this.opts = { minBackoffMs: 500, maxBackoffMs: 30_000, stableAfterMs: 60_000, execArgv: ANALYTICS_NODE_FLAGS, onMessage: () => undefined, ...opts };
     this.log = opts.logger.child({ module: 'supervisor' });
     this.backoffMs = this.opts.minBackoffMs;
   }
@@ -62,12 +64,12 @@ export class Supervisor {
     return { ...this.stat };
   }
 
-  /** Best effort, never blocks: skipped while earlier messages are still unsent. */
-  send(msg: object): void {
+  /** Best effort, never blocks: skipped while earlier messages are still unsent. true: sent. */
+  send(msg: object): boolean {
     const child = this.child;
     if (child === undefined || !child.connected || this.pendingSends >= 4) {
       this.stat.skippedMessages++;
-      return;
+      return false;
     }
     this.pendingSends++;
     try {
@@ -77,7 +79,9 @@ export class Supervisor {
     } catch {
       this.pendingSends--;
       this.stat.skippedMessages++;
+      return false;
     }
+    return true;
   }
 
   /** SIGTERM, then SIGKILL after timeoutMs. */
@@ -106,6 +110,7 @@ export class Supervisor {
     this.stat.pid = child.pid ?? null;
     this.log.info({ pid: child.pid, entry: this.opts.entry }, 'analytics child started');
     child.on('error', (err) => this.log.error({ err }, 'analytics child error'));
+    child.on('message', (m: unknown) => this.opts.onMessage(m));
     child.once('exit', (code, signal) => {
       if (child !== this.child) return;
       this.child = undefined;
