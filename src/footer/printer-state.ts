@@ -53,7 +53,7 @@ export class PrinterStateTracker implements TokenSink {
   /** lineOpen just before the last cut (the state a footer inserted before that cut meets). */
   lineOpenAtCut = false;
 
-  constructor(opts: Pick<DecoderOptions, 'codePage' | 'startInDoubleByte'> = {}) {
+  constructor(opts: DecoderOptions = {}) {
     this.defaults = { codePage: opts.codePage ?? 0, doubleByte: opts.startInDoubleByte ?? false };
     this.state = this.powerOn();
   }
