@@ -1,3 +1,4 @@
+import { demoReceipts, type DemoReceipt } from '../../src/demo/receipts.js';
 import { Tokenizer } from '../../src/escpos/tokenizer.js';
 import { CutScanner, type StreamMark } from '../../src/tap/cut-scanner.js';
 
@@ -64,3 +65,11 @@ export function insertionsOf(input: Buffer, output: Buffer): Insertion[] {
   if (O.bytes.length - o !== I.bytes.length - i) throw new Error(`output has ${O.bytes.length - o - (I.bytes.length - i)} extra bytes at the end`);
   return out;
 }
+
+/** A reproducible run of demo receipts, 7 minutes apart from 08:00 on 2026-11-23. */
+export function demoDay(n: number): DemoReceipt[] {
+  let t = Date.UTC(2026, 10, 23, 8, 0, 0);
+  const gen = demoReceipts(7, () => new Date((t += 7 * 60_000)));
+  return Array.from({ length: n }, () => gen.next().value as DemoReceipt);
+}
+

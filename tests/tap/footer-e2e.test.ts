@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoReceipts, type DemoReceipt } from '../../src/demo/receipts.js';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
 import { corpusAvailable, corpusFile, toolAvailable } from '../support/corpus.js';
 import { closeEnd, collect, openEnd, PtyPair, SOCAT } from '../support/socat.js';
 import { CutScanner } from '../../src/tap/cut-scanner.js';
 import { freePort, tempDir, waitFor } from '../support/tmp.js';
-import { DaemonProcess, writeConfig } from './daemon-process.js';
-import { insertionsOf } from './footer-diff.js';
+import { CLI, DaemonProcess, writeConfig } from './daemon-process.js';
+import { execFileSync } from 'node:child_process';
+import { openJournalReader } from '../../src/journal/reader.js';
+import { demoDay, insertionsOf } from './footer-diff.js';
 
 const haveSocat = toolAvailable(SOCAT);
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -19,12 +20,6 @@ afterEach(async () => {
 });
 
 const QR = { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' };
-
-export function demoDay(n: number): DemoReceipt[] {
-  let t = Date.UTC(2026, 10, 23, 8, 0, 0);
-  const gen = demoReceipts(7, () => new Date((t += 7 * 60_000)));
-  return Array.from({ length: n }, () => gen.next().value as DemoReceipt);
-}
 
 async function rig(footer: Record<string, unknown>) {
   const t = tempDir('tbx-footer-');
@@ -41,7 +36,7 @@ async function rig(footer: Record<string, unknown>) {
   const posEnd: SerialPort = await openEnd(pos.a, 115200);
   const printer: SerialPort = await openEnd(prn.b, 115200);
   cleanups.push(() => closeEnd(posEnd), () => closeEnd(printer));
-  return { dir: t.dir, webPort, daemon, pos: posEnd, printer, atPrinter: collect(printer), atPos: collect(posEnd), ledger: join(t.dir, 'data', 'ledger.db') };
+  return { dir: t.dir, config, webPort, daemon, pos: posEnd, printer, atPrinter: collect(printer), atPos: collect(posEnd), ledger: join(t.dir, 'data', 'ledger.db') };
 }
 
 function recordedBlocks(ledgerPath: string): Buffer[] {
@@ -90,6 +85,15 @@ describe.skipIf(!haveSocat)('at-till footers over real ptys', () => {
     // Every inserted block is one the analytics side recorded as printed, in the same order.
     await waitFor(() => recordedBlocks(r.ledger).length >= ins.length, 5000);
     expect(recordedBlocks(r.ledger).map((b) => b.toString('hex'))).toEqual(ins.map((x) => x.block.toString('hex')));
+
+    // The journal holds what the POS sent, not the footers; a reparse files the same receipts.
+    await waitFor(() => countReceipts(r.ledger) >= sales, 20_000);
+    expect((await r.daemon.stop()).code).toBe(0);
+    expect(journalPos(join(r.dir, 'data', 'journal.db')).equals(input)).toBe(true);
+    const before = receiptRows(r.ledger);
+    execFileSync(process.execPath, [CLI, 'reparse', '--config', r.config], { encoding: 'utf8' });
+    expect(receiptRows(r.ledger)).toEqual(before);
+    expect(recordedBlocks(r.ledger)).toHaveLength(ins.length);
   }, 90_000);
 
   it('a stalled analytics child: the cut goes out unchanged after maxHoldMs; status queries pass meanwhile; the next receipt follows in order', async () => {
@@ -153,6 +157,34 @@ describe.skipIf(!haveSocat)('at-till footers over real ptys', () => {
     expect(JSON.stringify(r.daemon.logs)).not.toMatch(/8800\d{6}|138\d{8}/);
   }, 60_000);
 });
+
+function countReceipts(ledgerPath: string): number {
+  const db = new Database(ledgerPath, { readonly: true });
+  try {
+    return db.prepare(`SELECT count(*) FROM receipts WHERE kind = 'sale'`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** Every filed receipt: id, kind, total and item count (a footer parsed as text would change them). */
+function receiptRows(ledgerPath: string): unknown[] {
+  const db = new Database(ledgerPath, { readonly: true });
+  try {
+    return db.prepare('SELECT id, kind, total, item_count, counted FROM receipts ORDER BY id').all();
+  } finally {
+    db.close();
+  }
+}
+
+function journalPos(path: string): Buffer {
+  const reader = openJournalReader(path);
+  try {
+    return Buffer.concat(reader.read('test', 0, 1_000_000).filter((c) => c.dir === 'pos>printer').map((c) => c.bytes));
+  } finally {
+    reader.close();
+  }
+}
 
 function countCuts(b: Buffer): number {
   return new CutScanner().feed(b).filter((m) => m.kind === 'cut').length;
