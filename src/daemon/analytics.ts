@@ -138,7 +138,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   // A new box shows insights on its first day rather than after the first night.
   const firstInsights = existsSync(join(config.dataDir, 'insights.json')) ? undefined : setTimeout(() => void runNightlyInsights({ config, sync, logger: log }), 10_000);
 
-  const web = buildApp(webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position }), webOptionsFromConfig(config, logger));
+  const web = buildApp(webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, footer }), webOptionsFromConfig(config, logger));
   if (opts.listen ?? true) await web.listen({ host: config.web.host, port: config.web.port });
   log.info({ web: `${config.web.host}:${config.web.port}`, mqtt: config.mqtt !== undefined }, 'analytics started');
 

@@ -10,7 +10,8 @@ import type { WebDeps } from '../web/deps.js';
 import { readStoredInsights } from '../insights/job.js';
 import { clockSync, diskSpace } from '../web/probes.js';
 import { statusSnapshot } from '../web/status-from-tap.js';
-import type { TapStatsMessage } from './messages.js';
+import type { FooterService } from '../footer/service.js';
+import { HOLD_BUCKETS_MS, type TapStatsMessage } from './messages.js';
 import type { Receipts } from './receipts.js';
 
 export interface WebDepsParts {
@@ -22,6 +23,7 @@ export interface WebDepsParts {
   version: string;
   tap: () => TapStatsMessage | null;
   position: () => Position;
+  footer?: FooterService | undefined;
   now?: () => number;
 }
 
@@ -112,6 +114,22 @@ export function webDeps(p: WebDepsParts): WebDeps {
           totalRules: r.rules.totalRules,
           top: r.rules.top.map((x) => ({ lhs: [...x.lhs], rhs: x.rhs, count: x.count, support: x.support, confidence: x.confidence, lift: x.lift })),
         },
+      };
+    },
+    footers: () => {
+      const f = p.footer;
+      if (f === undefined) return null;
+      const t = p.tap()?.footer;
+      const skipped: Record<string, number> = { ...f.counts.declined };
+      if (t !== undefined) for (const [k, v] of Object.entries(t.skipped)) if (k !== 'declined') skipped[k] = v;
+      return {
+        mode: p.config.footer.dryRun ? 'dry-run' : 'on',
+        printed: t?.printed ?? f.counts.printed,
+        skipped,
+        couponsIssued: f.counts.coupons,
+        dryRun: f.counts.dryRun,
+        hold: { boundsMs: HOLD_BUCKETS_MS, counts: t?.holdBuckets ?? new Array<number>(HOLD_BUCKETS_MS.length + 1).fill(0), count: t?.holdCount ?? 0, sumMs: t?.holdSumMs ?? 0 },
+        recent: f.recent.map((r) => ({ at: r.at, mode: r.mode, text: r.text })),
       };
     },
     subscribe: (listener) => p.receipts.subscribe(listener),

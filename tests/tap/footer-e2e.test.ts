@@ -11,6 +11,9 @@ import { freePort, tempDir, waitFor } from '../support/tmp.js';
 import { CLI, DaemonProcess, writeConfig } from './daemon-process.js';
 import { execFileSync } from 'node:child_process';
 import { openJournalReader } from '../../src/journal/reader.js';
+import { hashPassword } from '../../src/web/auth/password.js';
+
+const PASSWORD = 'footer-test-password';
 import { demoDay, insertionsOf } from './footer-diff.js';
 
 const haveSocat = toolAvailable(SOCAT);
@@ -28,7 +31,7 @@ async function rig(footer: Record<string, unknown>) {
   const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
   cleanups.push(() => pos.kill(), () => prn.kill());
   const webPort = await freePort();
-  const config = writeConfig(t.dir, { pos: { path: pos.b, baudRate: 115200 }, printer: { path: prn.a, baudRate: 115200 }, footer, web: { host: '127.0.0.1', port: webPort } });
+  const config = writeConfig(t.dir, { pos: { path: pos.b, baudRate: 115200 }, printer: { path: prn.a, baudRate: 115200 }, footer, web: { host: '127.0.0.1', port: webPort, adminPasswordHash: await hashPassword(PASSWORD) } });
   const daemon = DaemonProcess.run(config);
   cleanups.push(async () => void (await daemon.stop()));
   await daemon.waitMsg('tap ready');
@@ -85,6 +88,22 @@ describe.skipIf(!haveSocat)('at-till footers over real ptys', () => {
     // Every inserted block is one the analytics side recorded as printed, in the same order.
     await waitFor(() => recordedBlocks(r.ledger).length >= ins.length, 5000);
     expect(recordedBlocks(r.ledger).map((b) => b.toString('hex'))).toEqual(ins.map((x) => x.block.toString('hex')));
+
+    // Counters on /metrics (owner's Basic auth) and /api/footers.
+    const auth = { authorization: `Basic ${Buffer.from(`owner:${PASSWORD}`).toString('base64')}` };
+    // The tap's figures reach the page once a second.
+    let metrics = '';
+    await waitFor(async () => {
+      metrics = await (await fetch(`http://127.0.0.1:${r.webPort}/metrics`, { headers: auth })).text();
+      return metrics.includes(`tillbox_footers_printed_total ${ins.length}\n`);
+    }, 5000);
+    expect(metrics).toMatch(new RegExp(`tillbox_footers_printed_total ${ins.length}\\n`));
+    expect(metrics).toMatch(/tillbox_footers_skipped_total\{reason="not-a-sale"\} [1-9]/);
+    expect(metrics).toMatch(new RegExp(`tillbox_footer_hold_ms_count [1-9]`));
+    const api = (await (await fetch(`http://127.0.0.1:${r.webPort}/api/footers`, { headers: auth })).json()) as { printed: number; recent: { text: string }[] };
+    expect(api.printed).toBe(ins.length);
+    expect(api.recent[0]!.text).toContain('https://crm.example/r/store-001/');
+    expect(JSON.stringify(api)).not.toMatch(/8800\d{6}|138\d{8}/);
 
     // The journal holds what the POS sent, not the footers; a reparse files the same receipts.
     await waitFor(() => countReceipts(r.ledger) >= sales, 20_000);
