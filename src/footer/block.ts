@@ -70,9 +70,10 @@ export function wrap(s: string, columns: number): string[] {
 function encodeText(s: string, mode: 'cjk' | 'utf8' | 'ascii', encoding: string, intlSet: number): Buffer {
   if (mode === 'utf8') return Buffer.from(s, 'utf8');
   if (mode === 'cjk') {
-    // GBK and Big5 have no U+00A5: the full-width yuan sign is what Chinese receipts print.
+    // GBK and Big5 have no U+00A5: there the full-width yuan sign, as Chinese receipts print it.
+    const fits = (ch: string): boolean => iconv.decode(iconv.encode(ch, encoding), encoding) === ch;
     let out = '';
-    for (const ch of s.replace(/¥/g, '￥')) out += iconv.decode(iconv.encode(ch, encoding), encoding) === ch ? ch : '?';
+    for (const ch of s) out += fits(ch) ? ch : ch === '¥' && fits('￥') ? '￥' : '?';
     return iconv.encode(out, encoding);
   }
   let ascii = s.replace(/[^\x20-\x7e]/g, '?');

@@ -16,6 +16,8 @@ export interface FactsOptions {
   buyAgain: boolean;
   rules: readonly StoreRule[];
   categoryOf: (item: ReceiptItem) => string;
+  /** The receipt is already in the ledger (a preview): do not add it to the month again. */
+  alreadyFiled?: boolean;
 }
 
 /** A coupon a footer would issue; recorded in the ledger only once the footer is printed. */
@@ -23,7 +25,8 @@ export interface CouponIssue {
   code: string;
   ruleId: string;
   receiptId: string;
-  mid: number | null;
+  /** sha256 of the member id, hex (per-member limits; null for anonymous). */
+  memberHash: string | null;
   day: string;
 }
 
@@ -46,7 +49,8 @@ export function footerFacts(ledger: Ledger, r: Receipt, o: FactsOptions): { fact
     const sum = db.prepare('SELECT coalesce(sum(net), 0) AS total, coalesce(sum(receipts), 0) AS receipts FROM member_day WHERE mid = ? AND day BETWEEN ? AND ?');
     const now = mid !== null ? (sum.get(mid, from, day) as { total: number; receipts: number }) : { total: 0, receipts: 0 };
     const prev = mid !== null ? (sum.get(mid, prevFrom, prevTo) as { total: number }) : { total: 0 };
-    facts.month = { total: now.total + (r.total ?? 0), receipts: now.receipts + 1, previousTotal: prev.total };
+    const add = o.alreadyFiled === true ? 0 : 1;
+    facts.month = { total: now.total + add * (r.total ?? 0), receipts: now.receipts + add, previousTotal: prev.total };
   }
 
   if (o.expiring) {
@@ -73,16 +77,17 @@ export function footerFacts(ledger: Ledger, r: Receipt, o: FactsOptions): { fact
 
   const coupons: CouponIssue[] = [];
   const perDay = db.prepare('SELECT count(*) FROM coupons WHERE rule_id = ? AND day = ?').pluck();
-  const perMember = db.prepare('SELECT count(*) FROM coupons WHERE rule_id = ? AND mid = ?').pluck();
+  const perMember = db.prepare('SELECT count(*) FROM coupons WHERE rule_id = ? AND member_hash = ?').pluck();
+  const memberHash = r.member === null ? null : createHash('sha256').update(r.member).digest('hex');
   for (const rule of matchRules(o.rules, r, o.categoryOf, day)) {
     let text = rule.print[o.language];
     if (rule.coupon !== undefined) {
       const c = rule.coupon;
       if ((perDay.get(rule.id, day) as number) >= c.perDay) continue;
-      if (mid !== null && (perMember.get(rule.id, mid) as number) >= c.perMember) continue;
+      if (memberHash !== null && (perMember.get(rule.id, memberHash) as number) >= c.perMember) continue;
       // One code per receipt and rule, the same again if the same receipt is asked twice.
       const code = `${c.code}-${createHash('sha256').update(`${rule.id}\n${r.id}`).digest('hex').slice(0, 6).toUpperCase()}`;
-      coupons.push({ code, ruleId: rule.id, receiptId: r.id, mid, day });
+      coupons.push({ code, ruleId: rule.id, receiptId: r.id, memberHash, day });
       text = `${text} ${code}`;
     }
     facts.rules.push(text);
@@ -95,7 +100,7 @@ export function recordFooter(ledger: Ledger, rec: { receiptId: string; at: strin
   const db = ledger.db;
   db.transaction(() => {
     db.prepare('INSERT INTO footer_prints (receipt_id, printed_at, outcome, hold_ms, text, bytes) VALUES (?, ?, ?, ?, ?, ?)').run(rec.receiptId, rec.at, rec.outcome, rec.holdMs, rec.text, rec.bytes);
-    const ins = db.prepare('INSERT INTO coupons (code, rule_id, receipt_id, mid, day, issued_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
-    if (rec.outcome === 'printed') for (const c of rec.coupons) ins.run(c.code, c.ruleId, c.receiptId, c.mid, c.day, rec.at);
+    const ins = db.prepare('INSERT INTO coupons (code, rule_id, receipt_id, member_hash, day, issued_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    if (rec.outcome === 'printed') for (const c of rec.coupons) ins.run(c.code, c.ruleId, c.receiptId, c.memberHash, c.day, rec.at);
   })();
 }

@@ -104,7 +104,7 @@ export class FooterService {
   }
 
   /** The footer this receipt would get with the printer in `state` (preview; nothing recorded). */
-  render(receipt: Receipt, state: PrinterState): FooterRender | null {
+  render(receipt: Receipt, state: PrinterState, opts: { alreadyFiled?: boolean } = {}): FooterRender | null {
     const s = this.deps.settings;
     const mode = textMode(state, this.deps.decoderOptions.encoding ?? 'gb18030');
     if (mode === null) return null;
@@ -113,6 +113,7 @@ export class FooterService {
     const today = this.deps.ledger.zone.parts((this.deps.now ?? (() => new Date()))().getTime()).day;
     const { facts, coupons } = footerFacts(this.deps.ledger, receipt, {
       today, language, daysBefore: s.daysBefore, member: s.member, expiring: s.expiring, buyAgain: s.buyAgain, rules: this.deps.rules, categoryOf: this.deps.categoryOf,
+      ...(opts.alreadyFiled === true ? { alreadyFiled: true } : {}),
     });
     const lines = composeLines(facts, language, ascii);
     const qr = s.qr.url !== undefined && s.qr.key !== undefined ? { data: qrUrl(s.qr.url, s.storeId, receiptToken(receipt.id, s.qr.key)), size: s.qr.size } : undefined;
