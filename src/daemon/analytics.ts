@@ -26,6 +26,10 @@ import { Receipts } from './receipts.js';
 import { webDeps } from './web-deps.js';
 import { runNightlyInsights } from './insights-job.js';
 
+/** Journal chunks per pipeline step, and the longest catch-up slice, when footers are on. */
+const FOOTER_STEP_CHUNKS = 16;
+const FOOTER_SLICE_MS = 8;
+
 export interface Analytics {
   stop(): Promise<void>;
   /** Runs the pipeline until it has caught up with the journal (tests, reparse). */
@@ -102,6 +106,8 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       onDocument: (doc, range) => receipts.accept(doc, range),
       savePosition: (pos) => savePosition(positionFile, reader, pos),
       idleGapMs: config.decoder.idleGapMs,
+      // With footers on, small steps: a footer request waits at most one step (see the poll).
+      ...(footer !== undefined ? { batchSize: FOOTER_STEP_CHUNKS } : {}),
     },
     loadPosition(positionFile, reader),
   );
@@ -112,7 +118,33 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   };
   drain();
   // Poll: the journal is committed by the tap's writer thread in another process.
+  // With footers on, the catch-up runs in slices of FOOTER_SLICE_MS with a turn of the event loop
+  // between them, so a footer request from the tap is answered between two slices instead of
+  // waiting (past footer.maxHoldMs) for a whole backlog to be filed.
+  let slicing = false;
+  const slice = (): void => {
+    const t0 = performance.now();
+    try {
+      for (let got = pipeline.step(Date.now()); got > 0; got = pipeline.step(Date.now())) {
+        if (performance.now() - t0 >= FOOTER_SLICE_MS) {
+          setImmediate(slice);
+          return;
+        }
+      }
+    } catch (err) {
+      log.error({ err }, 'pipeline step failed; retrying on the next tick');
+    }
+    slicing = false;
+  };
   const poll = setInterval(() => {
+    if (footer !== undefined) {
+      footer.flush();
+      if (!slicing) {
+        slicing = true;
+        slice();
+      }
+      return;
+    }
     try {
       drain();
     } catch (err) {
@@ -159,6 +191,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       await insightsTask.stop();
       await jobs.stop();
       clearInterval(poll);
+      footer?.flush();
       await sync.stop();
       basketOutbox.close();
       reader.close();

@@ -71,6 +71,7 @@ export class FooterService {
   private readonly streams = new Map<string, Stream>();
   private readonly pending = new Map<number, FooterRender>();
   private readonly log: Logger;
+  private unrecorded: Parameters<typeof recordFooter>[1][] = [];
 
   constructor(deps: FooterServiceDeps) {
     this.deps = deps;
@@ -124,6 +125,28 @@ export class FooterService {
     return { receiptId: receipt.id, text, bytes, coupons };
   }
 
+  /**
+   * Files printed footers and issued coupons in the ledger. Called from the pipeline's poll (and at
+   * stop), not per footer: a commit is an fsync, and a footer request must not wait behind one.
+   * Coupon limits count filed coupons, so a burst within one poll period may exceed a per-day
+   * limit by the coupons of that period (at most a few).
+   */
+  flush(): void {
+    const batch = this.unrecorded;
+    this.unrecorded = [];
+    if (batch.length === 0) return;
+    // One commit for the batch; each record is its own savepoint, so a bad one fails alone.
+    this.deps.ledger.db.transaction(() => {
+      for (const rec of batch) {
+        try {
+          recordFooter(this.deps.ledger, rec);
+        } catch (err) {
+          this.log.error({ err, receipt: rec.receiptId }, 'footer record failed');
+        }
+      }
+    })();
+  }
+
   private decide(msg: FooterRequestMessage): { block: Buffer | null; reason: string } {
     const s = this.deps.settings;
     let stream = this.streams.get(msg.stream);
@@ -168,11 +191,7 @@ export class FooterService {
 
   private keep(mode: 'printed' | 'dry-run', r: FooterRender, holdMs: number | null): void {
     const at = new Date().toISOString();
-    try {
-      recordFooter(this.deps.ledger, { receiptId: r.receiptId, at, outcome: mode, holdMs, text: r.text, bytes: r.bytes, coupons: r.coupons });
-    } catch (err) {
-      this.log.error({ err }, 'footer record failed');
-    }
+    this.unrecorded.push({ receiptId: r.receiptId, at, outcome: mode, holdMs, text: r.text, bytes: r.bytes, coupons: r.coupons });
     this.recent.unshift({ at, mode, receiptId: r.receiptId, text: r.text });
     this.recent.length = Math.min(this.recent.length, RECENT_KEPT);
   }

@@ -97,6 +97,8 @@ describe('footer service (analytics side)', () => {
     expect(Buffer.from(first.block!, 'base64').toString('latin1')).toContain('DAIRY5-');
     expect(s.ledger.db.prepare('SELECT count(*) FROM coupons').pluck().get()).toBe(0);
     s.service.onOutcome({ type: 'footer-outcome', id: first.id, kind: 'printed', holdMs: 3 });
+    expect(s.ledger.db.prepare('SELECT count(*) FROM coupons').pluck().get()).toBe(0); // filed at the next poll
+    s.service.flush();
     expect(s.ledger.db.prepare('SELECT count(*) FROM coupons').pluck().get()).toBe(1);
     expect(s.service.counts.coupons).toBe(1);
     if (same[1] !== undefined) {
@@ -120,6 +122,7 @@ describe('footer service (analytics side)', () => {
     const sale = demoDay(3).find((d) => d.kind === 'sale')!;
     expect(s.ask(encodeReceiptText(sale.lines), { dryRun: true })).toBeUndefined();
     expect(s.service.recent[0]!.mode).toBe('dry-run');
+    s.service.flush();
     expect(s.ledger.db.prepare(`SELECT count(*) FROM footer_prints WHERE outcome = 'dry-run'`).pluck().get()).toBe(1);
   });
 
