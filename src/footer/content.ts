@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { formatDecimal, formatMoney } from '../shopper/money.js';
-import type { FooterLine } from './block.js';
+import { textColumns, type FooterLine } from './block.js';
 
 /** What a footer can say about one receipt; every part optional (anonymous: QR and store rules). */
 export interface FooterFacts {
@@ -15,10 +15,18 @@ export interface FooterFacts {
   rules: string[];
 }
 
-/** Longest product name a footer line shows (display columns are checked by the block's wrap). */
-const NAME_MAX = 12;
+/** Longest product name a footer line shows, in display columns (a CJK character is two). */
+const NAME_COLUMNS = 12;
 
-const short = (s: string, ascii: boolean): string => (s.length > NAME_MAX ? `${s.slice(0, NAME_MAX - 1)}${ascii ? '.' : '…'}` : s);
+function short(s: string, ascii: boolean): string {
+  if (textColumns(s) <= NAME_COLUMNS) return s;
+  let out = '';
+  for (const ch of s) {
+    if (textColumns(out + ch) > NAME_COLUMNS - 1) break;
+    out += ch;
+  }
+  return `${out}${ascii ? '.' : '…'}`;
+}
 // A single-byte code page cannot show a Chinese name: such items are left out rather than printed as ???.
 const printable = (s: string, ascii: boolean): boolean => !ascii || /^[\x20-\x7e]+$/.test(s);
 
