@@ -32,6 +32,7 @@ const COMMANDS: Record<string, Entry> = {
   catalogue: { about: 'import a store catalogue (CSV)', load: () => import('./catalogue.js') },
   insights: { about: 'RFM segments, value tiers, churn risk, basket rules', load: () => import('./insights.js') },
   headoffice: { about: 'reference head-office consumer: MQTT shared subscription to PostgreSQL', load: () => import('./headoffice.js') },
+  footer: { about: 'preview the at-till footer a receipt would get', load: () => import('./footer.js') },
   passwd: { about: 'print a password hash for web.adminPasswordHash', load: () => import('./passwd.js') },
 };
 

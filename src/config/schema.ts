@@ -141,6 +141,27 @@ export const configSchema = {
         webhook: { type: 'string', pattern: '^https?://', description: 'POST messages to this URL' },
       },
     },
+    footer: {
+      type: 'object', additionalProperties: false, default: {}, description: 'at-till messages printed before the cut of sale receipts (docs/notes/h8-footer.md)',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'insert footers into the printer stream (off: the stream is never touched)' },
+        dryRun: { type: 'boolean', default: false, description: 'compute, log and show what would be printed without touching the stream (wins over enabled)' },
+        maxHoldMs: { type: 'integer', minimum: 20, maximum: 1000, default: 150, description: 'longest a cut waits for its footer; then it goes out unchanged (counted late)' },
+        minConfidence: { type: 'number', minimum: 0, maximum: 1, default: 0.9, description: 'a receipt parsed with less confidence gets no footer' },
+        member: { type: 'boolean', default: true, description: "member's month-to-date spend and change against last month" },
+        expiring: { type: 'boolean', default: true, description: 'items of this and recent receipts expiring within reminders.daysBefore + 1 days' },
+        buyAgain: { type: 'boolean', default: true, description: 'a buy-again nudge when one is due' },
+        rulesFile: { type: 'string', description: 'YAML file of store rules (basket-triggered messages and coupons)' },
+        qr: {
+          type: 'object', additionalProperties: false, default: {}, description: 'e-receipt QR code',
+          properties: {
+            url: { type: 'string', pattern: '^https?://', description: 'URL template with {store} and {token}, e.g. https://crm.example/r/{store}/{token}; absent: no QR' },
+            key: { type: 'string', minLength: 16, description: 'HMAC key shared with head office for {token} (better: TILLBOX_FOOTER_QR_KEY)' },
+            size: { type: 'integer', minimum: 1, maximum: 16, default: 4, description: 'QR module size in dots' },
+          },
+        },
+      },
+    },
     insights: {
       type: 'object', additionalProperties: false, default: {}, description: 'customer insights for the owner',
       properties: {

@@ -47,6 +47,17 @@ export interface Config {
   };
   reminders: { daysBefore: number; hour: number; quietStart: number; quietEnd: number };
   notifications: { language: 'zh' | 'en'; monthlySummary: boolean; buyAgain: boolean; file?: string; webhook?: string };
+  footer: {
+    enabled: boolean;
+    dryRun: boolean;
+    maxHoldMs: number;
+    minConfidence: number;
+    member: boolean;
+    expiring: boolean;
+    buyAgain: boolean;
+    rulesFile?: string;
+    qr: { url?: string; key?: string; size: number };
+  };
   insights: {
     cron: string;
     windowDays: number;

@@ -10,7 +10,7 @@ import { createLogger } from '../log.js';
 import { startAnalytics, type Analytics } from './analytics.js';
 import { DEGRADED_RETRY_MS, serveDegradedPage, type DegradedPage } from './degraded-page.js';
 import { dirFull, FaultLog, isDiskFull } from '../io/write-fault.js';
-import type { AnalyticsReady, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
+import type { AnalyticsReady, FooterOutcomeMessage, FooterRequestMessage, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
 
 const STOP_DEADLINE_MS = 10_000;
 
@@ -55,16 +55,26 @@ process.on('SIGHUP', () => {
 process.on('SIGINT', stop);
 // The tap went away (IPC closed): nothing left to serve.
 process.on('disconnect', stop);
-process.on('message', (msg: TapStatsMessage | HeartbeatPing) => {
+process.on('message', (msg: TapStatsMessage | HeartbeatPing | FooterRequestMessage | FooterOutcomeMessage) => {
   if (msg.type === 'tap-stats') analytics?.onTapStats(msg);
   // The supervisor's heartbeat: answering proves this event loop is not stuck.
   else if (msg.type === 'ping' && process.connected) process.send?.({ type: 'pong', seq: msg.seq } satisfies HeartbeatPong);
+  else if (msg.type === 'footer-request' || msg.type === 'footer-outcome') analytics?.onFooterMessage(msg);
 });
 
 analytics = await startServing();
 if (process.connected) process.send?.({ type: 'analytics-ready' } satisfies AnalyticsReady);
 if (stopping) shutDown(analytics);
 else if (process.send !== undefined && !process.connected) stop(); // the tap went before we listened
+
+/** Footer replies to the tap; a tap that went away times its hold out on its own. */
+function sendToTap(m: object): void {
+  try {
+    process.send?.(m);
+  } catch {
+    // the IPC channel closed
+  }
+}
 
 /**
  * Starts everything, then listens. On a full data disk the databases may not open at all: serve
@@ -76,7 +86,7 @@ async function startServing(): Promise<Analytics> {
   let degraded: DegradedPage | null = null;
   for (;;) {
     try {
-      const a = await startAnalytics({ config, logger, version, listen: false });
+      const a = await startAnalytics({ config, logger, version, listen: false, sendToTap });
       if (degraded !== null) await degraded.close();
       await a.web.listen({ host: config.web.host, port: config.web.port });
       faults.ok();

@@ -24,13 +24,18 @@ import { createSync, openSyncOutbox, pseudonymFor, type Sync } from '../sync/ind
 import type { Outbox } from '../sync/outbox.js';
 import { statusQueries } from '../ledger/queries-status.js';
 import { buildApp, webOptionsFromConfig } from '../web/app.js';
-import type { TapStatsMessage } from './messages.js';
+import { footerServiceFor } from '../footer/setup.js';
+import type { FooterService } from '../footer/service.js';
+import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, TapStatsMessage } from './messages.js';
 import { Receipts } from './receipts.js';
 import { webDeps } from './web-deps.js';
 import { runNightlyInsights } from './insights-job.js';
 
 /** While the pipeline's writes fail, it tries again this often (ms). */
 export const PIPELINE_RETRY_MS = 1000;
+/** Journal chunks per pipeline step, and the longest catch-up slice, when footers are on. */
+const FOOTER_STEP_CHUNKS = 16;
+const FOOTER_SLICE_MS = 8;
 
 export interface Analytics {
   stop(): Promise<void>;
@@ -38,6 +43,9 @@ export interface Analytics {
   drain(): number;
   readonly web: FastifyInstance;
   onTapStats(msg: TapStatsMessage): void;
+  /** Footer requests and outcomes from the tap (src/footer/service.ts). */
+  onFooterMessage(msg: FooterRequestMessage | FooterOutcomeMessage): void;
+  readonly footer: FooterService | undefined;
 }
 
 export interface AnalyticsOptions {
@@ -48,6 +56,8 @@ export interface AnalyticsOptions {
   pollMs?: number;
   /** Listen for the status page (false: build only, tests use inject). */
   listen?: boolean;
+  /** Where footer replies go (the IPC channel to the tap). */
+  sendToTap?: (msg: FooterReplyMessage) => void;
 }
 
 /**
@@ -86,6 +96,15 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   });
   receipts.onCounted = (r) => sync.enqueueReceipt(r, receipts.categoryOf);
 
+  const footer = footerServiceFor(config, {
+    ledger,
+    decoderOptions,
+    parseOptions,
+    categoryOf: receipts.categoryOf,
+    send: (m) => opts.sendToTap?.(m),
+    logger: log,
+  });
+
   const positionFile = join(config.dataDir, 'pipeline-position.json');
   const makePipeline = (start: Position): Pipeline =>
     new Pipeline(
@@ -99,6 +118,8 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
           dateLearning.orders.save();
         },
         idleGapMs: config.decoder.idleGapMs,
+        // With footers on, small steps: a footer request waits at most one step (see the poll).
+        ...(footer !== undefined ? { batchSize: FOOTER_STEP_CHUNKS } : {}),
       },
       start,
     );
@@ -106,22 +127,35 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   // Idle gaps are measured on this boot's monotonic clock, the one the tap stamps chunks with.
   const bootId = readBootId();
   const now = (): MonoInstant => ({ monoUs: monoUs(), bootId });
+  // A failed step (disk full: ledger, outbox, position file or journal cursor) must not take the
+  // child down (issue 17 item 6: it crash-looped at start-up, the page down when it was needed).
+  // The decoder has consumed the failed document's bytes, so start again from its first byte;
+  // what was filed before it is filed again as a no-op (ids are stable). Retried once a second.
+  // With footers on, the catch-up runs in slices of FOOTER_SLICE_MS with a turn of the event loop
+  // between them, so a footer request from the tap is answered between two slices instead of
+  // waiting (past footer.maxHoldMs) for a whole backlog to be filed.
   const drain = (): number => {
     let n = 0;
     for (let got = pipeline.step(now()); got > 0; got = pipeline.step(now())) n += got;
     return n;
   };
-  // A failed step (disk full: ledger, outbox, position file or journal cursor) must not take the
-  // child down (issue 17 item 6: it crash-looped at start-up, the page down when it was needed).
-  // The decoder has consumed the failed document's bytes, so start again from its first byte;
-  // what was filed before it is filed again as a no-op (ids are stable). Retried once a second.
   const writes = new FaultLog(log, 'pipeline');
   let lastTry = 0;
+  let slicing = false;
+  const sliceMs = footer !== undefined ? FOOTER_SLICE_MS : Infinity;
   const tryDrain = (): void => {
+    slicing = false;
     if (writes.current !== null && Date.now() - lastTry < PIPELINE_RETRY_MS) return;
     lastTry = Date.now();
     try {
-      drain();
+      const t0 = performance.now();
+      for (let got = pipeline.step(now()); got > 0; got = pipeline.step(now())) {
+        if (performance.now() - t0 >= sliceMs) {
+          slicing = true;
+          setImmediate(tryDrain);
+          break;
+        }
+      }
       writes.ok({ position: pipeline.position });
     } catch (err) {
       writes.fail(err, { position: pipeline.position });
@@ -130,7 +164,10 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   };
   tryDrain();
   // Poll: the journal is committed by the tap's writer thread in another process.
-  const poll = setInterval(tryDrain, opts.pollMs ?? 200);
+  const poll = setInterval(() => {
+    footer?.flush();
+    if (!slicing) tryDrain();
+  }, opts.pollMs ?? 200);
 
   await sync.start();
 
@@ -151,7 +188,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   const firstInsights = existsSync(join(config.dataDir, 'insights.json')) ? undefined : setTimeout(() => void runNightlyInsights({ config, sync, logger: log }), 10_000);
 
   const web = buildApp(
-    webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current }),
+    webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current, footer }),
     webOptionsFromConfig(config, logger),
   );
   if (opts.listen ?? true) await web.listen({ host: config.web.host, port: config.web.port });
@@ -163,12 +200,18 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     onTapStats: (msg) => {
       tap = msg;
     },
+    footer,
+    onFooterMessage: (msg) => {
+      if (msg.type === 'footer-request') footer?.onRequest(msg);
+      else footer?.onOutcome(msg);
+    },
     stop: async () => {
       await web.close();
       clearTimeout(firstInsights);
       await insightsTask.stop();
       await jobs.stop();
       clearInterval(poll);
+      footer?.flush();
       await sync.stop();
       basketOutbox.close();
       reader.close();

@@ -25,6 +25,8 @@ export interface TapStatsMessage {
   journal: JournalStats;
   /** Tap process resident memory, bytes. */
   rssBytes: number;
+  /** At-till footers (absent when the tap has none). */
+  footer?: FooterTapStats;
 }
 
 /** Everything `tillbox run` knows about itself (TapStatsMessage plus the child's own state). */
@@ -55,3 +57,50 @@ export function isChildMessage(m: unknown): m is ChildMessage {
   const t = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
   return t === 'pong' || t === 'analytics-ready';
 }
+// ---- at-till footers (src/tap/footer-link.ts ⇄ src/footer/service.ts) -----------------------
+
+/**
+ * Tap → child: a document just ended with a cut; should a block go before that cut? `doc` is the
+ * document's POS bytes (previous cut excluded, this cut included), base64, or null when it was too
+ * long to send. `seq` counts documents per POS stream (`stream`) without gaps, so the child knows
+ * whether it has seen every byte since the last ESC @ (the printer state it prints in).
+ */
+export interface FooterRequestMessage {
+  type: 'footer-request';
+  id: number;
+  stream: string;
+  seq: number;
+  doc: string | null;
+  dryRun: boolean;
+}
+
+/** Child → tap: the block (base64) to print before the cut, or null and why not. */
+export interface FooterReplyMessage {
+  type: 'footer-reply';
+  id: number;
+  block: string | null;
+  /** 'sale' when a block comes; else e.g. 'not-a-sale', 'unsure', 'disabled', 'state-unknown'. */
+  reason: string;
+}
+
+/** Tap → child: what became of a request (for the ledger record and the counters). */
+export interface FooterOutcomeMessage {
+  type: 'footer-outcome';
+  id: number;
+  kind: 'printed' | 'late' | 'declined' | 'unsent' | 'split' | 'overflow';
+  holdMs: number;
+}
+
+/** The tap's footer figures, inside TapStatsMessage. */
+export interface FooterTapStats {
+  mode: 'off' | 'dry-run' | 'on';
+  printed: number;
+  skipped: { late: number; declined: number; unsent: number; split: number; overflow: number };
+  /** Hold times (cut received to block written or cut released), ms: counts per upper bound in HOLD_BUCKETS_MS. */
+  holdBuckets: number[];
+  holdCount: number;
+  holdSumMs: number;
+}
+
+/** Upper bounds (ms) of the hold-time histogram buckets; a last bucket counts the rest (+Inf). */
+export const HOLD_BUCKETS_MS: readonly number[] = [1, 2, 5, 10, 20, 30, 50, 100, 150, 300];

@@ -19,6 +19,8 @@ export interface SupervisorOptions {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   startupGraceMs?: number;
+  /** Messages from the child (footer replies); must not throw. */
+  onMessage?: (msg: unknown) => void;
 }
 
 /** How often the supervisor pings the child over IPC; the child answers from its event loop. */
@@ -75,6 +77,7 @@ export class Supervisor {
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
       startupGraceMs: HEARTBEAT_STARTUP_GRACE_MS,
+      onMessage: () => undefined,
       ...opts,
     };
     this.log = opts.logger.child({ module: 'supervisor' });
@@ -96,12 +99,12 @@ export class Supervisor {
     if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill(sig);
   }
 
-  /** Best effort, never blocks: skipped while earlier messages are still unsent. */
-  send(msg: object): void {
+  /** Best effort, never blocks: skipped while earlier messages are still unsent. true: sent. */
+  send(msg: object): boolean {
     const child = this.child;
     if (child === undefined || !child.connected || this.pendingSends >= 4) {
       this.stat.skippedMessages++;
-      return;
+      return false;
     }
     this.pendingSends++;
     try {
@@ -111,8 +114,11 @@ export class Supervisor {
     } catch {
       this.pendingSends--;
       this.stat.skippedMessages++;
+      return false;
     }
+    return true;
   }
+
 
   /** SIGTERM, then SIGKILL after timeoutMs. */
   async stop(timeoutMs = 5000): Promise<void> {
@@ -142,6 +148,7 @@ export class Supervisor {
     this.log.info({ pid: child.pid, entry: this.opts.entry }, 'analytics child started');
     child.on('error', (err) => this.log.error({ err }, 'analytics child error'));
     this.watch(child);
+    child.on('message', (m: unknown) => this.opts.onMessage(m));
     child.once('exit', (code, signal) => {
       if (child !== this.child) return;
       clearInterval(this.heartbeat);

@@ -7,6 +7,7 @@ import { JournalWriter } from '../journal/writer.js';
 import { dirFull, isDiskFull } from '../io/write-fault.js';
 import type { Logger } from '../log.js';
 import { createTap } from '../tap/create.js';
+import { footerLinkFor } from '../tap/footer-setup.js';
 import type { DaemonStats, TapStatsMessage } from './messages.js';
 import { SdNotifier, type Env } from './sdnotify.js';
 import { Supervisor } from './supervisor.js';
@@ -59,7 +60,9 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     logger,
     ...(opts.journalWorkerUrl !== undefined ? { workerUrl: opts.journalWorkerUrl } : {}),
   });
-  const tap = createTap(config, (dir, bytes, delivered, wall, mono) => journal.record(dir, bytes, delivered, wall, mono), logger);
+  let supervisor: Supervisor | undefined;
+  const footer = footerLinkFor(config, (msg) => supervisor?.send(msg) ?? false, logger);
+  const tap = createTap(config, (dir, bytes, delivered, wall, mono) => journal.record(dir, bytes, delivered, wall, mono), logger, footer);
   // A full data disk can make the journal unopenable (SQLite cannot size its -shm file): print
   // anyway and keep trying to open it. Any other open failure is a start-up error, as before.
   await journal.start({ retryIf: (err) => isDiskFull(err) || dirFull(config.dataDir) });
@@ -71,10 +74,16 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
   }
 
   const analytics = opts.analytics ?? { entry: DEFAULT_ANALYTICS_ENTRY };
-  const supervisor =
+  supervisor =
     analytics === false
       ? undefined
-      : new Supervisor({ entry: analytics.entry, args: opts.configPath !== undefined ? ['--config', resolve(opts.configPath)] : [], env, logger });
+      : new Supervisor({
+          entry: analytics.entry,
+          args: opts.configPath !== undefined ? ['--config', resolve(opts.configPath)] : [],
+          env,
+          logger,
+          ...(footer !== undefined ? { onMessage: (m: unknown) => footer.onMessage(m) } : {}),
+        });
   supervisor?.start();
 
   const snapshot = (): TapStatsMessage => {
@@ -91,6 +100,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
       sessions: t.sessions,
       journal: journal.snapshot(),
       rssBytes: process.memoryUsage.rss(),
+      ...(footer !== undefined ? { footer: footer.stats() } : {}),
     };
   };
   const statsTimer = setInterval(() => supervisor?.send(snapshot()), opts.statsEveryMs ?? 1000);

@@ -10,12 +10,13 @@ import type { WebDeps } from '../web/deps.js';
 import { readStoredInsights } from '../insights/job.js';
 import { clockSync, diskSpace } from '../web/probes.js';
 import { statusSnapshot, writeFaultOf } from '../web/status-from-tap.js';
-import type { TapStatsMessage } from './messages.js';
 import type { FaultState } from '../io/write-fault.js';
+import type { FooterService } from '../footer/service.js';
+import { HOLD_BUCKETS_MS, type TapStatsMessage } from './messages.js';
+import type { Receipts } from './receipts.js';
 
 /** The clock and disk probes are refreshed this often (ms): statfs is cheap, and a full disk should show soon. */
 const PROBE_EVERY_MS = 5_000;
-import type { Receipts } from './receipts.js';
 
 export interface WebDepsParts {
   config: Config;
@@ -28,6 +29,7 @@ export interface WebDepsParts {
   position: () => Position;
   /** The pipeline's failing writes (ledger, position file), null when it writes fine. */
   pipelineFault?: () => FaultState | null;
+  footer?: FooterService | undefined;
   now?: () => number;
 }
 
@@ -132,6 +134,22 @@ export function webDeps(p: WebDepsParts): WebDeps {
           totalRules: r.rules.totalRules,
           top: r.rules.top.map((x) => ({ lhs: [...x.lhs], rhs: x.rhs, count: x.count, support: x.support, confidence: x.confidence, lift: x.lift })),
         },
+      };
+    },
+    footers: () => {
+      const f = p.footer;
+      if (f === undefined) return null;
+      const t = p.tap()?.footer;
+      const skipped: Record<string, number> = { ...f.counts.declined };
+      if (t !== undefined) for (const [k, v] of Object.entries(t.skipped)) if (k !== 'declined') skipped[k] = v;
+      return {
+        mode: p.config.footer.dryRun ? 'dry-run' : 'on',
+        printed: t?.printed ?? f.counts.printed,
+        skipped,
+        couponsIssued: f.counts.coupons,
+        dryRun: f.counts.dryRun,
+        hold: { boundsMs: HOLD_BUCKETS_MS, counts: t?.holdBuckets ?? new Array<number>(HOLD_BUCKETS_MS.length + 1).fill(0), count: t?.holdCount ?? 0, sumMs: t?.holdSumMs ?? 0 },
+        recent: f.recent.map((r) => ({ at: r.at, mode: r.mode, text: r.text })),
       };
     },
     subscribe: (listener) => p.receipts.subscribe(listener),

@@ -149,6 +149,33 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX deliveries_due ON deliveries (next_attempt_ts) WHERE status = 'pending';
   `,
+  // 2: at-till footers (src/footer/): what the box printed itself, and the coupons it issued.
+  // Neither is derived from the journal (the journal holds only what the POS sent), so
+  // clearDerived() keeps both and a reparse never counts a footer as part of a receipt.
+  // A coupon names its member by a hash (the member may not be in the ledger yet when it prints).
+  `
+  CREATE TABLE footer_prints (
+    id INTEGER PRIMARY KEY,
+    receipt_id TEXT NOT NULL,
+    printed_at TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('printed', 'dry-run')),
+    hold_ms REAL,
+    text TEXT NOT NULL,
+    bytes BLOB NOT NULL
+  );
+  CREATE INDEX footer_prints_receipt ON footer_prints (receipt_id);
+  CREATE TABLE coupons (
+    code TEXT PRIMARY KEY,
+    rule_id TEXT NOT NULL,
+    receipt_id TEXT NOT NULL,
+    member_hash TEXT,
+    day TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    synced INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX coupons_rule_day ON coupons (rule_id, day);
+  CREATE INDEX coupons_rule_member ON coupons (rule_id, member_hash) WHERE member_hash IS NOT NULL;
+  `,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { TillboxError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { FooterLink } from './footer-link.js';
 import { SerialTap } from './serial-tap.js';
 import { TcpTap } from './tcp-tap.js';
 import type { Recorder, Tap } from './types.js';
@@ -9,7 +10,7 @@ import type { Recorder, Tap } from './types.js';
  * Serial ⇄ serial when neither pos.listen nor printer.host is set; TCP ⇄ TCP (port 9100 mode) when
  * both are. Mixed set-ups (serial till to network printer) are not supported yet.
  */
-export function createTap(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger): Tap {
+export function createTap(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger, footer?: FooterLink): Tap {
   const tcpPos = config.pos.listen !== undefined;
   const tcpPrinter = config.printer.host !== undefined;
   if (tcpPos !== tcpPrinter) {
@@ -20,5 +21,5 @@ export function createTap(config: Pick<Config, 'pos' | 'printer' | 'tap'>, recor
         : 'printer.host is set but pos.listen is not: network mode needs both (a serial POS to a network printer is not supported)',
     );
   }
-  return tcpPos ? new TcpTap(config, record, logger) : new SerialTap(config, record, logger);
+  return tcpPos ? new TcpTap(config, record, logger, footer) : new SerialTap(config, record, logger, footer);
 }

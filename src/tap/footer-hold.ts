@@ -111,6 +111,11 @@ export class FooterHold {
     return this.q.length;
   }
 
+  /** Document bytes since the last cut (not yet sent to the analytics side). */
+  get pendingDocBytes(): number {
+    return this.docBytes;
+  }
+
   /** One chunk from the POS. Returns the last write's result (for back-pressure). */
   push(chunk: Buffer): WriteResult {
     const base = this.scanner.offset;

@@ -1,6 +1,8 @@
 import type { Config } from '../config/types.js';
 import type { JournalDirection } from '../journal/types.js';
 import type { Logger } from '../log.js';
+import type { FooterHold } from './footer-hold.js';
+import type { FooterLink } from './footer-link.js';
 import { RelayCounters } from './relay-counters.js';
 import { SerialSide } from './serial-side.js';
 import type { Recorder, Tap, TapStats } from './types.js';
@@ -13,12 +15,14 @@ export class SerialTap implements Tap {
   private readonly pos: SerialSide;
   private readonly printer: SerialSide;
   private readonly counters: RelayCounters;
+  private readonly hold: FooterHold | undefined;
 
-  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger) {
+  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger, footer?: FooterLink) {
     const common = { reopenMinMs: config.tap.reopenMinMs, reopenMaxMs: config.tap.reopenMaxMs, logger };
     this.pos = new SerialSide({ ...common, name: 'pos', path: config.pos.path, line: config.pos });
     this.printer = new SerialSide({ ...common, name: 'printer', path: config.printer.path, line: config.printer });
     this.counters = new RelayCounters(record);
+    this.hold = footer?.holdFor('serial', (b) => this.printer.write(b));
     this.relay(this.pos, this.printer, 'pos>printer');
     this.relay(this.printer, this.pos, 'printer>pos');
     // Back-pressure: a side that cannot keep up pauses the other; a side that goes down releases it,
@@ -31,8 +35,10 @@ export class SerialTap implements Tap {
 
   /** Each chunk from one side is written to the other first, then counted and journaled. */
   private relay(from: SerialSide, to: SerialSide, dir: JournalDirection): void {
+    const hold = dir === 'pos>printer' ? this.hold : undefined;
     from.onChunk = (chunk) => {
-      const res = to.write(chunk);
+      // With footers on, POS bytes go through the hold (src/tap/footer-hold.ts); it writes them.
+      const res = hold !== undefined ? hold.push(chunk) : to.write(chunk);
       if (res === 'full') from.pause();
       this.counters.forwarded(dir, chunk, res !== 'down');
     };
@@ -49,6 +55,7 @@ export class SerialTap implements Tap {
   }
 
   async stop(): Promise<void> {
+    this.hold?.close();
     await Promise.all([this.pos.stop(), this.printer.stop()]);
   }
 

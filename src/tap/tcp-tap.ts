@@ -2,6 +2,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Config } from '../config/types.js';
 import { TillboxError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { FooterLink } from './footer-link.js';
 import { RelayCounters } from './relay-counters.js';
 import type { Recorder, SideStats, Tap, TapStats } from './types.js';
 
@@ -38,8 +39,10 @@ export class TcpTap implements Tap {
   private readonly pos: SideStats;
   private readonly printer: SideStats;
   private readonly counters: RelayCounters;
+  private readonly footer: FooterLink | undefined;
 
-  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger) {
+  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger, footer?: FooterLink) {
+    this.footer = footer;
     const addr = tcpAddresses(config);
     if (addr === undefined) throw new TillboxError('TBX_CONFIG_INVALID', 'TCP mode needs both pos.listen and printer.host');
     this.addr = addr;
@@ -108,18 +111,34 @@ export class TcpTap implements Tap {
     const started = Date.now();
     let delay = this.reopenMinMs;
 
+    // Footers: one printer state across connections ('tcp'); the hold writes to this connection.
+    const hold = this.footer?.holdFor('tcp', (b) => (printerOpen && printer?.writable === true ? (printer.write(b) ? 'ok' : 'full') : 'down'));
     pos.on('data', (chunk: Buffer) => {
       this.pos.bytesIn += chunk.length;
       this.pos.chunksIn++;
+      if (hold !== undefined) {
+        const res = hold.push(chunk);
+        if (res === 'full') pos.pause();
+        this.counters.forwarded('pos>printer', chunk, res !== 'down');
+        return;
+      }
       const target = printerOpen && printer?.writable === true ? printer : undefined;
       const delivered = target !== undefined;
       if (target !== undefined && !target.write(chunk)) pos.pause();
       this.counters.forwarded('pos>printer', chunk, delivered);
     });
-    pos.on('end', () => printer?.end());
+    // A job's last cut may still be held: end the printer connection once it has gone out.
+    const finish = (): void => {
+      if (hold !== undefined && hold.pendingDocBytes > 0) this.footer?.gap('tcp');
+      printer?.end();
+    };
+    pos.on('end', () => (hold !== undefined ? hold.whenIdle(finish) : finish()));
     pos.on('error', (err) => log.debug({ err }, 'POS connection error'));
     pos.on('close', (hadError) => {
-      if (hadError) printer?.destroy();
+      if (hadError) {
+        hold?.close();
+        printer?.destroy();
+      }
       log.debug('POS connection closed');
     });
 

@@ -239,6 +239,23 @@ export interface WebDeps {
   memberSummary(memberId: string, month: string): MaybePromise<MemberSummary | null>;
   reminderCounts(): MaybePromise<ReminderCounts>;
   insights?(): MaybePromise<InsightsSummary | null>;
+  /** At-till footer figures; absent or null when footers are off. */
+  footers?(): MaybePromise<FooterStats | null>;
   /** Live updates; returns the unsubscribe function. */
   subscribe(listener: (event: WebEvent) => void): () => void;
+}
+
+/** At-till footers (docs/notes/h8-footer.md): what was printed, what was skipped and why. */
+export interface FooterStats {
+  mode: 'dry-run' | 'on';
+  printed: number;
+  /** By reason: late, unsure, not-a-sale, disabled, state-unknown, nothing-to-say, overflow, split, unsent, error. */
+  skipped: Record<string, number>;
+  couponsIssued: number;
+  /** Footers computed in dry-run mode (not printed). */
+  dryRun: number;
+  /** Hold time, cut received to block written or cut released: counts per upper bound (ms), last = +Inf. */
+  hold: { boundsMs: readonly number[]; counts: number[]; count: number; sumMs: number };
+  /** Latest footers, newest first: their text (no member ids: footers never print one). */
+  recent: { at: string; mode: 'printed' | 'dry-run'; text: string }[];
 }

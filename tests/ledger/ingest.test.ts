@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.js';
+import { MIGRATIONS } from '../../src/ledger/migrations.js';
 import { NOT_A_SALE, UNREADABLE } from '../../src/receipt/validate.js';
 import { item, receipt, snapshot, tempLedger } from './helpers.js';
 
@@ -186,7 +187,7 @@ describe('ledger ingest', () => {
 
   it('migrates with PRAGMA user_version and reopens without migrating twice; WAL and synchronous=FULL', () => {
     env = tempLedger();
-    expect(env.ledger.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(env.ledger.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(env.ledger.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(env.ledger.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     env.ledger.ingest(receipt(), { journalFrom: 0, journalTo: 1 });
@@ -194,7 +195,7 @@ describe('ledger ingest', () => {
     env.ledger.close();
     const again = openLedger(path, { timezone: 'Asia/Shanghai', currency: 'CNY' });
     expect(again.db.prepare('SELECT count(*) FROM receipts').pluck().get()).toBe(1);
-    expect(again.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(again.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     again.close();
   });
 

@@ -143,10 +143,11 @@ async function loadSummary() {
 }
 
 async function loadSlow() {
-  const [reminders, insights] = await Promise.all([getJson('/api/reminders'), getJson('/api/insights')]);
+  const [reminders, insights, footers] = await Promise.all([getJson('/api/reminders'), getJson('/api/insights'), getJson('/api/footers')]);
   state.reminders = reminders;
   state.insights = insights;
   renderReminders();
+  renderFooters(footers);
 }
 
 let summaryTimer = null;
@@ -297,6 +298,19 @@ function renderReminders() {
   const r = state.reminders;
   if (r) for (const key of ['dueToday', 'dueTomorrow', 'next7Days', 'sentLast7Days']) $(`rem-${key}`).textContent = String(r[key]);
   if (state.insights !== undefined) renderInsights(state.insights, { t, lang, money, ago, now: lastStatus?.now });
+}
+
+/** At-till footers: shown only when footers are on (or in dry run). */
+function renderFooters(f) {
+  $('footer-card').hidden = !f;
+  if (!f) return;
+  const skipped = Object.entries(f.skipped).filter(([, n]) => n > 0);
+  $('ft-mode').textContent = t(f.mode === 'on' ? 'footerModeOn' : 'footerModeDry');
+  $('ft-printed').textContent = String(f.mode === 'on' ? f.printed : f.dryRun);
+  $('ft-skipped').textContent = skipped.length === 0 ? '0' : skipped.map(([k, n]) => `${k} ${n}`).join(', ');
+  $('ft-coupons').textContent = String(f.couponsIssued);
+  $('ft-hold').textContent = f.hold.count === 0 ? '—' : `${(f.hold.sumMs / f.hold.count).toFixed(1)} ms`;
+  $('ft-last').textContent = f.recent[0]?.text ?? '';
 }
 
 // ---- receipt detail -------------------------------------------------------------------------

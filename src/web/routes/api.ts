@@ -76,6 +76,12 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
 
   app.get('/api/reminders', async () => deps.reminderCounts());
 
+  app.get('/api/footers', async (_request, reply) => {
+    const f = deps.footers === undefined ? null : await deps.footers();
+    if (f === null) return reply.type('application/json').send('null');
+    return f;
+  });
+
   app.get('/api/insights', async (_request, reply) => {
     const insights = deps.insights === undefined ? null : await deps.insights();
     // Not computed yet (the job runs nightly): an empty answer, not an error the page would log.

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../context.js';
 import { judgeHealth } from '../health.js';
+import { renderFooterMetrics } from '../footer-metrics.js';
 import { renderMetrics } from '../metrics.js';
 
 export function metricsRoutes(app: FastifyInstance, ctx: WebContext): void {
@@ -13,6 +14,7 @@ export function metricsRoutes(app: FastifyInstance, ctx: WebContext): void {
       loginFailures: ctx.auth.counters.loginFailures,
       loginRateLimited: ctx.auth.counters.loginRateLimited,
     });
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body);
+    const footers = ctx.deps.footers === undefined ? null : await ctx.deps.footers();
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(footers === null ? body : body + renderFooterMetrics(footers));
   });
 }

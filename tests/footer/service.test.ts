@@ -1,0 +1,153 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configFromObject } from '../../src/config/load.js';
+import type { FooterReplyMessage, FooterRequestMessage } from '../../src/daemon/messages.js';
+import { decodeAll } from '../../src/escpos/index.js';
+import { encodeReceiptText } from '../../src/escpos/encoder.js';
+import { receiptToken } from '../../src/footer/content.js';
+import { parseRules } from '../../src/footer/rules.js';
+import { footerServiceFor } from '../../src/footer/setup.js';
+import { categoryOfItem } from '../../src/ledger/catalogue.js';
+import { openLedger } from '../../src/ledger/open.js';
+import { createLogger } from '../../src/log.js';
+import { documentToReceipt } from '../../src/pipeline/parse-document.js';
+import { decoderOptionsFromConfig, parseOptionsFromConfig } from '../../src/pipeline/options.js';
+import { tillbox } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
+import { demoDay } from '../tap/footer-diff.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+const RULES = `rules:
+  - id: dairy5
+    if: { category: yoghurt }
+    print: { zh: 下次购买酸奶立减5元, en: 5 off dairy next visit }
+    coupon: { code: DAIRY5, perMember: 1, perDay: 10 }
+  - id: big
+    if: { spend: 500 }
+    print: 满500送购物袋
+`;
+
+function setup(footer: Record<string, unknown> = {}) {
+  const t = tempDir('tbx-footer-svc-');
+  const rulesFile = join(t.dir, 'rules.yaml');
+  writeFileSync(rulesFile, RULES);
+  const config = configFromObject({ dataDir: t.dir, footer: { enabled: true, rulesFile, qr: { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' }, ...footer } });
+  writeFileSync(join(t.dir, 'tillbox.yaml'), stringify({ dataDir: t.dir, footer: config.footer }));
+  const ledger = openLedger(join(t.dir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
+  cleanups.push(() => t.cleanup(), () => ledger.close());
+  const replies: FooterReplyMessage[] = [];
+  const decoderOptions = decoderOptionsFromConfig(config);
+  const service = footerServiceFor(config, {
+    ledger, decoderOptions, parseOptions: () => parseOptionsFromConfig(config, []), categoryOf: categoryOfItem(ledger.db), send: (m) => replies.push(m), logger: createLogger({ level: 'silent' as 'fatal' }),
+  })!;
+  let id = 0;
+  let seq = 0;
+  const ask = (doc: Buffer, o: { dryRun?: boolean; skipSeq?: boolean } = {}): FooterReplyMessage | undefined => {
+    if (o.skipSeq === true) seq++;
+    const msg: FooterRequestMessage = { type: 'footer-request', id: ++id, stream: 'serial', seq: ++seq, doc: doc.toString('base64'), dryRun: o.dryRun ?? false };
+    service.onRequest(msg);
+    return replies.find((r) => r.id === msg.id);
+  };
+  return { dir: t.dir, config, ledger, service, ask, decoderOptions };
+}
+
+describe('footer service (analytics side)', () => {
+  it('a confident sale gets a block; refunds, reprints, torn receipts and blank documents do not', () => {
+    const s = setup();
+    const reasons = demoDay(40).map((d) => [d.kind, s.ask(encodeReceiptText(d.lines))!.reason] as const);
+    for (const [kind, reason] of reasons) {
+      if (kind === 'sale') expect(reason).toBe('sale');
+      else if (kind === 'torn') expect(['unsure', 'not-a-sale']).toContain(reason);
+      else expect(reason).toBe('not-a-sale');
+    }
+    expect(s.ask(Buffer.from([0x1b, 0x40, 0x0a, 0x0a, 0x1d, 0x56, 0x00]))!.reason).toBe('not-a-sale');
+  });
+
+  it('member month-to-date (this receipt included), the QR token, store rules; no member id in the block', () => {
+    const s = setup();
+    const day = demoDay(30).filter((d) => d.kind === 'sale' && d.member !== null);
+    const d = day[0]!;
+    const reply = s.ask(encodeReceiptText(d.lines))!;
+    expect(reply.reason).toBe('sale');
+    const block = Buffer.from(reply.block!, 'base64');
+    const text = decodeAll(Buffer.concat([Buffer.from([0x1b, 0x40, 0x1c, 0x26]), block]), s.decoderOptions)[0]!.lines.map((l) => l.text.trim()).join('\n');
+    const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    expect(text).toContain(`本月已消费 ¥${yuan(d.total)}（1 次）`);
+    expect(text).not.toContain(d.member!);
+    const receipt = documentToReceipt(decodeAll(encodeReceiptText(d.lines), s.decoderOptions)[0]!, parseOptionsFromConfig(s.config, []));
+    const id = (receipt as { id: string }).id;
+    const token = receiptToken(id, 'head-office-shared-key-0001');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(decodeAll(block, s.decoderOptions)[0]!.barcodes[0]!.data).toBe(`https://crm.example/r/store-001/${token}`);
+  });
+
+  it('issues a coupon only when the footer was printed, at most perMember times', () => {
+    const s = setup();
+    const dairy = demoDay(60).filter((d) => d.kind === 'sale' && d.member !== null && d.lines.some((l) => /酸奶/.test(l)));
+    expect(dairy.length).toBeGreaterThan(1);
+    const member = dairy[0]!.member;
+    const same = dairy.filter((d) => d.member === member);
+    const first = s.ask(encodeReceiptText(same[0]!.lines))!;
+    expect(Buffer.from(first.block!, 'base64').toString('latin1')).toContain('DAIRY5-');
+    expect(s.ledger.db.prepare('SELECT count(*) FROM coupons').pluck().get()).toBe(0);
+    s.service.onOutcome({ type: 'footer-outcome', id: first.id, kind: 'printed', holdMs: 3 });
+    expect(s.ledger.db.prepare('SELECT count(*) FROM coupons').pluck().get()).toBe(0); // filed at the next poll
+    s.service.flush();
+    expect(s.ledger.db.prepare('SELECT count(*) FROM coupons').pluck().get()).toBe(1);
+    expect(s.service.counts.coupons).toBe(1);
+    if (same[1] !== undefined) {
+      const second = s.ask(encodeReceiptText(same[1].lines))!;
+      expect(Buffer.from(second.block ?? '', 'base64').toString('latin1')).not.toContain('DAIRY5-');
+    }
+  });
+
+  it('the state is unknown after a gap in the stream until the next ESC @', () => {
+    const s = setup();
+    const sale = demoDay(3).find((d) => d.kind === 'sale')!;
+    const withoutInit = encodeReceiptText(sale.lines).subarray(2); // drop ESC @
+    expect(s.ask(encodeReceiptText(sale.lines))!.reason).toBe('sale');
+    expect(s.ask(withoutInit)!.reason).toBe('sale'); // continuous: the state carries over
+    expect(s.ask(withoutInit, { skipSeq: true })!.reason).toBe('state-unknown');
+    expect(s.ask(encodeReceiptText(sale.lines))!.reason).toBe('sale');
+  });
+
+  it('dry run: computes and keeps the text, sends no reply', () => {
+    const s = setup({ dryRun: true });
+    const sale = demoDay(3).find((d) => d.kind === 'sale')!;
+    expect(s.ask(encodeReceiptText(sale.lines), { dryRun: true })).toBeUndefined();
+    expect(s.service.recent[0]!.mode).toBe('dry-run');
+    s.service.flush();
+    expect(s.ledger.db.prepare(`SELECT count(*) FROM footer_prints WHERE outcome = 'dry-run'`).pluck().get()).toBe(1);
+  });
+
+  it('tillbox footer --preview renders a filed receipt as text', async () => {
+    const s = setup();
+    const sale = demoDay(5).find((d) => d.kind === 'sale' && d.member !== null)!;
+    const receipt = documentToReceipt(decodeAll(encodeReceiptText(sale.lines), s.decoderOptions)[0]!, parseOptionsFromConfig(s.config, []));
+    if (receipt === null || receipt instanceof Error) throw new Error('demo receipt did not parse');
+    s.ledger.ingest(receipt, { journalFrom: 1, journalTo: 1 });
+    const r = await tillbox(['footer', '--preview', receipt.id, '--config', join(s.dir, 'tillbox.yaml')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('本月已消费');
+    expect(r.out).toContain('[QR: https://crm.example/r/store-001/');
+    const en = await tillbox(['footer', '--preview', receipt.id, '--ascii', '--config', join(s.dir, 'tillbox.yaml')]);
+    expect(en.out).toMatch(/This month: CNY \d+\.\d\d \(1 visit\)/);
+    const missing = await tillbox(['footer', '--preview', 'nope', '--config', join(s.dir, 'tillbox.yaml')]);
+    expect(missing.code).toBe(2);
+  });
+});
+
+describe('store rules file', () => {
+  it('reports every problem at once, naming the rule', () => {
+    expect(() => parseRules('rules:\n  - id: "bad id"\n    if: {}\n  - id: ok\n    if: { spend: abc }\n    print: hi\n    coupon: { code: lower }\n', 'r.yaml')).toThrow(
+      /r\.yaml: rules\[0\]\.id.*rules\[0\]\.if.*rules\[0\]\.print.*rules\[1\]\.if\.spend.*rules\[1\]\.coupon\.code/,
+    );
+  });
+});
