@@ -51,7 +51,7 @@ function print(r: SoakReport): void {
   log(`\nran ${r.durationS.toFixed(0)} s; tap started ${r.tapStarts} times`);
   log(`bytes: sent ${r.bytesSent}, printed ${r.bytesPrinted}, ALTERED ${r.bytesAltered}, not printed ${r.bytesNotPrinted} (journal: ${r.journalUndeliveredBytes} B sent while the printer was down)`);
   const c = r.receipts;
-  log(`receipts: printed by the till ${c.printed}, intact at the printer ${c.intactAtPrinter}, whole in the journal ${c.journaled}; sales+refunds expected ${c.expectedCounted}, in the ledger ${c.inLedger}, LOST ${c.lost.length}, COUNTED TWICE ${c.countedTwice.length}`);
+  log(`receipts: printed by the till ${c.printed}, intact at the printer ${c.intactAtPrinter}, whole in the journal ${c.journaled}; sales+refunds expected ${c.expectedCounted}, in the ledger ${c.inLedger}, LOST ${c.lost.length}, COUNTED TWICE ${c.countedTwice.length}; ${c.partsWithoutNumber} parts without a receipt number (cut by a fault)`);
   if (c.lost.length > 0) log(`  lost: ${c.lost.map((no, i) => `${no} (${c.lostDuring[i] ?? '?'})`).join(', ')}`);
   if (c.countedTwice.length > 0) log(`  counted twice: ${c.countedTwice.join(', ')}`);
   const b = r.baskets;

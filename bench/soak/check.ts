@@ -112,7 +112,10 @@ export interface LedgerVerdict {
   countedTwice: string[];
   undeliveredBytes: number;
   journalBytes: number;
+  /** counted sales and refunds in the ledger (the baskets head office must have) */
   expectedBaskets: Set<string>;
+  /** ledger rows without a receipt number: parts of receipts a fault cut (head lost, or split) */
+  partial: number;
 }
 
 /** Receipts whose bytes reached the journal must be in the ledger, once; sales and refunds counted once. */
@@ -124,8 +127,16 @@ export function checkLedger(journalPath: string, ledgerPath: string, receipts: S
   const undeliveredBytes = rows.filter((r) => r.delivered === 0).reduce((n, r) => n + r.bytes.length, 0);
   const ledger = new Database(ledgerPath, { readonly: true });
   const byNo = new Map<string, { kind: string; counted: number; id: string }[]>();
+  // Head office must get a basket for every counted sale and refund the ledger holds, including
+  // the ones cut short by a fault (their head lost while the box was down), and nothing else.
+  const expectedBaskets = new Set<string>();
+  let partial = 0;
   for (const r of ledger.prepare('SELECT receipt_no AS no, kind, counted, id FROM receipts').all() as { no: string | null; kind: string; counted: number; id: string }[]) {
-    if (r.no === null) continue;
+    if (r.counted === 1 && (r.kind === 'sale' || r.kind === 'refund')) expectedBaskets.add(basketId(storeId, r.id));
+    if (r.no === null) {
+      partial++;
+      continue;
+    }
     byNo.set(r.no, [...(byNo.get(r.no) ?? []), r]);
   }
   ledger.close();
@@ -134,7 +145,6 @@ export function checkLedger(journalPath: string, ledgerPath: string, receipts: S
   let expectedCounted = 0;
   let inLedger = 0;
   const lost: string[] = [];
-  const expectedBaskets = new Set<string>();
   for (const r of receipts) {
     const at = stream.indexOf(r.bytes, from);
     if (at < 0) continue; // not whole in the journal (sent while the box was down): not expected anywhere
@@ -145,14 +155,11 @@ export function checkLedger(journalPath: string, ledgerPath: string, receipts: S
       expectedCounted++;
       const counted = rows.filter((x) => x.counted === 1);
       if (counted.length === 0) lost.push(r.receiptNo);
-      else {
-        inLedger++;
-        for (const c of counted) expectedBaskets.add(basketId(storeId, c.id));
-      }
+      else inLedger++;
     }
   }
   const countedTwice = [...byNo.entries()].filter(([, rs]) => rs.filter((x) => x.counted === 1).length > 1).map(([no]) => no);
-  return { journaledReceipts: journaled, expectedCounted, inLedger, lost, countedTwice, undeliveredBytes, journalBytes: stream.length, expectedBaskets };
+  return { journaledReceipts: journaled, expectedCounted, inLedger, lost, countedTwice, undeliveredBytes, journalBytes: stream.length, expectedBaskets, partial };
 }
 
 export function integrity(path: string): string {

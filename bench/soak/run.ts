@@ -41,7 +41,7 @@ export interface SoakReport {
   bytesAltered: number;
   bytesNotPrinted: number;
   journalUndeliveredBytes: number;
-  receipts: { printed: number; intactAtPrinter: number; journaled: number; expectedCounted: number; inLedger: number; lost: string[]; lostDuring: string[]; countedTwice: string[] };
+  receipts: { printed: number; intactAtPrinter: number; journaled: number; expectedCounted: number; inLedger: number; lost: string[]; lostDuring: string[]; countedTwice: string[]; partsWithoutNumber: number };
   baskets: { expected: number; receivedUnique: number; missing: number; unexpected: number; duplicatesBeforeDedupe: number };
   longestPrintGap: { ms: number; cause: string };
   latency: Record<string, Record<string, LatencyStats>>;
@@ -151,7 +151,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       bytesAltered: altered,
       bytesNotPrinted: sent.length - placed,
       journalUndeliveredBytes: verdict.undeliveredBytes,
-      receipts: { printed: till.receipts.length, intactAtPrinter: intact, journaled: verdict.journaledReceipts, expectedCounted: verdict.expectedCounted, inLedger: verdict.inLedger, lost: verdict.lost, lostDuring: verdict.lost.map((no) => phaseAt(till.receipts.find((x) => x.receiptNo === no)?.writeStart ?? 0, windows)), countedTwice: verdict.countedTwice },
+      receipts: { printed: till.receipts.length, intactAtPrinter: intact, journaled: verdict.journaledReceipts, expectedCounted: verdict.expectedCounted, inLedger: verdict.inLedger, lost: verdict.lost, lostDuring: verdict.lost.map((no) => phaseAt(till.receipts.find((x) => x.receiptNo === no)?.writeStart ?? 0, windows)), countedTwice: verdict.countedTwice, partsWithoutNumber: verdict.partial },
       baskets: { expected: verdict.expectedBaskets.size, receivedUnique: headOffice.ids.size, missing: verdict.expectedBaskets.size - received, unexpected: headOffice.ids.size - received, duplicatesBeforeDedupe: headOffice.duplicates() },
       longestPrintGap: gap,
       latency,
