@@ -175,11 +175,15 @@ export class Supervisor {
    */
   private watch(child: ChildProcess): void {
     let ready = false;
-    let lastHeard = performance.now();
+    const started = performance.now();
+    let lastHeard = started;
     let seq = 0;
     child.on('message', (msg: unknown) => {
       if (!isChildMessage(msg)) return;
-      if (msg.type === 'analytics-ready') ready = true;
+      if (msg.type === 'analytics-ready' && !ready) {
+        ready = true;
+        this.log.info({ pid: child.pid, startupMs: Math.round(performance.now() - started) }, 'analytics child ready');
+      }
       lastHeard = performance.now();
     });
     clearInterval(this.heartbeat);

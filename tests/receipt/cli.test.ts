@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
@@ -64,5 +64,14 @@ describe('tillbox parse', () => {
     expect(prof.err).toContain("no parse profile named 'nope'");
     writeFileSync(join(tmp.dir, 'empty.bin'), Buffer.from([0x1b, 0x40]));
     expect((await tillbox(['parse', 'empty.bin'])).err).toContain('no printed text found');
+  });
+  it('refuses a profile file with a catastrophic pattern, naming the file and key (exit 2)', async () => {
+    const dir = join(tmp.dir, 'unsafe-profiles');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'redos.yaml'), 'name: redos\nmatch:\n  all: ["^(-+)+X$"]\n');
+    writeFileSync(join(tmp.dir, 'unsafe.yaml'), `parser:\n  profilesDir: ${dir}\n`);
+    const r = await tillbox(['parse', 'two.bin', '--config', 'unsafe.yaml', '--profile', 'redos']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${join(dir, 'redos.yaml')}: match.all[0]: '-+' inside '(-+)+': nested quantifiers`);
   });
 });

@@ -7,7 +7,7 @@
  * Pure: the clock and the set of disabled profiles are the caller's.
  */
 
-/** One line as a profile pattern sees it: receipt paper prints at most 64 columns; 1.5 × that. */
+/** One line as a profile pattern sees it: decoded lines are at most decoder.columns (≤ 80) cells wide. */
 export const MAX_PROFILE_LINE_CHARS = 96;
 /** Time one profile may spend on one document (detection and extraction together). */
 export const PROFILE_DOC_BUDGET_MS = 250;
