@@ -173,11 +173,12 @@ export class JournalWriter {
       }),
     );
     worker.on('error', (err) => {
-      // A journal that cannot be opened (full disk) is a state, logged once a minute.
-      if (!readySeen) this.noteStall(err);
-      else this.log.error({ err }, 'journal writer failed');
       if (!reported) onStarted?.(err);
       reported = true;
+      // A journal that cannot be opened (full disk) and is retried is a state, logged once a minute;
+      // a first start that is not retried rejects with TBX_JOURNAL_OPEN_FAILED instead.
+      if (readySeen) this.log.error({ err }, 'journal writer failed');
+      else if (onStarted === undefined || this.retryOpen) this.noteStall(err);
     });
     worker.on('exit', (code) => {
       if (!reported) onStarted?.(new Error(`journal writer exited with code ${code}`));

@@ -179,8 +179,11 @@ export class Drainer {
     this.flushTimer = setTimeout(() => this.flushAcks(), delayMs);
   }
 
-  /** Commit the acks gathered so far. Also called on stop. */
-  flushAcks(): void {
+  /**
+   * Commit the acks gathered so far. Also called on stop (`final`): then a failure is not retried,
+   * and the acks it could not record are logged as the baskets that will be sent again.
+   */
+  flushAcks(final = false): void {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.acks.length === 0) return;
@@ -191,6 +194,10 @@ export class Drainer {
       // Keep them and try again: the rows stay pending in the outbox, and until recorded they are
       // skipped when read (see next()), so nothing is sent twice while this process lives.
       this.ackRecordFailures++;
+      if (final) {
+        this.logger.error({ err, acksUnrecorded: this.unrecorded.size }, 'stopping with PUBACKs the outbox could not record: these baskets will be sent again (head office drops them by id)');
+        return;
+      }
       this.ackFault.fail(err, { acksUnrecorded: this.unrecorded.size });
       this.scheduleFlush(ACK_RETRY_MS);
       return;

@@ -232,7 +232,7 @@ export function createSync(deps: SyncDeps): Sync {
           await publishQos1(client, topics.status, JSON.stringify({ ...status('offline'), reason: 'stopped' }), true);
         });
       }
-      drainer.flushAcks();
+      drainer.flushAcks(true);
     },
     enqueueReceipt,
     enqueueReceipts,
