@@ -9,6 +9,7 @@ import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import { loadPosition, savePosition } from '../pipeline/position.js';
 import { Pipeline } from '../pipeline/pipeline.js';
+import { StartupGuard } from '../pipeline/poison.js';
 import type { ParseOptions } from '../receipt/index.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
 import { createOutbox } from '../shopper/outbox.js';
@@ -79,22 +80,33 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   receipts.onCounted = (r) => sync.enqueueReceipt(r, receipts.categoryOf);
 
   const positionFile = join(config.dataDir, 'pipeline-position.json');
+  // A document this process keeps dying on is skipped after two tries (src/pipeline/poison.ts).
+  const guard = new StartupGuard(loadPosition(positionFile, reader), {
+    save: (pos, attempts) => savePosition(positionFile, reader, pos, attempts),
+    record: (range, reason, doc) => receipts.unprocessed(range, reason, doc),
+    read: (after, max) => reader.readAfter(after, max),
+  });
+  if (guard.skipsPoison) log.warn({ position: guard.start }, 'analytics died twice at this journal position: the document there is skipped');
   const pipeline = new Pipeline(
     {
       read: (after, max) => reader.read('pipeline', after, max),
       makeDecoder: () => receipts.makeDecoder(),
-      onDocument: (doc, range) => receipts.accept(doc, range),
-      savePosition: (pos) => savePosition(positionFile, reader, pos),
+      onDocument: (doc, range) => guard.onDocument(doc, range, (d, r) => receipts.accept(d, r)),
+      savePosition: (pos) => guard.savePosition(pos),
       idleGapMs: config.decoder.idleGapMs,
     },
-    loadPosition(positionFile, reader),
+    guard.start,
   );
   const drain = (): number => {
     let n = 0;
     for (let got = pipeline.step(Date.now()); got > 0; got = pipeline.step(Date.now())) n += got;
     return n;
   };
+  guard.begin();
+  pipeline.saveEachDocument = true;
   drain();
+  pipeline.saveEachDocument = false;
+  guard.caughtUp(pipeline.position);
   // Poll: the journal is committed by the tap's writer thread in another process.
   const poll = setInterval(() => {
     try {

@@ -21,6 +21,11 @@ export interface PipelineChunk {
 export interface StreamingDecoder {
   push(chunk: Uint8Array): DecodedDocument[];
   idle(): DecodedDocument[];
+  /**
+   * Stream offset where the open document begins. Lets the position move past documents with
+   * nothing in them (never handed over), so no stretch of the stream holds it back for long.
+   */
+  readonly documentStart?: number;
 }
 
 export interface Position {
@@ -61,9 +66,16 @@ export class Pipeline {
   private lastSeq: number;
   private lastWall: number | null = null;
   private openStart: Position;
+  /** openStart as a decoder stream offset. */
+  private openStream = 0;
   /** Bytes of the first chunk read that belong to documents handed over before a restart. */
   private skip: number;
   documents = 0;
+  /**
+   * Save the position after every document handed over, not only once per step: the analytics
+   * process sets it while it re-reads after a start, so a crash points at the very document.
+   */
+  saveEachDocument = false;
 
   constructor(deps: PipelineDeps, start: Position) {
     this.deps = deps;
@@ -120,8 +132,16 @@ export class Pipeline {
       const to = this.locate(doc.range.end);
       this.deps.onDocument(doc, { fromSeq: from.seq, fromOffset: from.offset, toSeq: to.seq, toOffset: to.offset });
       this.documents++;
-      this.openStart = to;
+      this.advance(to, doc.range.end);
     }
+    const start = this.decoder.documentStart;
+    if (start !== undefined && start > this.openStream) this.advance(this.locate(start), start);
+  }
+
+  private advance(to: Position, streamPos: number): void {
+    this.openStart = to;
+    this.openStream = streamPos;
+    if (this.saveEachDocument) this.deps.savePosition(this.position);
   }
 
   /** Maps a decoder stream offset to (chunk seq, offset within the chunk). */
