@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { loadPosition, savePosition } from '../pipeline/position.js';
 import { DATE_ORDERS_FILE, TillDateOrders, tillKey } from '../pipeline/date-orders.js';
 import { Pipeline, type MonoInstant, type Position } from '../pipeline/pipeline.js';
+import { StartupGuard } from '../pipeline/poison.js';
 import { readBootId } from '../journal/host-clock.js';
 import { monoUs } from '../tap/types.js';
 import { FaultLog } from '../io/write-fault.js';
@@ -106,24 +107,31 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   });
 
   const positionFile = join(config.dataDir, 'pipeline-position.json');
+  // A document this process keeps dying on is skipped after two tries (src/pipeline/poison.ts).
+  const guard = new StartupGuard(loadPosition(positionFile, reader), {
+    save: (pos, attempts) => {
+      savePosition(positionFile, reader, pos, attempts);
+      // After the position: the learned votes then cover exactly the documents before it.
+      dateLearning.orders.save();
+    },
+    record: (range, reason, doc) => receipts.unprocessed(range, reason, doc),
+    read: (after, max) => reader.readAfter(after, max),
+  });
+  if (guard.skipsPoison) log.warn({ position: guard.start }, 'analytics died twice at this journal position: the document there is skipped');
   const makePipeline = (start: Position): Pipeline =>
     new Pipeline(
       {
         read: (after, max) => reader.read('pipeline', after, max),
         makeDecoder: () => receipts.makeDecoder(),
-        onDocument: (doc, range) => receipts.accept(doc, range),
-        savePosition: (pos) => {
-          savePosition(positionFile, reader, pos);
-          // After the position: the learned votes then cover exactly the documents before it.
-          dateLearning.orders.save();
-        },
+        onDocument: (doc, range) => guard.onDocument(doc, range, (d, r) => receipts.accept(d, r)),
+        savePosition: (pos) => guard.savePosition(pos),
         idleGapMs: config.decoder.idleGapMs,
         // With footers on, small steps: a footer request waits at most one step (see the poll).
         ...(footer !== undefined ? { batchSize: FOOTER_STEP_CHUNKS } : {}),
       },
       start,
     );
-  let pipeline = makePipeline(loadPosition(positionFile, reader));
+  let pipeline = makePipeline(guard.start);
   // Idle gaps are measured on this boot's monotonic clock, the one the tap stamps chunks with.
   const bootId = readBootId();
   const now = (): MonoInstant => ({ monoUs: monoUs(), bootId });
@@ -142,8 +150,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   const writes = new FaultLog(log, 'pipeline');
   let lastTry = 0;
   let slicing = false;
-  const sliceMs = footer !== undefined ? FOOTER_SLICE_MS : Infinity;
-  const tryDrain = (): void => {
+  const tryDrain = (sliceMs = footer !== undefined ? FOOTER_SLICE_MS : Infinity): void => {
     slicing = false;
     if (writes.current !== null && Date.now() - lastTry < PIPELINE_RETRY_MS) return;
     lastTry = Date.now();
@@ -152,7 +159,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       for (let got = pipeline.step(now()); got > 0; got = pipeline.step(now())) {
         if (performance.now() - t0 >= sliceMs) {
           slicing = true;
-          setImmediate(tryDrain);
+          setImmediate(() => tryDrain());
           break;
         }
       }
@@ -162,7 +169,13 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       pipeline = makePipeline(pipeline.position);
     }
   };
-  tryDrain();
+  // The start-up catch-up in one go, the position saved after every document, so a crash points
+  // at the document it happened on (the guard counts starts there).
+  guard.begin();
+  pipeline.saveEachDocument = true;
+  tryDrain(Infinity);
+  pipeline.saveEachDocument = false;
+  guard.caughtUp(pipeline.position);
   // Poll: the journal is committed by the tap's writer thread in another process.
   const poll = setInterval(() => {
     footer?.flush();

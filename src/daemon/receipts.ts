@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { StreamDecoder } from '../escpos/index.js';
 import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
@@ -96,6 +97,26 @@ export class Receipts {
       }
     }
     if (result.status === 'inserted') this.emit({ type: 'receipt', receipt: toRow(filed) });
+  }
+
+  /**
+   * A document (or stretch of bytes) the pipeline did not process: skipped as poison after the
+   * process died on it, or its handler threw. Filed in the ledger as a flagged, uncounted record
+   * with its journal range (the raw bytes stay in the journal; `tillbox reparse` reads them
+   * again), listed with the failed receipts, and logged.
+   */
+  unprocessed(range: JournalRange, reason: string, doc: DecodedDocument | null, capturedAt = Date.now()): void {
+    this.stats.failed++;
+    this.deps.logger.error({ fromSeq: range.fromSeq, fromOffset: range.fromOffset, toSeq: range.toSeq, reason }, 'document not processed; raw bytes stay in the journal');
+    const id = createHash('sha256').update(`tillbox-unprocessed\0${range.fromSeq}\0${range.fromOffset}`).digest('hex').slice(0, 32);
+    const receipt: Receipt = {
+      id, store: null, till: null, receiptNo: null, time: null, member: null, currency: this.deps.parseOptions().currency,
+      items: [], discounts: [], total: null, payments: [], change: null, kind: 'other', profile: 'none',
+      check: { itemsMatchTotal: false, confidence: 0, problems: [`not processed: ${reason}`] },
+    };
+    this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: range.toSeq, capturedAt });
+    const text = doc === null ? '' : doc.lines.slice(0, 200).map((l) => l.text).join('\n');
+    this.remember({ id, capturedAt: new Date(capturedAt).toISOString(), reason, text });
   }
 
   failedReceipts(limit: number): FailedReceiptRow[] {

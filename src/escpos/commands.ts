@@ -1,9 +1,30 @@
+import {
+  b,
+  barcodeRule,
+  bitImageRule,
+  cutRule,
+  dleDc4Rule,
+  dleEotRule,
+  downloadRule,
+  fixed,
+  gs8LRule,
+  nulFrom,
+  nvDefineRule,
+  pLpH,
+  rasterRule,
+  userCharsRule,
+  type LengthRule,
+} from './lengths.js';
+
+export { fixed, OVERSIZED, type LengthRule } from './lengths.js';
+
 /**
  * The ESC/POS command table: prefix bytes -> argument length rule -> effect.
  * The tokenizer walks this table; the interpreter maps every `Effect` to a handler in a table
  * typed `{ [K in Effect]: … }`, so adding an effect here without a handler fails to compile.
- * Lengths follow the Epson ESC/POS command reference (TM-T88 family); commands other vendors add
- * with the same framing (GS ( x / ESC ( x / FS ( x with pL pH) are skipped by their length.
+ * Lengths follow the Epson ESC/POS command reference (TM-T88 family), each bounded by what a
+ * printer accepts (lengths.ts, limits.ts); commands other vendors add with the same framing
+ * (GS ( x / ESC ( x / FS ( x with pL pH) are skipped by their length.
  */
 export type Effect =
   | 'lineFeed' | 'carriageReturn' | 'tab' | 'formFeed' | 'cancel'
@@ -16,12 +37,6 @@ export type Effect =
   | 'realtimeStatus' | 'realtimeControl' | 'drawerKick' | 'peripheral'
   | 'pageModeOn' | 'standardMode'
   | 'status' | 'setting';
-
-/**
- * Given the argument bytes seen so far (`a`, the first `have` of them, as far as `keep` allows),
- * returns the total argument length (>= have), or -k: "show me at least k argument bytes first".
- */
-export type LengthRule = (a: Uint8Array, have: number) => number;
 
 export interface CommandDef {
   /** Human name, e.g. "GS v 0". */
@@ -39,92 +54,10 @@ export interface CommandDef {
 /** Upper bound on kept argument bytes for data commands (GS ( k holds at most 65 535). */
 export const KEEP_MAX = 65_600;
 
-const b = (i: number, a: Uint8Array): number => a[i] ?? 0;
-
-export const fixed = (n: number): LengthRule => () => n;
-/** pL pH followed by that many bytes. */
-const pLpH: LengthRule = (a, have) => (have < 2 ? -2 : 2 + b(0, a) + b(1, a) * 256);
-/** Bytes up to and including a NUL, at most `max` (then the command ends there). */
-const nulFrom = (start: number, max: number): LengthRule => (a, have) => {
-  if (have <= start) return -(start + 1);
-  if (a[have - 1] === 0 || have >= max) return have;
-  return -(have + 1);
-};
-
 const oneOf = (...ok: number[]) => (a: Uint8Array): string | undefined =>
   ok.includes(b(0, a)) ? undefined : `argument ${b(0, a)} not one of ${ok.join(', ')}`;
 
 const def = (name: string, args: LengthRule, effect: Effect, extra: Partial<CommandDef> = {}): CommandDef => ({ name, args, effect, ...extra });
-
-// ---- argument rules with data payloads --------------------------------------------------------
-
-/** GS v 0 m xL xH yL yH d1…dk, k = (xL + xH·256) · (yL + yH·256). */
-const rasterRule: LengthRule = (a, have) => {
-  if (have < 1) return -1;
-  if (b(0, a) !== 0x30 && b(0, a) !== 0) return 1; // malformed: consume only the selector (check() warns)
-  if (have < 6) return -6;
-  return 6 + (b(2, a) + b(3, a) * 256) * (b(4, a) + b(5, a) * 256);
-};
-
-/** ESC * m nL nH d1…dk, k = n for 8-dot modes, 3n for 24-dot modes. */
-const bitImageRule: LengthRule = (a, have) => {
-  if (have < 3) return -3;
-  const n = b(1, a) + b(2, a) * 256;
-  return 3 + n * (b(0, a) >= 32 ? 3 : 1);
-};
-
-/** GS 8 L p1 p2 p3 p4 …: a 32-bit little-endian length. */
-const gs8LRule: LengthRule = (a, have) => (have < 4 ? -4 : 4 + (b(0, a) | (b(1, a) << 8) | (b(2, a) << 16)) + b(3, a) * 0x1000000);
-
-/** GS * x y d1…d(x·y·8). */
-const downloadRule: LengthRule = (a, have) => (have < 2 ? -2 : 2 + b(0, a) * b(1, a) * 8);
-
-/** GS k m …: function A (m 0–6) ends with NUL, function B (m 65+) has a length byte. */
-const barcodeRule: LengthRule = (a, have) => {
-  if (have < 1) return -1;
-  if (b(0, a) <= 6) return nulFrom(1, 256)(a, have);
-  return have < 2 ? -2 : 2 + b(1, a);
-};
-
-/** GS V m [n]: function A (m 0, 1, 48, 49) has no n. */
-const cutRule: LengthRule = (a, have) => (have < 1 ? -1 : [0, 1, 48, 49].includes(b(0, a)) ? 1 : 2);
-
-/** DLE EOT n [a]: n 7 and 8 take one more byte. */
-const dleEotRule: LengthRule = (a, have) => (have < 1 ? -1 : b(0, a) === 7 || b(0, a) === 8 ? 2 : 1);
-
-/** DLE DC4 fn …: fn 1 m t, fn 2 a b, fn 3 a b, fn 7 m, fn 8 d1…d7. */
-const dleDc4Rule: LengthRule = (a, have) => {
-  if (have < 1) return -1;
-  const fn = b(0, a);
-  if (fn >= 1 && fn <= 3) return 3;
-  if (fn === 7) return 2;
-  if (fn === 8) return 8;
-  return 1;
-};
-
-/** ESC & y c1 c2 [x d1…d(y·x)]…: one x byte then data per character c1..c2. */
-const userCharsRule: LengthRule = (a, have) => {
-  if (have < 3) return -3;
-  const y = b(0, a);
-  const count = Math.max(0, b(2, a) - b(1, a) + 1);
-  let pos = 3;
-  for (let k = 0; k < count; k++) {
-    if (have <= pos) return -(pos + 1);
-    pos += 1 + y * b(pos, a);
-  }
-  return Math.max(pos, have);
-};
-
-/** FS q n [xL xH yL yH d1…d(x·y·8)]…: n NV images, each with its own header. */
-const nvDefineRule: LengthRule = (a, have) => {
-  if (have < 1) return -1;
-  let pos = 1;
-  for (let k = 0; k < b(0, a); k++) {
-    if (have < pos + 4) return -(pos + 4);
-    pos += 4 + (b(pos, a) + b(pos + 1, a) * 256) * (b(pos + 2, a) + b(pos + 3, a) * 256) * 8;
-  }
-  return Math.max(pos, have);
-};
 
 // ---- the trie -------------------------------------------------------------------------------
 

@@ -20,7 +20,12 @@ export class StreamDecoder {
     return this.tokenizer.offset;
   }
 
-  /** Documents completed (by a cut) within this chunk. */
+  /** Stream offset where the open document begins: every byte before it is in a finished document. */
+  get documentStart(): number {
+    return this.ip.docStart;
+  }
+
+  /** Documents completed (by a cut, or split by the decoder's limits) within this chunk. */
   push(chunk: Uint8Array): DecodedDocument[] {
     this.tokenizer.feed(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), this.ip);
     return this.ip.done.splice(0);
@@ -28,9 +33,11 @@ export class StreamDecoder {
 
   /**
    * The caller saw an idle gap: close the open document if it has content. The split falls after
-   * the last complete token, never inside a command's arguments.
+   * the last complete token, never inside a command's arguments. A gap also ends the skipping
+   * of damaged data (what follows is decoded again).
    */
   idle(): DecodedDocument[] {
+    this.tokenizer.idle();
     const end = this.tokenizer.inCommand ? this.tokenizer.commandStart : this.tokenizer.offset;
     this.ip.close('idle', end);
     return this.ip.done.splice(0);

@@ -1,12 +1,15 @@
 import type { CommandDef, Effect } from './commands.js';
 import { HANDLERS } from './effects.js';
 import { LineLayout } from './layout.js';
+import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LINES } from './limits.js';
 import { TextDecoder, type TextOut, type WidthMode } from './text.js';
 import type { TokenSink } from './tokenizer.js';
 import type { Align, Barcode, DecodedDocument, DecoderOptions, DecodeWarning, DecodeWarningKind, SpanStyle } from './types.js';
 
 /** Warnings kept per document; the rest are counted in one closing warning. */
 export const MAX_WARNINGS = 1000;
+/** Damage warnings (oversized, split) kept beyond MAX_WARNINGS, so the parser always sees the damage. */
+const MAX_DAMAGE_WARNINGS = 16;
 
 export const PLAIN: SpanStyle = Object.freeze({ bold: false, underline: 0, inverse: false, width: 1, height: 1, font: 0 });
 
@@ -50,6 +53,8 @@ export class Interpreter implements TokenSink {
   images = 0;
   /** Stream offset just past the last complete token. */
   tokenEnd = 0;
+  /** The open document is split at the first token at or after this offset (MAX_DOCUMENT_BYTES). */
+  private splitAt = MAX_DOCUMENT_BYTES;
 
   readonly printerOut: TextOut = new PrinterOut(this);
   readonly displayOut: TextOut = new DisplayOut(this);
@@ -62,6 +67,7 @@ export class Interpreter implements TokenSink {
       columns: Math.max(8, Math.min(255, Math.trunc(opts.columns ?? 48))),
     };
     this.layout = new LineLayout(this.opts.columns);
+    this.layout.maxLines = MAX_DOCUMENT_LINES;
     this.chars = new TextDecoder(this.opts.encoding);
     this.displayChars = new TextDecoder(this.opts.encoding);
     this.powerOn();
@@ -101,12 +107,14 @@ export class Interpreter implements TokenSink {
   // ---- TokenSink ----------------------------------------------------------------------------
 
   text(bytes: Buffer, start: number, end: number, offset: number): void {
+    if (offset + (end - start) > this.splitAt) return this.textAtLimit(bytes, start, end, offset);
     if (this.printerOn) this.chars.decode(bytes, start, end, offset, this.printerOut);
     else if (this.displayOn) this.displayChars.decode(bytes, start, end, offset, this.displayOut);
     this.tokenEnd = offset + (end - start);
   }
 
   command(def: CommandDef, args: Uint8Array, start: number, end: number): void {
+    if (start >= this.splitAt) this.split(start);
     this.tokenEnd = end;
     const effect = def.effect;
     if (!this.printerOn && effect !== 'peripheral' && effect !== 'realtimeControl' && effect !== 'realtimeStatus') {
@@ -117,6 +125,7 @@ export class Interpreter implements TokenSink {
     // A half character survives style, position and real-time commands, not the end of its line.
     if (LINE_ENDERS.has(effect)) this.chars.flushPending(this.printerOut);
     HANDLERS[effect](this, args, start, end);
+    if (this.layout.lines.length >= MAX_DOCUMENT_LINES) this.split(end); // after the line feed that made it full
   }
 
   warning(kind: DecodeWarningKind, offset: number, message: string): void {
@@ -125,7 +134,39 @@ export class Interpreter implements TokenSink {
 
   warn(kind: DecodeWarningKind, offset: number, message: string): void {
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ kind, offset, message });
+    else if ((kind === 'oversized' || kind === 'split') && this.warnings.length < MAX_WARNINGS + MAX_DAMAGE_WARNINGS) this.warnings.push({ kind, offset, message });
     else this.suppressed++;
+  }
+
+  /** After damaged data a new job begins (ESC @): the damaged document ends before it. */
+  jobStart(offset: number): void {
+    this.chars.flushPending(this.printerOut);
+    this.close('split', offset);
+  }
+
+  /** A text run crossing the size limit: the part before it, the split, the rest (it may cross again). */
+  private textAtLimit(bytes: Buffer, start: number, end: number, offset: number): void {
+    const before = Math.max(0, this.splitAt - offset);
+    if (before > 0) this.text(bytes, start, start + before, offset);
+    this.split(offset + before);
+    this.text(bytes, start + before, end, offset + before);
+  }
+
+  /**
+   * The open document reached MAX_DOCUMENT_BYTES or MAX_DOCUMENT_LINES: close it at `offset`
+   * and flag both parts, so one print job without a cut never grows without bound. The byte
+   * split falls where the limit is crossed inside text, else before the next command; the line
+   * split after the command (a line feed) that filled the document. All are the same for any
+   * chunking of the input. (Text that wraps past the line limit without a command in between is
+   * counted in the layout, not kept.)
+   */
+  private split(offset: number): void {
+    const lines = this.layout.lines.length;
+    this.chars.flushPending(this.printerOut);
+    this.warn('split', offset, `document reached the decoder's limit (${lines} lines, ${offset - this.docStart} bytes; at most ${MAX_DOCUMENT_LINES} lines, ${MAX_DOCUMENT_BYTES} bytes): split here`);
+    const emitted = this.done.length;
+    this.close('split', offset);
+    if (this.done.length > emitted) this.warn('split', offset, 'continues a document split at the decoder\'s size limit');
   }
 
   endDisplayLine(): void {
@@ -143,6 +184,10 @@ export class Interpreter implements TokenSink {
   close(endedBy: DecodedDocument['endedBy'], end: number): void {
     this.layout.flush(this.align);
     this.endDisplayLine();
+    if (this.layout.dropped > 0) {
+      this.warn('split', end, `${this.layout.dropped} lines beyond the document limit of ${MAX_DOCUMENT_LINES} not kept (a long text without line feeds)`);
+      this.layout.dropped = 0;
+    }
     const lines = this.layout.lines;
     const hasContent =
       lines.some((l) => l.spans.length > 0) || this.barcodes.length > 0 || this.images > 0 || this.display.length > 0 || this.drawerKicks > 0 || this.warnings.length > 0;
@@ -166,6 +211,7 @@ export class Interpreter implements TokenSink {
     lines.length = 0;
     this.bitImageRun = false;
     this.docStart = end;
+    this.splitAt = end + MAX_DOCUMENT_BYTES;
     this.barcodes = [];
     this.warnings = [];
     this.suppressed = 0;

@@ -25,6 +25,9 @@ export function isWide(cp: number): boolean {
 
 export class LineLayout {
   readonly lines: DocLine[] = [];
+  /** Lines kept at most (the document limit); lines beyond it are counted in `dropped`, not kept. */
+  maxLines = Number.POSITIVE_INFINITY;
+  dropped = 0;
   // Spans of the line under construction (columns before alignment) and where each ends on paper.
   private spans: Span[] = [];
   private readonly ends: number[] = [];
@@ -127,7 +130,8 @@ export class LineLayout {
 
   /** Print the line buffer and move to the next line (LF). An image-only line adds no text line. */
   endLine(align: Align): void {
-    if (this.spans.length === 0 && this.hasImage) {
+    if ((this.spans.length === 0 && this.hasImage) || this.lines.length >= this.maxLines) {
+      if (!this.hasImage || this.spans.length > 0) this.dropped++;
       this.reset();
       return;
     }

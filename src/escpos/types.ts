@@ -42,7 +42,11 @@ export type DecodeWarningKind =
   | 'bad-argument'
   | 'truncated'
   | 'undecodable-text'
-  | 'ignored';
+  | 'ignored'
+  /** A command declared more data than a printer accepts: its bytes were skipped to the next document start (limits.ts). */
+  | 'oversized'
+  /** The document reached the decoder's size limit and was split there (limits.ts). */
+  | 'split';
 
 export interface DecodeWarning {
   kind: DecodeWarningKind;
@@ -57,8 +61,11 @@ export interface DecodedDocument {
   warnings: DecodeWarning[];
   /** Byte offsets [start, end) of this document in the decoded stream. */
   range: { start: number; end: number };
-  /** How the document ended: a cut command, an idle gap, or end of input. */
-  endedBy: 'cut' | 'idle' | 'end';
+  /**
+   * How the document ended: a cut command, an idle gap, end of input, or a split by the decoder
+   * (the document limits were reached, or a new job began after damaged data).
+   */
+  endedBy: 'cut' | 'idle' | 'end' | 'split';
   /** Text sent to a customer display (ESC = 2), kept apart from receipt text. */
   displayText: string[];
   /** Drawer kicks (ESC p / DLE DC4) seen in this document. */

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Receipt } from '../receipt/types.js';
-import { needsReview } from '../receipt/index.js';
+import { needsReview, SPLIT } from '../receipt/index.js';
 import { classifyItem, type CatalogueEntry } from '../shopper/catalogue/classify.js';
 import { PendingAggregates, type ReceiptAggregate } from './aggregates.js';
 import { idKey } from './id-key.js';
@@ -146,7 +146,11 @@ export class Ingestor {
       kind = 'reprint';
       problems.push(`no time printed, and the total and item amounts of receipt ${original}: filed as a copy of it, not counted`);
     }
-    const counted = kind === 'sale' || kind === 'refund';
+    // A part of a print job longer than any receipt (split at the decoder's limit) is kept and
+    // flagged, never counted: no till prints a 2 MiB sale, and its parts' "totals" are noise.
+    const splitPart = r.check.problems.some((p) => p.startsWith(SPLIT));
+    if (splitPart && (kind === 'sale' || kind === 'refund')) problems.push('part of an over-long print job: not counted');
+    const counted = (kind === 'sale' || kind === 'refund') && !splitPart;
     const refund = kind === 'refund';
     const sign = (v: number): number => (refund ? -Math.abs(v) : v);
 

@@ -32,6 +32,11 @@ export interface MonoInstant {
 export interface StreamingDecoder {
   push(chunk: Uint8Array): DecodedDocument[];
   idle(): DecodedDocument[];
+  /**
+   * Stream offset where the open document begins. Lets the position move past documents with
+   * nothing in them (never handed over), so no stretch of the stream holds it back for long.
+   */
+  readonly documentStart?: number;
 }
 
 export interface Position {
@@ -73,9 +78,16 @@ export class Pipeline {
   /** Capture instant of the last POS chunk fed to the open document; null after an idle split. */
   private last: MonoInstant | null = null;
   private openStart: Position;
+  /** openStart as a decoder stream offset. */
+  private openStream = 0;
   /** Bytes of the first chunk read that belong to documents handed over before a restart. */
   private skip: number;
   documents = 0;
+  /**
+   * Save the position after every document handed over, not only once per step: the analytics
+   * process sets it while it re-reads after a start, so a crash points at the very document.
+   */
+  saveEachDocument = false;
 
   constructor(deps: PipelineDeps, start: Position) {
     this.deps = deps;
@@ -148,8 +160,16 @@ export class Pipeline {
       const to = this.locate(doc.range.end);
       this.deps.onDocument(doc, { fromSeq: from.seq, fromOffset: from.offset, toSeq: to.seq, toOffset: to.offset });
       this.documents++;
-      this.openStart = to;
+      this.advance(to, doc.range.end);
     }
+    const start = this.decoder.documentStart;
+    if (start !== undefined && start > this.openStream) this.advance(this.locate(start), start);
+  }
+
+  private advance(to: Position, streamPos: number): void {
+    this.openStart = to;
+    this.openStream = streamPos;
+    if (this.saveEachDocument) this.deps.savePosition(this.position);
   }
 
   /** Maps a decoder stream offset to (chunk seq, offset within the chunk). */

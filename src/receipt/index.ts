@@ -7,4 +7,4 @@ export { receiptToJson } from './json.js';
 export { documentFromLines } from './document.js';
 export { findAmounts, formatMinor, parseAmount } from './text/money.js';
 export type { ExplainEntry, Receipt, ReceiptItem, ReceiptKind } from './types.js';
-export { needsReview } from './validate.js';
+export { DAMAGED, needsReview, SPLIT } from './validate.js';

@@ -10,7 +10,7 @@ import { formatMinor } from './text/money.js';
 import type { DateOrder } from './text/dates.js';
 import type { DateOrderDecision, DateOrderSetting } from './text/date-order.js';
 import type { ExplainEntry, Receipt, ReceiptKind } from './types.js';
-import { checkReceipt, UNREADABLE, type Unchecked } from './validate.js';
+import { checkReceipt, DAMAGED, SPLIT, UNREADABLE, type Unchecked } from './validate.js';
 
 export interface ParseOptions {
   profiles: Profile[];
@@ -126,8 +126,23 @@ export function parseReceipt(doc: DecodedDocument, opts: ParseOptions): { receip
     check.problems = [UNREADABLE]; // not "not a sale document": it may well be one
     check.confidence = Math.round((check.confidence / 2) * 100) / 100; // halved
   }
+  const damage = decoderProblems(doc);
+  if (damage.length > 0) {
+    check.problems.push(...damage);
+    check.confidence = Math.round((check.confidence / 2) * 100) / 100; // halved: part of the paper is missing or foreign
+  }
   const receipt: Receipt = { id: receiptId(unchecked, draft.lines.map((l) => l.text), draft.markerLines), ...unchecked, check };
   return opts.explain === true ? { receipt, explain, dateOrder: draft.dateOrder } : { receipt, dateOrder: draft.dateOrder };
+}
+
+/** The decoder's damage and split warnings as receipt problems: the ledger flags such a receipt. */
+function decoderProblems(doc: DecodedDocument): string[] {
+  const out: string[] = [];
+  const oversized = doc.warnings.filter((w) => w.kind === 'oversized');
+  if (oversized.length > 0) out.push(`${DAMAGED}: ${oversized[0]?.message}${oversized.length > 1 ? ` (and ${oversized.length - 1} more)` : ''}`);
+  const split = doc.warnings.filter((w) => w.kind === 'split');
+  if (split.length > 0) out.push(`${SPLIT}: ${split[0]?.message}`);
+  return out;
 }
 
 function explainDraft(d: Draft, out: ExplainEntry[], profile: Profile | null): void {

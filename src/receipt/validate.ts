@@ -7,12 +7,22 @@ export const NOT_A_SALE = 'not a sale document';
 /** An `other` document without any non-sale marker: it may be a sale whose paper ran out. */
 export const UNREADABLE = 'no items and no total found: a torn receipt, or a layout tillbox cannot read';
 
+/** Problem prefixes for what the decoder reported about the print data (escpos/limits.ts). */
+export const DAMAGED = 'print data damaged';
+export const SPLIT = 'split at the decoder\'s document limit';
+
+/** A decoder problem: the document holds damaged data, or is one part of an over-long print job. */
+export function isDecoderProblem(p: string): boolean {
+  return p.startsWith(DAMAGED) || p.startsWith(SPLIT);
+}
+
 /**
- * Whether the owner should look at it: a sale, refund, reprint or void that does not add up, or a
+ * Whether the owner should look at it (always when the decoder reported damage or a split): a sale, refund, reprint or void that does not add up, or a
  * document that is not clearly anything. A marked non-sale document (shift report, coupon, kitchen
  * ticket) has nothing to add up and is fine.
  */
 export function needsReview(r: Receipt): boolean {
+  if (r.check.problems.some(isDecoderProblem)) return true;
   if (r.kind === 'other') return r.check.problems.some((p) => p !== NOT_A_SALE);
   return !r.check.itemsMatchTotal;
 }

@@ -10,6 +10,16 @@ import { scrubPaymentMethod, scrubSku, scrubText, type PaymentMethod } from './s
 
 export type CategoryOf = (item: ReceiptItem) => string | null;
 
+/**
+ * A basket carries at most this many items, discounts and payments: a receipt with more (a print
+ * job without a cut, split by the decoder at 2,000 lines, parses to thousands of "items") is
+ * truncated, and `truncated` says how many of each were left out. Item fields are length-capped
+ * by the scrubber, so a basket is at most about MAX_BASKET_ITEMS × 0.5 KB (typically 40 bytes an item).
+ */
+export const MAX_BASKET_ITEMS = 500;
+export const MAX_BASKET_DISCOUNTS = 100;
+export const MAX_BASKET_PAYMENTS = 20;
+
 export interface BasketItem {
   sku: string | null;
   name: string;
@@ -36,6 +46,8 @@ export interface BasketV1 {
   payments: { method: PaymentMethod; amount: number }[];
   /** Only with sync.member = pseudonym: `v{keyVersion}:` + 64 hex digits. Absent otherwise. */
   member?: string;
+  /** Present only when the receipt had more than a basket carries: how many entries were left out. */
+  truncated?: { items?: number; discounts?: number; payments?: number };
 }
 
 export interface BasketOptions {
@@ -61,17 +73,22 @@ export function buildBasket(r: Receipt, categoryOf: CategoryOf, opts: BasketOpti
     time: coarsenTime(r.time, opts.timeResolution),
     kind: r.kind,
     currency: r.currency,
-    items: r.items.map((item) => ({
+    items: r.items.slice(0, MAX_BASKET_ITEMS).map((item) => ({
       sku: scrubSku(item.sku),
       name: scrubText(item.name),
       category: scrubCategory(categoryOf(item)),
       qty: Number.isFinite(item.qty) ? item.qty : 0,
       amount: item.amount,
     })),
-    discounts: r.discounts.map((d) => ({ name: scrubText(d.name), amount: d.amount })),
+    discounts: r.discounts.slice(0, MAX_BASKET_DISCOUNTS).map((d) => ({ name: scrubText(d.name), amount: d.amount })),
     total: r.total,
-    payments: r.payments.map((p) => ({ method: scrubPaymentMethod(p.method), amount: p.amount })),
+    payments: r.payments.slice(0, MAX_BASKET_PAYMENTS).map((p) => ({ method: scrubPaymentMethod(p.method), amount: p.amount })),
   };
+  const left = { items: r.items.length - MAX_BASKET_ITEMS, discounts: r.discounts.length - MAX_BASKET_DISCOUNTS, payments: r.payments.length - MAX_BASKET_PAYMENTS };
+  if (left.items > 0 || left.discounts > 0 || left.payments > 0) {
+    basket.truncated = {};
+    for (const k of ['items', 'discounts', 'payments'] as const) if (left[k] > 0) basket.truncated[k] = left[k];
+  }
   if (opts.member === 'pseudonym' && r.member !== null) {
     if (opts.pseudonymKey === undefined) throw new Error('sync.member is pseudonym but sync.pseudonymKey is not set');
     basket.member = pseudonymFor(r.member, opts.pseudonymKey, opts.pseudonymKeyVersion);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.js';
 import { MIGRATIONS } from '../../src/ledger/migrations.js';
-import { NOT_A_SALE, UNREADABLE } from '../../src/receipt/validate.js';
+import { DAMAGED, NOT_A_SALE, SPLIT, UNREADABLE } from '../../src/receipt/validate.js';
 import { item, receipt, snapshot, tempLedger } from './helpers.js';
 
 describe('ledger ingest', () => {
@@ -32,6 +32,17 @@ describe('ledger ingest', () => {
       expect(again[t], t).toEqual(once[t]);
     }
     expect(env.ledger.journalCursor()).toBe(400);
+  });
+
+  it('keeps a part of an over-long print job flagged and uncounted; a damaged but whole receipt still counts', () => {
+    env = tempLedger();
+    const base = receipt({ time: '2026-11-05T10:00:00+08:00', items: [item('光明酸奶', 580)] });
+    const part = { ...base, id: 'part-1', receiptNo: null, check: { ...base.check, problems: [`${SPLIT}: 2,000 lines`] } };
+    const damaged = { ...base, id: 'damaged-1', receiptNo: 'D-1', check: { ...base.check, problems: [`${DAMAGED}: GS v 0 declares 4294967295 bytes`] } };
+    const p = env.ledger.ingest(part, { journalFrom: 0, journalTo: 1 });
+    expect(p).toMatchObject({ flagged: true, counted: false });
+    expect(env.ledger.ingest(damaged, { journalFrom: 1, journalTo: 2 })).toMatchObject({ flagged: true, counted: true });
+    expect(env.ledger.db.prepare("SELECT net FROM store_day WHERE day = '2026-11-05'").pluck().get()).toBe(580);
   });
 
   it('counts sales, subtracts refunds, skips reprints and voids', () => {
