@@ -13,7 +13,7 @@ import { Pipeline, type MonoInstant, type Position } from '../pipeline/pipeline.
 import { StartupGuard } from '../pipeline/poison.js';
 import { readBootId } from '../journal/host-clock.js';
 import { monoUs } from '../tap/types.js';
-import { FaultLog } from '../io/write-fault.js';
+import { FaultLog, isDiskFull } from '../io/write-fault.js';
 import type { ParseOptions } from '../receipt/index.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
 import { createOutbox } from '../shopper/outbox.js';
@@ -118,8 +118,11 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     read: (after, max) => reader.readAfter(after, max),
   });
   if (guard.skipsPoison) log.warn({ position: guard.start }, 'analytics died twice at this journal position: the document there is skipped');
-  const makePipeline = (start: Position): Pipeline =>
-    new Pipeline(
+  // Until the first catch-up is done, the position is saved after every document (the guard counts
+  // starts at the document a crash happened on).
+  let startingUp = true;
+  const makePipeline = (start: Position): Pipeline => {
+    const p = new Pipeline(
       {
         read: (after, max) => reader.read('pipeline', after, max),
         makeDecoder: () => receipts.makeDecoder(),
@@ -131,6 +134,9 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       },
       start,
     );
+    p.saveEachDocument = startingUp;
+    return p;
+  };
   let pipeline = makePipeline(guard.start);
   // Idle gaps are measured on this boot's monotonic clock, the one the tap stamps chunks with.
   const bootId = readBootId();
@@ -163,19 +169,25 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
           break;
         }
       }
+      if (startingUp && !slicing) {
+        guard.caughtUp(pipeline.position);
+        startingUp = false;
+        pipeline.saveEachDocument = false;
+      }
       writes.ok({ position: pipeline.position });
     } catch (err) {
       writes.fail(err, { position: pipeline.position });
       pipeline = makePipeline(pipeline.position);
     }
   };
-  // The start-up catch-up in one go, the position saved after every document, so a crash points
-  // at the document it happened on (the guard counts starts there).
-  guard.begin();
-  pipeline.saveEachDocument = true;
+  // The start-up catch-up in one go. On a full disk even counting this start may fail: the
+  // pipeline's retry takes it from there (and the guard learns it caught up when a drain succeeds).
+  try {
+    guard.begin();
+  } catch (err) {
+    if (!isDiskFull(err)) throw err;
+  }
   tryDrain(Infinity);
-  pipeline.saveEachDocument = false;
-  guard.caughtUp(pipeline.position);
   // Poll: the journal is committed by the tap's writer thread in another process.
   const poll = setInterval(() => {
     footer?.flush();
