@@ -1,7 +1,8 @@
 #!/bin/sh
 # /usr/bin/tillbox: runs the installed tillbox with a Node.js >= 20, whichever one the machine has
 # (Raspberry Pi OS trixie ships 20.x as /usr/bin/node), and refuses an older one in plain words.
-# TBX_NODE picks a node binary; TBX_NODE_FLAGS are node flags for this process only (the unit sets
+# TBX_NODE picks the node binary (only that one: an explicit choice that is too old is refused, not
+# replaced by another); TBX_NODE_FLAGS are node flags for this process only (the unit sets
 # the tap's V8 flags there; they are unset before exec so the analytics child does not inherit them).
 set -eu
 TILLBOX_HOME=@TILLBOX_HOME@
@@ -9,8 +10,15 @@ MIN_MAJOR=20
 
 node=""
 seen=""
-for cand in "${TBX_NODE:-}" /usr/bin/node /usr/local/bin/node "$(command -v node 2>/dev/null || true)" /usr/bin/nodejs; do
-  [ -n "$cand" ] && [ -x "$cand" ] || continue
+if [ -n "${TBX_NODE:-}" ]; then
+  candidates=$TBX_NODE
+else
+  candidates="/usr/bin/node /usr/local/bin/node $(command -v node 2>/dev/null || true) /usr/bin/nodejs"
+fi
+# shellcheck disable=SC2086 # paths without spaces, split on purpose
+for cand in $candidates; do
+  [ -e "$cand" ] || continue
+  [ -x "$cand" ] || { seen="$seen $cand (not executable)"; continue; }
   version=$("$cand" --version 2>/dev/null) || continue
   major=${version#v}
   major=${major%%.*}

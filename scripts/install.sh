@@ -4,7 +4,9 @@
 # backs up and migrates the databases, restarts the daemon if it runs). --uninstall removes what it
 # installed and keeps the data (/var/lib/tillbox) and config (/etc/tillbox); --purge deletes them too.
 #
-#   sudo scripts/install.sh [--uninstall | --purge]
+#   sudo scripts/install.sh [--skip-deps] [--uninstall | --purge]
+#
+# --skip-deps: use node_modules as they are (already `npm ci`-ed) and only build dist/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=/usr/local/bin/tillbox
@@ -23,27 +25,31 @@ uninstall() {
   if [ -d /run/udev ]; then udevadm control --reload || true; fi
 }
 
-case ${1:-} in
---uninstall) uninstall; echo "tillbox: uninstalled; data in /var/lib/tillbox and config in /etc/tillbox kept"; exit 0 ;;
---purge)
-  uninstall
-  rm -rf /var/lib/tillbox /etc/tillbox
-  if getent passwd tillbox >/dev/null; then userdel tillbox || true; fi
-  if getent group tillbox >/dev/null; then groupdel tillbox 2>/dev/null || true; fi
-  echo "tillbox: uninstalled, data and config deleted"; exit 0 ;;
-'') ;;
-*) echo "install.sh: unknown argument '$1' (none, --uninstall or --purge)" >&2; exit 2 ;;
-esac
+SKIP_DEPS=0
+for arg in "$@"; do
+  case $arg in
+  --skip-deps) SKIP_DEPS=1 ;;
+  --uninstall) uninstall; echo "tillbox: uninstalled; data in /var/lib/tillbox and config in /etc/tillbox kept"; exit 0 ;;
+  --purge)
+    uninstall
+    rm -rf /var/lib/tillbox /etc/tillbox
+    if getent passwd tillbox >/dev/null; then userdel tillbox || true; fi
+    if getent group tillbox >/dev/null; then groupdel tillbox 2>/dev/null || true; fi
+    echo "tillbox: uninstalled, data and config deleted"; exit 0 ;;
+  *) echo "install.sh: unknown argument '$arg' (--skip-deps, --uninstall or --purge)" >&2; exit 2 ;;
+  esac
+done
 
 sed "s|@TILLBOX_HOME@|$ROOT|" "$ROOT/packaging/tillbox.sh" >"$BIN.new" && chmod 0755 "$BIN.new" && mv "$BIN.new" "$BIN"
 
 # Build: a full install of this clone (dev dependencies for tsc), then dist/.
 was_active=0
 if systemd_up && systemctl is-active --quiet tillbox.service; then was_active=1; systemctl stop tillbox.service; fi
-(cd "$ROOT" && npm ci --no-audit --no-fund && npm run build)
+if [ $SKIP_DEPS = 0 ]; then (cd "$ROOT" && npm ci --no-audit --no-fund); fi
+(cd "$ROOT" && npm run build)
 
 if ! getent passwd tillbox >/dev/null; then
-  install -m 0644 "$ROOT/systemd/tillbox.sysusers.conf" "$SYSUSERS"
+  install -D -m 0644 "$ROOT/systemd/tillbox.sysusers.conf" "$SYSUSERS"
   if command -v systemd-sysusers >/dev/null; then systemd-sysusers "$SYSUSERS"; else useradd --system --user-group --home-dir /var/lib/tillbox --no-create-home tillbox; fi
 fi
 getent group dialout >/dev/null && usermod -a -G dialout tillbox
@@ -57,8 +63,8 @@ if ls /var/lib/tillbox/*.db >/dev/null 2>&1; then
   (cd / && runuser -u tillbox -- "$BIN" migrate) || { echo "install.sh: migration failed; databases restored from the backup; daemon not started" >&2; exit 1; }
 fi
 
-sed "s|^ExecStart=/usr/bin/tillbox |ExecStart=$BIN |" "$ROOT/systemd/tillbox.service" >"$UNIT.new" && chmod 0644 "$UNIT.new" && mv "$UNIT.new" "$UNIT"
-[ -f "$RULES" ] || install -m 0644 "$ROOT/firmware-config/99-tillbox.rules" "$RULES"
+mkdir -p "$(dirname "$UNIT")" && sed "s|^ExecStart=/usr/bin/tillbox |ExecStart=$BIN |" "$ROOT/systemd/tillbox.service" >"$UNIT.new" && chmod 0644 "$UNIT.new" && mv "$UNIT.new" "$UNIT"
+[ -f "$RULES" ] || install -D -m 0644 "$ROOT/firmware-config/99-tillbox.rules" "$RULES"
 if [ -d /run/udev ]; then udevadm control --reload || true; udevadm trigger --subsystem-match=tty --action=add || true; fi
 if systemd_up; then
   systemctl daemon-reload

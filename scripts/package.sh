@@ -84,7 +84,14 @@ fi
 (cd "$APP/node_modules/better-sqlite3" && find build -mindepth 1 -maxdepth 2 ! -path build/Release ! -path build/Release/better_sqlite3.node -exec rm -rf {} + && rm -rf deps src binding.gyp)
 find "$APP/node_modules/@serialport/bindings-cpp/prebuilds" -mindepth 1 -maxdepth 1 ! -name "$PREBUILD" -exec rm -rf {} +
 rm -rf "$APP/node_modules/@serialport/bindings-cpp/src" "$APP/node_modules/@types"
+# csv-parse: tillbox imports its ES modules (lib/); dist/ is the CommonJS, UMD and browser builds.
+rm -rf "$APP/node_modules/csv-parse/dist"
 find "$APP/node_modules" \( -name '*.md' -o -name '*.markdown' -o -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '.github' -o -name 'CHANGELOG*' \) -prune -exec rm -rf {} +
+
+# Debug symbols are half the addon's size and nobody debugs C++ on the box.
+STRIP=strip
+[ "$ARCH" != "$HOST_ARCH" ] && STRIP=$TRIPLE-strip
+command -v "$STRIP" >/dev/null && "$STRIP" --strip-unneeded "$APP/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
 
 for native in "$APP/node_modules/better-sqlite3/build/Release/better_sqlite3.node" "$APP/node_modules/@serialport/bindings-cpp/prebuilds/$PREBUILD/"*glibc*.node; do
   file -b "$native" | grep -q "$ELF" || { echo "package.sh: $native is not a $ELF ELF: $(file -b "$native")" >&2; exit 1; }

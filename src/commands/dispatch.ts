@@ -50,7 +50,7 @@ function usage(): string {
 
 /** A command's help text and the option names it parses (the help is built from that table). */
 export async function commandHelp(name: string): Promise<{ text: string; options: string[] } | undefined> {
-  const entry = COMMANDS[name];
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (entry === undefined) return undefined;
   const mod = await entry.load();
   const head = `${mod.usage ?? `usage: tillbox ${name} [options]`}`.trimEnd();
@@ -77,8 +77,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout.write(versionText(rest.includes('--json')));
     return 0;
   }
-  const target = name === 'help' ? (rest[0] as string) : name;
-  const entry = COMMANDS[target];
+  const target = name === 'help' ? (rest[0] ?? '') : name;
+  const entry = Object.hasOwn(COMMANDS, target) ? COMMANDS[target] : undefined;
   if (entry === undefined) {
     io.stderr.write(`tillbox: unknown command '${target}'\n${usage()}\n`);
     return 2;

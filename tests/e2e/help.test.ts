@@ -51,6 +51,7 @@ describe('tillbox --help, help CMD, --version', () => {
     expect(bin().code).toBe(2);
     expect(bin('frobnicate').code).toBe(2);
     expect(bin('help', 'frobnicate').code).toBe(2);
+    expect(bin('constructor').code).toBe(2);
     const bad = bin('run', '--no-such-option');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('TBX_USAGE');
