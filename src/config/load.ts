@@ -128,6 +128,11 @@ function crossChecks(doc: Record<string, unknown>): string[] {
   if (tap !== undefined && tap.reopenMinMs > tap.reopenMaxMs) {
     problems.push('tap.reopenMinMs: expected at most tap.reopenMaxMs');
   }
+  const qr = (doc['footer'] as Config['footer'] | undefined)?.qr;
+  if (qr?.url !== undefined) {
+    if (qr.key === undefined) problems.push('footer.qr.key: required when footer.qr.url is set (or set TILLBOX_FOOTER_QR_KEY)');
+    if (!qr.url.includes('{token}')) problems.push('footer.qr.url: expected a {token} placeholder (it names the receipt to head office)');
+  }
   return problems;
 }
 
