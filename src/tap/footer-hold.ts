@@ -41,8 +41,10 @@ export const REAL_TIMERS: Timers = {
   now: () => performance.now(),
 };
 
-/** POS bytes queued behind a held cut beyond this release the cut early (counted late). */
+/** POS bytes queued behind a held cut beyond this ask the POS side to pause (back-pressure) ... */
 export const MAX_QUEUED_BYTES = 64 * 1024;
+/** ... and beyond this (a sender that does not pause) release the cut early, counted late. */
+export const HARD_QUEUED_BYTES = 1024 * 1024;
 /** A document longer than this goes to the analytics side without its bytes (it declines). */
 export const MAX_DOC_BYTES = 256 * 1024;
 
@@ -53,6 +55,8 @@ export interface FooterHoldOptions {
   write: (bytes: Buffer) => WriteResult;
   ask: AskFooter;
   onOutcome?: (o: HoldOutcome) => void;
+  /** Called once the queue has gone out after push() answered 'full' (resume the POS side). */
+  resume?: () => void;
   timers?: Timers;
 }
 
@@ -94,6 +98,7 @@ export class FooterHold {
   private docBytes = 0;
   private last: WriteResult = 'ok';
   private idleWaiters: (() => void)[] = [];
+  private paused = false;
   private closed = false;
 
   constructor(opts: FooterHoldOptions) {
@@ -143,7 +148,11 @@ export class FooterHold {
     this.q = this.q.length === 0 ? chunk : Buffer.concat([this.q, chunk]);
     this.setTail(tail);
     this.pump();
-    if (this.held !== undefined && this.q.length > MAX_QUEUED_BYTES) this.release(null, 'late', 'queue full');
+    if (this.held !== undefined && this.q.length > HARD_QUEUED_BYTES) this.release(null, 'late', 'queue full');
+    if (this.held !== undefined && this.q.length > MAX_QUEUED_BYTES) {
+      this.paused = true;
+      return 'full';
+    }
     return this.last;
   }
 
@@ -275,6 +284,10 @@ export class FooterHold {
     this.writeInOrder(held.cut.end);
     this.outcome(blockBytes > 0 ? 'printed' : kind === 'printed' ? 'declined' : kind, reason, holdMs, blockBytes);
     this.pump();
+    if (this.paused && this.held === undefined) {
+      this.paused = false;
+      this.opts.resume?.();
+    }
   }
 
   private outcome(kind: HoldOutcome['kind'], reason: string, holdMs: number, blockBytes: number): void {

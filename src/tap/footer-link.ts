@@ -41,12 +41,13 @@ export class FooterLink {
   }
 
   /** A hold for one POS stream writing to the printer through `write`. */
-  holdFor(stream: string, write: (b: Buffer) => WriteResult): FooterHold {
+  holdFor(stream: string, write: (b: Buffer) => WriteResult, resume?: () => void): FooterHold {
     const asked: number[] = [];
     const hold: FooterHold = new FooterHold({
       maxHoldMs: this.opts.maxHoldMs,
       mode: this.opts.mode === 'on' ? 'hold' : 'observe',
       write,
+      ...(resume !== undefined ? { resume } : {}),
       ...(this.opts.timers !== undefined ? { timers: this.opts.timers } : {}),
       ask: (doc, answer, { dryRun }) => {
         const id = ++this.nextId;
