@@ -15,7 +15,7 @@ import { Link } from './link.js';
 import { mqttNotificationChannel } from './notify.js';
 import type { EnqueueResult, Outbox } from './outbox.js';
 import { createInboundHandler, type InboundCallbacks } from './requests.js';
-import { topicsFor, type ExternalHealth, type StatusPayload, type Topics } from './topics.js';
+import { topicsFor, type CouponPayload, type ExternalHealth, type StatusPayload, type Topics } from './topics.js';
 
 export interface SyncDeps extends InboundCallbacks {
   config: Config;
@@ -61,6 +61,8 @@ export interface Sync {
   notificationChannel(): NotificationChannel;
   /** The nightly insights aggregate on `insights`, QoS 1; resolves on PUBACK, rejects when offline. */
   publishInsights(aggregate: Record<string, unknown>): Promise<void>;
+  /** Issued footer coupons on `coupon`, QoS 1; resolves on PUBACK, rejects when offline. */
+  publishCoupons(payload: CouponPayload): Promise<void>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -256,5 +258,6 @@ export function createSync(deps: SyncDeps): Sync {
         publish: (payload) => publishNow(topics.notification, payload),
       }),
     publishInsights: (aggregate) => publishNow(topics.insights, JSON.stringify(aggregate)),
+    publishCoupons: (payload) => publishNow(topics.coupon, JSON.stringify(payload)),
   };
 }
