@@ -90,7 +90,8 @@ export class FooterHold {
   push(chunk: Buffer): WriteResult {
     const base = this.scanner.offset;
     const marks = this.scanner.feed(chunk);
-    const tail = this.closed ? -1 : this.scanner.pendingCutStart(chunk);
+    // Dry run never holds anything, not even the 1-3 bytes of a cut split across chunks.
+    const tail = this.closed || this.opts.mode === 'observe' ? -1 : this.scanner.pendingCutStart(chunk);
     // Fast path: nothing held or queued, no cut or doubt in this chunk: straight through.
     if (marks.length === 0 && tail < 0 && this.held === undefined && this.q.length === 0 && this.tailFrom < 0) {
       this.addDoc(chunk, 0, chunk.length);
@@ -172,7 +173,7 @@ export class FooterHold {
       const limit = cut !== undefined ? cut.start : this.tailFrom >= 0 ? this.tailFrom : this.q.end;
       this.writeInOrder(Math.max(limit, this.q.start));
       if (cut === undefined) break;
-      if (cut.start < this.q.start) {
+      if (cut.start < this.q.start && this.opts.mode === 'hold') {
         // Part of the cut went out before it could be recognised (a chunk ended inside it and the
         // tail wait expired): nothing can go before it any more.
         this.cuts.shift();
@@ -191,6 +192,7 @@ export class FooterHold {
     if (this.closed) {
       this.cuts.shift();
       this.writeInOrder(cut.end);
+      this.outcome('closed', 'stream closing', 0, 0);
       return false;
     }
     if (dryRun) {

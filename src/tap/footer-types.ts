@@ -4,7 +4,7 @@
 export type WriteResult = 'ok' | 'full' | 'down';
 
 /** Why a held cut went out without a block. */
-export type SkipReason = 'late' | 'declined' | 'unsent' | 'split' | 'overflow';
+export type SkipReason = 'late' | 'declined' | 'unsent' | 'split' | 'overflow' | 'closed';
 
 /** The analytics side's answer: a block to insert before the cut, or none (and why, for counters). */
 export interface FooterAnswer {

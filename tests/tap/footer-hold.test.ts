@@ -171,6 +171,18 @@ describe('FooterHold', () => {
     expect(r.out().equals(Buffer.concat([B('R2\n'), B(CUT), ...Array.from({ length: 30 }, () => big)]))).toBe(true);
   });
 
+  it('dry run holds nothing, not even a split cut, and still reports its document', () => {
+    const r = rig(150, 'observe');
+    const input = Buffer.concat([B('X\n'), B(CUT), B('Y')]);
+    let sent = 0;
+    for (const byte of input) {
+      r.hold.push(B([byte]));
+      sent++;
+      expect(r.out().length).toBe(sent);
+    }
+    expect(r.asks.map((a) => a.doc.toString('hex'))).toEqual([Buffer.concat([B('X\n'), B(CUT)]).toString('hex')]);
+  });
+
   it('close() releases a held cut unchanged and calls whenIdle waiters', () => {
     const r = rig();
     let idle = false;
