@@ -37,6 +37,8 @@ interface Rig {
   printer: SerialPort;
   received: Buffer[];
   holds: number[];
+  /** The child's own time per request (decode, parse, ledger reads, render). */
+  compute: number[];
   late: number;
   pid: number;
   stop(): Promise<void>;
@@ -52,7 +54,7 @@ async function rig(name: 'on' | 'off', dir: string): Promise<Rig> {
     footer: { enabled: name === 'on', maxHoldMs: 150, qr: { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' } },
   }));
   const middle: ChildProcess = spawn(process.execPath, [CLI, 'run', '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const r: Rig = { name, pos: undefined as unknown as SerialPort, printer: undefined as unknown as SerialPort, received: [], holds: [], late: 0, pid: middle.pid ?? 0, stop: async () => undefined };
+  const r: Rig = { name, pos: undefined as unknown as SerialPort, printer: undefined as unknown as SerialPort, received: [], holds: [], compute: [], late: 0, pid: middle.pid ?? 0, stop: async () => undefined };
   let started = false;
   let buf = '';
   middle.stdout?.on('data', (d: Buffer) => {
@@ -61,8 +63,9 @@ async function rig(name: 'on' | 'off', dir: string): Promise<Rig> {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
       if (!line.includes('"module":"footer"') && !line.includes('analytics started')) continue;
-      const l = JSON.parse(line) as { msg: string; holdMs?: number; kind?: string };
+      const l = JSON.parse(line) as { msg: string; holdMs?: number; kind?: string; computeMs?: number };
       if (l.msg === 'analytics started') started = true;
+      else if (l.msg === 'footer answered' && typeof l.computeMs === 'number') r.compute.push(l.computeMs);
       else if (l.msg === 'footer outcome' && typeof l.holdMs === 'number' && l.kind !== 'split' && l.kind !== 'unsent') r.holds.push(l.holdMs);
       else if (l.msg.startsWith('footer skipped: late')) {
         r.late++;
@@ -128,13 +131,16 @@ try {
   // Warm both (JIT, SQLite caches), then idle holds.
   await oneByOne(on, sales(20, 0));
   on.holds.length = 0;
+  on.compute.length = 0;
   on.late = 0;
   await oneByOne(on, sales(Number(values.receipts), 20));
   const idle = [...on.holds];
+  const idleCompute = [...on.compute];
   const idleLate = on.late;
 
   // Busy: a burst written at once; the child files every receipt while answering the holds.
   on.holds.length = 0;
+  on.compute.length = 0;
   on.late = 0;
   const burst = sales(Number(values.burst), 5);
   const burstBytes = Buffer.concat(burst);
@@ -142,6 +148,7 @@ try {
   on.pos.write(burstBytes);
   await waitFor(() => total(on.received) >= before + burstBytes.length && on.holds.length >= burst.length, 120_000, 5);
   const busy = [...on.holds];
+  const busyCompute = [...on.compute];
   const busyLate = on.late;
   off.pos.write(burstBytes); // the same work for the off rig's child, for the RSS comparison
   await waitFor(() => total(off.received) >= burstBytes.length, 120_000, 5);
@@ -166,6 +173,10 @@ try {
       idle: { n: idle.length, p50: pct(idle, 50), p99: pct(idle, 99), max: Math.max(...idle), late: idleLate },
       busy: { n: busy.length, p50: pct(busy, 50), p99: pct(busy, 99), max: Math.max(...busy), late: busyLate },
     },
+    childComputeMs: {
+      idle: { p50: pct(idleCompute, 50), p99: pct(idleCompute, 99) },
+      busy: { p50: pct(busyCompute, 50), p99: pct(busyCompute, 99) },
+    },
     otherBytesLatencyMs: {
       off: { p50: ms(pct(lat['off']!, 50)), p99: ms(pct(lat['off']!, 99)) },
       on: { p50: ms(pct(lat['on']!, 50)), p99: ms(pct(lat['on']!, 99)) },
@@ -181,6 +192,8 @@ try {
     say(`hold time, cut received -> block written (maxHoldMs 150), measured under the machine's current load:`);
     say(`  idle child: n=${h.idle.n} p50 ${f(h.idle.p50)} ms  p99 ${f(h.idle.p99)} ms  max ${f(h.idle.max)} ms  late ${h.idle.late}`);
     say(`  busy child: n=${h.busy.n} p50 ${f(h.busy.p50)} ms  p99 ${f(h.busy.p99)} ms  max ${f(h.busy.max)} ms  late ${h.busy.late}`);
+    const c = result.childComputeMs;
+    say(`  of which the child's own work: idle p50 ${f(c.idle.p50)} p99 ${f(c.idle.p99)} ms; busy p50 ${f(c.busy.p50)} p99 ${f(c.busy.p99)} ms`);
     const o = result.otherBytesLatencyMs;
     say(`other bytes (32-byte chunk, ${values.chunks} each): off p50 ${o.off.p50.toFixed(3)} p99 ${o.off.p99.toFixed(3)} ms; on p50 ${o.on.p50.toFixed(3)} p99 ${o.on.p99.toFixed(3)} ms; added p99 ${o.addedP99.toFixed(3)} ms`);
     say(`tap peak RSS: off ${(rss.off / 1048576).toFixed(1)} MB, on ${(rss.on / 1048576).toFixed(1)} MB (delta ${((rss.on - rss.off) / 1048576).toFixed(1)} MB)`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { clockCheck, dataDirCheck, portsCheck, type CheckResult, type DoctorCheck } from '../daemon/doctor-checks.js';
+import { footerCheck } from '../footer/doctor.js';
 import { isTillboxError, TillboxError } from '../errors.js';
 import { runDetect } from '../daemon/doctor-detect.js';
 import type { Config } from '../config/types.js';
@@ -28,7 +29,7 @@ const profilesCheck: DoctorCheck = async (config) => {
 };
 
 /** The checks after the config check, in checklist order. Each is independent and gets the validated config. */
-const CHECKS: readonly DoctorCheck[] = [portsCheck, dataDirCheck, clockCheck, profilesCheck, brokerCheck];
+const CHECKS: readonly DoctorCheck[] = [portsCheck, dataDirCheck, clockCheck, profilesCheck, brokerCheck, footerCheck];
 
 const MARK: Record<CheckResult['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 

@@ -71,6 +71,12 @@ export function semanticChecks(doc: Doc): string[] {
   add(urlProblem('notifications.webhook', str(notifications, 'webhook'), WEBHOOK_SCHEMES));
   const file = str(notifications, 'file');
   if (file !== undefined && isDirectory(file)) problems.push(`notifications.file: expected a file to append to, got the directory ${JSON.stringify(file)}`);
+  const qr = section(section(doc, 'footer') ?? {}, 'qr');
+  const qrUrl = str(qr, 'url');
+  if (qrUrl !== undefined) {
+    if (str(qr, 'key') === undefined) problems.push('footer.qr.key: required when footer.qr.url is set (or set TILLBOX_FOOTER_QR_KEY)');
+    if (!qrUrl.includes('{token}')) problems.push('footer.qr.url: expected a {token} placeholder (it names the receipt to head office)');
+  }
   return problems;
 }
 

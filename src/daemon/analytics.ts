@@ -26,6 +26,7 @@ import type { Outbox } from '../sync/outbox.js';
 import { statusQueries } from '../ledger/queries-status.js';
 import { buildApp, webOptionsFromConfig } from '../web/app.js';
 import { footerServiceFor } from '../footer/setup.js';
+import { COUPON_SYNC_EVERY_MS, syncCoupons } from '../footer/coupon-sync.js';
 import type { FooterService } from '../footer/service.js';
 import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, TapStatsMessage } from './messages.js';
 import { Receipts } from './receipts.js';
@@ -212,6 +213,16 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   // A new box shows insights on its first day rather than after the first night.
   const firstInsights = existsSync(join(config.dataDir, 'insights.json')) ? undefined : setTimeout(() => void runNightlyInsights({ config, sync, logger: log }), 10_000);
 
+  // Footer coupons to head office (durable in the ledger until acknowledged).
+  const couponTimer =
+    footer !== undefined && config.mqtt !== undefined
+      ? setInterval(() => {
+          syncCoupons(ledger, (p) => sync.publishCoupons(p), { store: config.store.id, box: config.box.id }).catch((err: unknown) =>
+            log.debug({ err }, 'coupons not sent yet; retrying later'),
+          );
+        }, COUPON_SYNC_EVERY_MS)
+      : undefined;
+
   const web = buildApp(
     webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current, footer }),
     webOptionsFromConfig(config, logger),
@@ -236,6 +247,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       await insightsTask.stop();
       await jobs.stop();
       clearInterval(poll);
+      clearInterval(couponTimer);
       footer?.flush();
       await sync.stop();
       basketOutbox.close();

@@ -87,7 +87,7 @@ export interface FooterReplyMessage {
 export interface FooterOutcomeMessage {
   type: 'footer-outcome';
   id: number;
-  kind: 'printed' | 'late' | 'declined' | 'unsent' | 'split' | 'overflow';
+  kind: 'printed' | 'late' | 'declined' | 'unsent' | 'split' | 'overflow' | 'closed';
   holdMs: number;
 }
 
@@ -95,7 +95,7 @@ export interface FooterOutcomeMessage {
 export interface FooterTapStats {
   mode: 'off' | 'dry-run' | 'on';
   printed: number;
-  skipped: { late: number; declined: number; unsent: number; split: number; overflow: number };
+  skipped: { late: number; declined: number; unsent: number; split: number; overflow: number; closed: number };
   /** Hold times (cut received to block written or cut released), ms: counts per upper bound in HOLD_BUCKETS_MS. */
   holdBuckets: number[];
   holdCount: number;

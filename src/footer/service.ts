@@ -80,6 +80,7 @@ export class FooterService {
 
   onRequest(msg: FooterRequestMessage): void {
     this.counts.requests++;
+    const t0 = performance.now();
     let reply: { block: Buffer | null; reason: string };
     try {
       reply = this.decide(msg);
@@ -92,6 +93,7 @@ export class FooterService {
       this.counts.answered++;
       this.deps.send({ type: 'footer-reply', id: msg.id, block: reply.block === null ? null : reply.block.toString('base64'), reason: reply.reason });
     }
+    this.log.debug({ id: msg.id, reason: reply.reason, computeMs: Math.round((performance.now() - t0) * 1000) / 1000 }, 'footer answered');
   }
 
   onOutcome(msg: FooterOutcomeMessage): void {

@@ -16,7 +16,7 @@ import { mqttNotificationChannel } from './notify.js';
 import type { EnqueueResult, Outbox } from './outbox.js';
 import type { FaultState } from '../io/write-fault.js';
 import { createInboundHandler, type InboundCallbacks } from './requests.js';
-import { topicsFor, type ExternalHealth, type StatusPayload, type Topics } from './topics.js';
+import { topicsFor, type CouponPayload, type ExternalHealth, type StatusPayload, type Topics } from './topics.js';
 
 export interface SyncDeps extends InboundCallbacks {
   config: Config;
@@ -66,6 +66,8 @@ export interface Sync {
   notificationChannel(): NotificationChannel;
   /** The nightly insights aggregate on `insights`, QoS 1; resolves on PUBACK, rejects when offline. */
   publishInsights(aggregate: Record<string, unknown>): Promise<void>;
+  /** Issued footer coupons on `coupon`, QoS 1; resolves on PUBACK, rejects when offline. */
+  publishCoupons(payload: CouponPayload): Promise<void>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -264,5 +266,6 @@ export function createSync(deps: SyncDeps): Sync {
         publish: (payload) => publishNow(topics.notification, payload),
       }),
     publishInsights: (aggregate) => publishNow(topics.insights, JSON.stringify(aggregate)),
+    publishCoupons: (payload) => publishNow(topics.coupon, JSON.stringify(payload)),
   };
 }

@@ -9,6 +9,8 @@ export interface Topics {
   status: string;
   notification: string;
   insights: string;
+  /** Coupon codes printed on at-till footers (src/footer/coupon-sync.ts). */
+  coupon: string;
   /** Subscriptions (QoS 1): retained config/catalogue and config/profiles, and request/{op}. */
   configFilter: string;
   requestFilter: string;
@@ -25,6 +27,7 @@ export function topicsFor(storeId: string, boxId: string): Topics {
     status: `${base}/status`,
     notification: `${base}/notification`,
     insights: `${base}/insights`,
+    coupon: `${base}/coupon`,
     configFilter: `${base}/config/+`,
     requestFilter: `${base}/request/+`,
     config: (name) => `${base}/config/${name}`,
@@ -70,4 +73,20 @@ export interface ResponsePayload {
   ok: boolean;
   result?: unknown;
   error?: { code: string; message: string };
+}
+
+/** `coupon` (QoS 1): codes printed on footers, so head office can honour them. No member data. */
+export interface CouponPayload {
+  schema: 1;
+  store: string;
+  box: string;
+  coupons: {
+    code: string;
+    rule: string;
+    /** Store-local day it was issued. */
+    day: string;
+    issuedAt: string;
+    /** The basket id (as on the basket topic) of the receipt it was printed on. */
+    basket: string;
+  }[];
 }

@@ -1,48 +1,16 @@
+import { ByteQueue } from './byte-queue.js';
 import { CutScanner, type StreamMark } from './cut-scanner.js';
 
-/** What a write to the printer side did: accepted, accepted but the side is full, or side down. */
-export type WriteResult = 'ok' | 'full' | 'down';
+import type { AskFooter, FooterAnswer, HoldOutcome, Timers, WriteResult } from './footer-types.js';
+import { REAL_TIMERS } from './footer-types.js';
 
-/** Why a held cut went out without a block. */
-export type SkipReason = 'late' | 'declined' | 'unsent' | 'split' | 'overflow';
+export type { AskFooter, FooterAnswer, HoldOutcome, SkipReason, Timers, WriteResult } from './footer-types.js';
+export { REAL_TIMERS } from './footer-types.js';
 
-/** The analytics side's answer: a block to insert before the cut, or none (and why, for counters). */
-export interface FooterAnswer {
-  block: Buffer | null;
-  reason: string;
-}
-
-/**
- * Sends one document (the bytes since the previous cut, through this cut) to the analytics side.
- * Returns a cancel function, or false when it could not be sent (the cut is released at once).
- * `answer` may be called at most once, and not after cancel.
- */
-export type AskFooter = (doc: Buffer | null, answer: (a: FooterAnswer) => void, opts: { dryRun: boolean }) => (() => void) | false;
-
-export interface HoldOutcome {
-  /** 'printed': block inserted; otherwise the cut went out unchanged. */
-  kind: 'printed' | SkipReason;
-  reason: string;
-  /** Cut received (complete) to block written or cut released, ms (monotonic). */
-  holdMs: number;
-  blockBytes: number;
-}
-
-export interface Timers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-  /** Monotonic ms. */
-  now(): number;
-}
-
-export const REAL_TIMERS: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms),
-  clear: (h) => clearTimeout(h as NodeJS.Timeout),
-  now: () => performance.now(),
-};
-
-/** POS bytes queued behind a held cut beyond this release the cut early (counted late). */
+/** POS bytes queued behind a held cut beyond this ask the POS side to pause (back-pressure) ... */
 export const MAX_QUEUED_BYTES = 64 * 1024;
+/** ... and beyond this (a sender that does not pause) release the cut early, counted late. */
+export const HARD_QUEUED_BYTES = 1024 * 1024;
 /** A document longer than this goes to the analytics side without its bytes (it declines). */
 export const MAX_DOC_BYTES = 256 * 1024;
 
@@ -53,6 +21,8 @@ export interface FooterHoldOptions {
   write: (bytes: Buffer) => WriteResult;
   ask: AskFooter;
   onOutcome?: (o: HoldOutcome) => void;
+  /** Called once the queue has gone out after push() answered 'full' (resume the POS side). */
+  resume?: () => void;
   timers?: Timers;
 }
 
@@ -80,9 +50,8 @@ export class FooterHold {
   private readonly opts: FooterHoldOptions;
   private readonly timers: Timers;
   private readonly scanner = new CutScanner();
-  /** POS bytes not yet written, from stream offset qStart. */
-  private q: Buffer = Buffer.alloc(0);
-  private qStart = 0;
+  /** POS bytes not yet written. */
+  private readonly q = new ByteQueue();
   private readonly cuts: PendingCut[] = [];
   private readonly queries: StreamMark[] = [];
   /** Query ranges already written ahead of a held cut; skipped when the queue goes out. */
@@ -94,6 +63,7 @@ export class FooterHold {
   private docBytes = 0;
   private last: WriteResult = 'ok';
   private idleWaiters: (() => void)[] = [];
+  private paused = false;
   private closed = false;
 
   constructor(opts: FooterHoldOptions) {
@@ -120,11 +90,12 @@ export class FooterHold {
   push(chunk: Buffer): WriteResult {
     const base = this.scanner.offset;
     const marks = this.scanner.feed(chunk);
-    const tail = this.closed ? -1 : this.scanner.pendingCutStart(chunk);
+    // Dry run never holds anything, not even the 1-3 bytes of a cut split across chunks.
+    const tail = this.closed || this.opts.mode === 'observe' ? -1 : this.scanner.pendingCutStart(chunk);
     // Fast path: nothing held or queued, no cut or doubt in this chunk: straight through.
     if (marks.length === 0 && tail < 0 && this.held === undefined && this.q.length === 0 && this.tailFrom < 0) {
       this.addDoc(chunk, 0, chunk.length);
-      this.qStart = base + chunk.length;
+      this.q.start = base + chunk.length;
       return this.opts.write(chunk);
     }
     this.last = 'ok';
@@ -140,10 +111,14 @@ export class FooterHold {
       this.cuts.push({ start: m.start, end: m.end, doc: this.takeDoc() });
     }
     this.addDoc(chunk, docFrom, chunk.length);
-    this.q = this.q.length === 0 ? chunk : Buffer.concat([this.q, chunk]);
+    this.q.push(chunk);
     this.setTail(tail);
     this.pump();
-    if (this.held !== undefined && this.q.length > MAX_QUEUED_BYTES) this.release(null, 'late', 'queue full');
+    if (this.held !== undefined && this.q.length > HARD_QUEUED_BYTES) this.release(null, 'late', 'queue full');
+    if (this.held !== undefined && this.q.length > MAX_QUEUED_BYTES) {
+      this.paused = true;
+      return 'full';
+    }
     return this.last;
   }
 
@@ -195,10 +170,10 @@ export class FooterHold {
         return;
       }
       const cut = this.cuts[0];
-      const limit = cut !== undefined ? cut.start : this.tailFrom >= 0 ? this.tailFrom : this.qStart + this.q.length;
-      this.writeInOrder(Math.max(limit, this.qStart));
+      const limit = cut !== undefined ? cut.start : this.tailFrom >= 0 ? this.tailFrom : this.q.end;
+      this.writeInOrder(Math.max(limit, this.q.start));
       if (cut === undefined) break;
-      if (cut.start < this.qStart) {
+      if (cut.start < this.q.start && this.opts.mode === 'hold') {
         // Part of the cut went out before it could be recognised (a chunk ended inside it and the
         // tail wait expired): nothing can go before it any more.
         this.cuts.shift();
@@ -217,6 +192,7 @@ export class FooterHold {
     if (this.closed) {
       this.cuts.shift();
       this.writeInOrder(cut.end);
+      this.outcome('closed', 'stream closing', 0, 0);
       return false;
     }
     if (dryRun) {
@@ -275,6 +251,10 @@ export class FooterHold {
     this.writeInOrder(held.cut.end);
     this.outcome(blockBytes > 0 ? 'printed' : kind === 'printed' ? 'declined' : kind, reason, holdMs, blockBytes);
     this.pump();
+    if (this.paused && this.held === undefined) {
+      this.paused = false;
+      this.opts.resume?.();
+    }
   }
 
   private outcome(kind: HoldOutcome['kind'], reason: string, holdMs: number, blockBytes: number): void {
@@ -285,28 +265,26 @@ export class FooterHold {
   private sendQueriesAhead(): void {
     while (this.queries.length > 0) {
       const m = this.queries.shift() as StreamMark;
-      if (m.start < this.qStart) continue; // already written in order
-      this.write(this.q.subarray(m.start - this.qStart, m.end - this.qStart));
+      if (m.start < this.q.start) continue; // already written in order
+      this.write(this.q.slice(m.start, m.end));
       this.sentAhead.push(m);
     }
   }
 
   /** Writes queued bytes up to stream offset `to`, leaving out queries already sent ahead. */
   private writeInOrder(to: number): void {
-    const n = Math.min(to, this.qStart + this.q.length) - this.qStart;
-    if (n <= 0) return;
-    const end = this.qStart + n;
-    let from = this.qStart;
+    const end = Math.min(to, this.q.end);
+    if (end <= this.q.start) return;
+    let from = this.q.start;
     const parts: Buffer[] = [];
     while (this.sentAhead.length > 0 && (this.sentAhead[0] as StreamMark).start < end) {
       const m = this.sentAhead.shift() as StreamMark;
-      if (m.start > from) parts.push(this.q.subarray(from - this.qStart, m.start - this.qStart));
+      if (m.start > from) parts.push(this.q.slice(from, m.start));
       from = Math.max(from, m.end);
     }
-    if (end > from) parts.push(this.q.subarray(from - this.qStart, end - this.qStart));
+    if (end > from) parts.push(this.q.slice(from, end));
     while (this.queries.length > 0 && (this.queries[0] as StreamMark).start < end) this.queries.shift();
-    this.q = this.q.subarray(n);
-    this.qStart = end;
+    this.q.drop(end);
     const out = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
     if (out.length > 0) this.write(out);
   }

@@ -33,7 +33,7 @@ export class FooterLink {
     this.stat = {
       mode: opts.mode,
       printed: 0,
-      skipped: { late: 0, declined: 0, unsent: 0, split: 0, overflow: 0 },
+      skipped: { late: 0, declined: 0, unsent: 0, split: 0, overflow: 0, closed: 0 },
       holdBuckets: new Array<number>(HOLD_BUCKETS_MS.length + 1).fill(0),
       holdCount: 0,
       holdSumMs: 0,
@@ -41,12 +41,13 @@ export class FooterLink {
   }
 
   /** A hold for one POS stream writing to the printer through `write`. */
-  holdFor(stream: string, write: (b: Buffer) => WriteResult): FooterHold {
+  holdFor(stream: string, write: (b: Buffer) => WriteResult, resume?: () => void): FooterHold {
     const asked: number[] = [];
     const hold: FooterHold = new FooterHold({
       maxHoldMs: this.opts.maxHoldMs,
       mode: this.opts.mode === 'on' ? 'hold' : 'observe',
       write,
+      ...(resume !== undefined ? { resume } : {}),
       ...(this.opts.timers !== undefined ? { timers: this.opts.timers } : {}),
       ask: (doc, answer, { dryRun }) => {
         const id = ++this.nextId;
@@ -57,7 +58,7 @@ export class FooterLink {
         this.pending.set(id, answer);
         return () => this.pending.delete(id);
       },
-      onOutcome: (o) => this.outcome(stream, o, o.kind === 'split' || o.kind === 'overflow' || o.kind === 'unsent' ? undefined : asked.shift()),
+      onOutcome: (o) => this.outcome(stream, o, o.kind === 'split' || o.kind === 'overflow' || o.kind === 'unsent' || o.kind === 'closed' ? undefined : asked.shift()),
     });
     return hold;
   }
@@ -96,7 +97,7 @@ export class FooterLink {
   }
 
   private outcome(stream: string, o: HoldOutcome, id: number | undefined): void {
-    if (o.kind === 'overflow') this.bumpSeq(stream); // its bytes never reached the child
+    if (o.kind === 'overflow' || o.kind === 'split' || o.kind === 'closed') this.bumpSeq(stream); // its bytes never reached the child
     if (o.kind === 'printed') this.stat.printed++;
     else this.stat.skipped[o.kind]++;
     if (id !== undefined) {

@@ -22,7 +22,7 @@ export class SerialTap implements Tap {
     this.pos = new SerialSide({ ...common, name: 'pos', path: config.pos.path, line: config.pos });
     this.printer = new SerialSide({ ...common, name: 'printer', path: config.printer.path, line: config.printer });
     this.counters = new RelayCounters(record);
-    this.hold = footer?.holdFor('serial', (b) => this.printer.write(b));
+    this.hold = footer?.holdFor('serial', (b) => this.printer.write(b), () => this.pos.resume());
     this.relay(this.pos, this.printer, 'pos>printer');
     this.relay(this.printer, this.pos, 'printer>pos');
     // Back-pressure: a side that cannot keep up pauses the other; a side that goes down releases it,

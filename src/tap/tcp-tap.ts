@@ -112,7 +112,7 @@ export class TcpTap implements Tap {
     let delay = this.reopenMinMs;
 
     // Footers: one printer state across connections ('tcp'); the hold writes to this connection.
-    const hold = this.footer?.holdFor('tcp', (b) => (printerOpen && printer?.writable === true ? (printer.write(b) ? 'ok' : 'full') : 'down'));
+    const hold = this.footer?.holdFor('tcp', (b) => (printerOpen && printer?.writable === true ? (printer.write(b) ? 'ok' : 'full') : 'down'), () => pos.resume());
     pos.on('data', (chunk: Buffer) => {
       this.pos.bytesIn += chunk.length;
       this.pos.chunksIn++;

@@ -145,6 +145,44 @@ describe('FooterHold', () => {
     expect(r.hold.holding).toBe(false);
   });
 
+  it('a long queue behind a held cut pauses the POS side (back-pressure), resumed once it has gone out', () => {
+    let resumed = 0;
+    const timers = new ManualTimers();
+    const out: Buffer[] = [];
+    let answer: ((a: FooterAnswer) => void) | undefined;
+    const hold = new FooterHold({
+      maxHoldMs: 150, mode: 'hold', timers, write: (b) => (out.push(Buffer.from(b)), 'ok'),
+      ask: (_doc, a) => ((answer = a), () => undefined), resume: () => resumed++,
+    });
+    hold.push(Buffer.concat([B('R1\n'), B(CUT)]));
+    const big = Buffer.alloc(40 * 1024, 0x41);
+    expect(hold.push(big)).toBe('ok');
+    expect(hold.push(big)).toBe('full');
+    expect(resumed).toBe(0);
+    answer!({ block: BLOCK, reason: 'sale' });
+    expect(resumed).toBe(1);
+    expect(Buffer.concat(out).equals(Buffer.concat([B('R1\n'), BLOCK, B(CUT), big, big]))).toBe(true);
+    // A sender that does not pause: past the hard limit the cut goes out unchanged, counted late.
+    const r = rig();
+    r.hold.push(Buffer.concat([B('R2\n'), B(CUT)]));
+    for (let i = 0; i < 30; i++) r.hold.push(big);
+    expect(r.hold.holding).toBe(false);
+    expect(r.outcomes.map((o) => [o.kind, o.reason])).toEqual([['late', 'queue full']]);
+    expect(r.out().equals(Buffer.concat([B('R2\n'), B(CUT), ...Array.from({ length: 30 }, () => big)]))).toBe(true);
+  });
+
+  it('dry run holds nothing, not even a split cut, and still reports its document', () => {
+    const r = rig(150, 'observe');
+    const input = Buffer.concat([B('X\n'), B(CUT), B('Y')]);
+    let sent = 0;
+    for (const byte of input) {
+      r.hold.push(B([byte]));
+      sent++;
+      expect(r.out().length).toBe(sent);
+    }
+    expect(r.asks.map((a) => a.doc.toString('hex'))).toEqual([Buffer.concat([B('X\n'), B(CUT)]).toString('hex')]);
+  });
+
   it('close() releases a held cut unchanged and calls whenIdle waiters', () => {
     const r = rig();
     let idle = false;
