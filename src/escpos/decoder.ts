@@ -1,29 +1,36 @@
-import { Interpreter } from './interpreter.js';
-import { Tokenizer } from './tokenizer.js';
+import type { TextPrior } from './detect.js';
+import { DetectingDecoder, fixedPartsOf } from './detect-decoder.js';
+import { FixedDecoder } from './fixed-decoder.js';
 import type { DecodedDocument, DecoderOptions } from './types.js';
 
 /**
  * ESC/POS bytes -> receipt documents, incrementally. Pure: no I/O, clock or logger; the caller
  * decides when an idle gap happened. Any split of the input into chunks gives the same documents
  * as one `decodeAll` of the concatenation. Document ranges are stream byte offsets [start, end).
+ * Settings left `auto` (the default) are detected per document (detect-decoder.ts).
  */
 export class StreamDecoder {
-  private readonly tokenizer = new Tokenizer();
-  private readonly ip: Interpreter;
+  private readonly impl: FixedDecoder | DetectingDecoder;
 
   constructor(opts: DecoderOptions = {}) {
-    this.ip = new Interpreter(opts);
+    const fixed = fixedPartsOf(opts);
+    this.impl =
+      fixed.complete !== undefined ? new FixedDecoder({ ...fixed.complete, columns: opts.columns ?? 48 }) : new DetectingDecoder(opts);
   }
 
   /** Stream bytes consumed so far (all bytes pushed; a partial command waits inside). */
   get offset(): number {
-    return this.tokenizer.offset;
+    return this.impl.offset;
+  }
+
+  /** The till's detection memory after the documents returned so far (undefined: nothing is detected). */
+  get textPrior(): TextPrior | undefined {
+    return this.impl instanceof DetectingDecoder ? this.impl.prior : undefined;
   }
 
   /** Documents completed (by a cut) within this chunk. */
   push(chunk: Uint8Array): DecodedDocument[] {
-    this.tokenizer.feed(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), this.ip);
-    return this.ip.done.splice(0);
+    return this.impl.push(chunk);
   }
 
   /**
@@ -31,17 +38,12 @@ export class StreamDecoder {
    * the last complete token, never inside a command's arguments.
    */
   idle(): DecodedDocument[] {
-    const end = this.tokenizer.inCommand ? this.tokenizer.commandStart : this.tokenizer.offset;
-    this.ip.close('idle', end);
-    return this.ip.done.splice(0);
+    return this.impl.idle();
   }
 
   /** End of input: a partly received command is reported as truncated, the open document closed. */
   end(): DecodedDocument[] {
-    this.tokenizer.end(this.ip);
-    this.ip.chars.flushPending(this.ip.printerOut);
-    this.ip.close('end', this.tokenizer.offset);
-    return this.ip.done.splice(0);
+    return this.impl.end();
   }
 }
 
