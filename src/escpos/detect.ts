@@ -83,7 +83,8 @@ export function emptyPrior(fixed: FixedText = {}): TextPrior {
   for (const e of dbcs) mode[dbcsKey(e)] = START_BIAS[dbcsKey(e)] ?? -9;
   for (const p of pages) mode[pageKey(p.page)] = START_BIAS[pageKey(p.page)] ?? -1;
   const encoding: Record<string, number> = {};
-  for (const e of dbcs.length > 0 ? dbcs : [...DETECT_ENCODINGS]) encoding[e] = e === 'gb18030' ? 0 : -1;
+  // FS & printers sold here default to GB18030: another encoding takes a few characters' evidence.
+  for (const e of dbcs.length > 0 ? dbcs : [...DETECT_ENCODINGS]) encoding[e] = e === 'gb18030' ? 0 : -8;
   return { mode, encoding, evidenceDocuments: 0, modeDocuments: 0, documents: 0 };
 }
 

@@ -151,7 +151,6 @@ export class Interpreter implements TokenSink {
 
   command(def: CommandDef, args: Uint8Array, start: number, end: number): void {
     this.tokenEnd = end;
-    this.evidence?.separate();
     const effect = def.effect;
     if (!this.printerOn && effect !== 'peripheral' && effect !== 'realtimeControl' && effect !== 'realtimeStatus') {
       // The printer is deselected (ESC = 2): only the display sees this; line ends split its text.
@@ -159,7 +158,10 @@ export class Interpreter implements TokenSink {
       return;
     }
     // A half character survives style, position and real-time commands, not the end of its line.
-    if (LINE_ENDERS.has(effect)) this.chars.flushPending(this.printerOut);
+    if (LINE_ENDERS.has(effect)) {
+      this.chars.flushPending(this.printerOut);
+      this.evidence?.separate();
+    }
     HANDLERS[effect](this, args, start, end);
   }
 
