@@ -85,7 +85,7 @@ export class DetectingDecoder {
 
   push(chunk: Uint8Array): DecodedDocument[] {
     if (chunk.length > 0) {
-      this.chunks.push(Uint8Array.from(chunk));
+      this.chunks.push(Buffer.from(chunk)); // a copy (memcpy): the caller may reuse its buffer
       this.total += chunk.length;
     }
     return this.feedTo(this.total);
@@ -187,7 +187,8 @@ function shift(doc: DecodedDocument, base: number): DecodedDocument {
   return doc;
 }
 
-const MOJIBAKE = /[\u2500-\u259f\ufffd\u2320\u2321\u2310\u00ac\u2261\u2248\u221a\u207f]/u;
+/** Box drawing and block elements, U+FFFD, and the CP437 math signs CJK text turns into. */
+const isMojibake = (c: number): boolean => (c >= 0x2500 && c <= 0x259f) || c === 0xfffd || c === 0x2320 || c === 0x2321 || c === 0x2310 || c === 0x2261 || c === 0x2248 || c === 0x221a || c === 0x207f;
 
 function annotate(doc: DecodedDocument, d: TextDecision, prior: TextPrior, ev: DocEvidence): DecodedDocument {
   let high = 0;
@@ -196,10 +197,12 @@ function annotate(doc: DecodedDocument, d: TextDecision, prior: TextPrior, ev: D
   let bad = 0;
   if (high > 0) {
     for (const line of doc.lines) {
-      for (const ch of line.text) {
-        if (ch.charCodeAt(0) < 0x80) continue;
+      const t = line.text;
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c < 0x80 || (c >= 0xdc00 && c <= 0xdfff)) continue; // ASCII, or the second half of a surrogate pair
         nonAscii++;
-        if (MOJIBAKE.test(ch)) bad++;
+        if (isMojibake(c)) bad++;
       }
     }
   }

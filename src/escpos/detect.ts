@@ -88,7 +88,10 @@ export function emptyPrior(fixed: FixedText = {}): TextPrior {
   return { mode, encoding, evidenceDocuments: 0, modeDocuments: 0, documents: 0 };
 }
 
-const hasHigh = (s: Uint8Array): boolean => s.some((b) => b >= 0x80);
+function hasHigh(s: Uint8Array): boolean {
+  for (let i = 0; i < s.length; i++) if ((s[i] as number) >= 0x80) return true;
+  return false;
+}
 
 function update(scores: Record<string, number>, lls: Record<string, number>): Record<string, number> {
   const best = Math.max(...Object.values(lls));
@@ -102,8 +105,52 @@ function update(scores: Record<string, number>, lls: Record<string, number>): Re
   return next;
 }
 
+/** Margin (nats) past which a till's decision is settled: a document that reads well under it only confirms it. */
+export const SETTLED_MARGIN = 20;
+/** A document "reads well": this share of its high bytes in valid characters, and of those in the common set. */
+const FIT_VALID = 0.98;
+const FIT_COMMON = 0.8;
+
+/** Bytes of a document the settled check reads (its head says enough; the rest is decoded anyway). */
+const FIT_SAMPLE = 2048;
+
+function fitsDbcs(e: DetectEncoding, s: Uint8Array): boolean {
+  const st = scoreDoubleByte(e, s.subarray(0, FIT_SAMPLE));
+  return st.validBytes >= FIT_VALID * st.highBytes && st.common >= FIT_COMMON * st.chars;
+}
+
+function fitsPage(page: number, s: Uint8Array): boolean {
+  const c = PAGE_CANDIDATES.find((p) => p.page === page);
+  if (c === undefined) return false;
+  const st = scoreSinglePage(c, s.subarray(0, FIT_SAMPLE));
+  return st.letters + st.symbols >= FIT_COMMON * st.highBytes;
+}
+
+/**
+ * The cheap path for the usual case, a settled till printing more of the same: only the reading
+ * in force is scored, and when the document reads well under it the scores stay as they are.
+ */
+function confirms(prior: TextPrior, ev: DocEvidence, fixed: FixedText): boolean {
+  if ((prior.modeDocuments ?? 0) === 0 && hasHigh(ev.implicit)) return false;
+  const { d, modeMargin: mm, encMargin } = summary(prior, fixed);
+  const modeSettled = fixed.doubleByte !== undefined || mm >= SETTLED_MARGIN;
+  const encSettled = fixed.encoding !== undefined || encMargin >= SETTLED_MARGIN;
+  if (hasHigh(ev.implicit)) {
+    if (!modeSettled) return false;
+    if (d.mode === 'double-byte' ? !encSettled || !fitsDbcs(d.encoding, ev.implicit) : !fitsPage(d.codePage, ev.implicit)) return false;
+  }
+  if (hasHigh(ev.paged) && (!modeSettled || d.mode === 'double-byte' || !fitsPage(ev.page, ev.paged))) return false;
+  if (hasHigh(ev.dbcs) && (!encSettled || !fitsDbcs(d.encoding, ev.dbcs))) return false;
+  return true;
+}
+
 /** The prior after one document's evidence (a new object; `prior` is not changed). */
 export function observe(prior: TextPrior, ev: DocEvidence, fixed: FixedText = {}): TextPrior {
+  const implicitHigh = hasHigh(ev.implicit) || hasHigh(ev.paged);
+  if (confirms(prior, ev, fixed)) {
+    const any = implicitHigh || hasHigh(ev.dbcs);
+    return { ...prior, evidenceDocuments: prior.evidenceDocuments + (any ? 1 : 0), modeDocuments: (prior.modeDocuments ?? 0) + (implicitHigh ? 1 : 0), documents: prior.documents + 1 };
+  }
   const { dbcs, pages } = hypotheses(fixed);
   let { mode, encoding } = prior;
   const dbcsLl: Record<string, number> = {};
@@ -142,8 +189,47 @@ function best(scores: Record<string, number>): { key: string; margin: number } {
   return { key: first?.[0] ?? '', margin: first === undefined || second === undefined ? Infinity : first[1] - second[1] };
 }
 
+function withStatic(scores: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k in scores) out[k] = (scores[k] as number) + staticPrior(k);
+  return out;
+}
+
+interface Summary {
+  enc: TextPrior['encoding'];
+  fixed: FixedText;
+  modeDocuments: number;
+  evidenceDocuments: number;
+  d: TextDecision;
+  modeMargin: number;
+  encMargin: number;
+}
+// Scores objects are never changed after they are made, so a decision is worked out once per scores
+// object (a settled till's documents keep the same objects).
+const summaries = new WeakMap<TextPrior['mode'], Summary>();
+
+function summary(prior: TextPrior, fixed: FixedText): Summary {
+  const s = summaries.get(prior.mode);
+  if (s !== undefined && s.enc === prior.encoding && s.fixed === fixed && s.modeDocuments === Math.min(1, prior.modeDocuments ?? 0) && s.evidenceDocuments === Math.min(1, prior.evidenceDocuments)) return s;
+  const fresh: Summary = {
+    enc: prior.encoding,
+    fixed,
+    modeDocuments: Math.min(1, prior.modeDocuments ?? 0),
+    evidenceDocuments: Math.min(1, prior.evidenceDocuments),
+    d: decideNow(prior, fixed),
+    modeMargin: modeMargin(withStatic(prior.mode)),
+    encMargin: best(prior.encoding).margin,
+  };
+  summaries.set(prior.mode, fresh);
+  return fresh;
+}
+
 export function decide(prior: TextPrior, fixed: FixedText = {}): TextDecision {
-  const modeScores = Object.fromEntries(Object.entries(prior.mode).map(([k, v]) => [k, v + staticPrior(k)]));
+  return summary(prior, fixed).d;
+}
+
+function decideNow(prior: TextPrior, fixed: FixedText): TextDecision {
+  const modeScores = withStatic(prior.mode);
   const m = best(modeScores);
   const e = best(prior.encoding);
   const encoding = fixed.encoding ?? (e.key as DetectEncoding);
