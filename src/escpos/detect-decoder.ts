@@ -16,9 +16,12 @@ import type { DecodedDocument, DecoderOptions } from './types.js';
  */
 export function fixedPartsOf(opts: DecoderOptions): { fixed: FixedText; complete?: Omit<ResolvedOptions, 'columns'> } {
   const fixed: FixedText = {};
-  if (typeof opts.startInDoubleByte === 'boolean') fixed.doubleByte = opts.startInDoubleByte;
+  const dbl = opts.startInDoubleByte;
+  if (dbl === true || dbl === 'true') fixed.doubleByte = true;
+  else if (dbl === false || dbl === 'false') fixed.doubleByte = false;
   if (opts.encoding !== undefined && opts.encoding !== 'auto') fixed.encoding = opts.encoding === 'gbk' ? 'gb18030' : opts.encoding;
-  if (typeof opts.codePage === 'number') fixed.codePage = opts.codePage;
+  const page = typeof opts.codePage === 'string' && opts.codePage !== 'auto' ? Number(opts.codePage) : opts.codePage;
+  if (typeof page === 'number' && Number.isInteger(page) && page >= 0 && page <= 255) fixed.codePage = page;
   const explicitEncoding = opts.encoding !== undefined && opts.encoding !== 'auto' ? opts.encoding : undefined;
   // A Korean, Japanese or Taiwanese encoding named alone implies its printer's double-byte mode.
   if (fixed.doubleByte === undefined && explicitEncoding !== undefined && explicitEncoding !== 'gb18030' && explicitEncoding !== 'gbk') fixed.doubleByte = true;

@@ -91,14 +91,17 @@ export interface DocText {
   mojibake: number;
 }
 
-/** Decoder options; mirror config `decoder.*` (idleGapMs is the caller's: it calls `idle()`). */
+/**
+ * Decoder options; mirror config `decoder.*`, which can be passed as it is ('true'/'false' and
+ * numeric strings are the config's spellings). idleGapMs is the caller's: it calls `idle()`.
+ */
 export interface DecoderOptions {
   /** Encoding of double-byte mode (FS & or power-on); default auto (detected). */
   encoding?: 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr' | 'auto';
   /** The printer starts (and re-initialises on ESC @) in double-byte mode; default auto (detected). */
-  startInDoubleByte?: boolean | 'auto';
+  startInDoubleByte?: boolean | 'auto' | 'true' | 'false';
   /** ESC t code page in force at power-on and after ESC @; default auto (detected, else 0 = CP437). */
-  codePage?: number | 'auto';
+  codePage?: number | 'auto' | string;
   /** The till's detection memory from earlier documents (StreamDecoder.textPrior, saved by the caller). */
   prior?: TextPrior;
   /** Characters per line of font A; default 48 (80 mm paper), 32 for 58 mm. */
