@@ -82,7 +82,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   const pipeline = new Pipeline(
     {
       read: (after, max) => reader.read('pipeline', after, max),
-      makeDecoder: () => receipts.makeDecoder(),
+      makeDecoder: (prior) => receipts.makeDecoder(prior),
       onDocument: (doc, range) => receipts.accept(doc, range),
       savePosition: (pos) => savePosition(positionFile, reader, pos),
       idleGapMs: config.decoder.idleGapMs,

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import type { TextPrior } from '../escpos/detect.js';
 import { StreamDecoder } from '../escpos/index.js';
 import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
 import type { JournalReader } from '../journal/reader.js';
@@ -6,6 +7,7 @@ import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import type { JournalRange } from '../pipeline/pipeline.js';
 import { redecode } from '../pipeline/redecode.js';
+import { TextStatusTracker, type PrinterTextStatus } from '../pipeline/text-status.js';
 import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
 import { parseReceipt, profileFromObject, type ParseOptions, type Profile } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
@@ -37,14 +39,24 @@ export class Receipts {
   private readonly deps: ReceiptsDeps;
   private readonly listeners = new Set<(e: WebEvent) => void>();
   private readonly failed: FailedReceiptRow[] = [];
+  private readonly text: TextStatusTracker;
+  private decoder: StreamDecoder | undefined;
 
   constructor(deps: ReceiptsDeps) {
     this.deps = deps;
     this.categoryOf = categoryOfItem(deps.ledger.db);
+    this.text = new TextStatusTracker(deps.decoderOptions);
   }
 
-  makeDecoder(): StreamDecoder {
-    return new StreamDecoder(this.deps.decoderOptions);
+  /** The pipeline's decoder, starting from the till's saved text-detection memory. */
+  makeDecoder(prior?: TextPrior): StreamDecoder {
+    this.decoder = new StreamDecoder(prior === undefined ? this.deps.decoderOptions : { ...this.deps.decoderOptions, prior });
+    return this.decoder;
+  }
+
+  /** How the printer's text is being read (page, /api/status, /metrics); null before the first document. */
+  textStatus(): PrinterTextStatus | null {
+    return this.text.status();
   }
 
   /** Category for a basket item: the store's catalogue by SKU, then name keywords, then 'other'. */
@@ -52,6 +64,7 @@ export class Receipts {
 
   accept(doc: DecodedDocument, range: JournalRange, capturedAt = Date.now()): void {
     const log = this.deps.logger;
+    this.text.add(doc);
     const receipt = documentToReceipt(doc, this.deps.parseOptions());
     if (receipt === null) {
       this.stats.skippedBlank++;
@@ -87,7 +100,10 @@ export class Receipts {
   /** Decoded text of a stored receipt, from its journal bytes. */
   textOf(id: string, fromSeq: number, toSeq: number): string | null {
     const opts = this.deps.parseOptions();
-    return redecode(this.deps.reader, fromSeq, toSeq, this.deps.decoderOptions, (doc) => {
+    // Decoded as the pipeline reads this till now: with its detection memory, not from scratch.
+    const prior = this.decoder?.textPrior;
+    const decoderOptions = prior === undefined ? this.deps.decoderOptions : { ...this.deps.decoderOptions, prior };
+    return redecode(this.deps.reader, fromSeq, toSeq, decoderOptions, (doc) => {
       try {
         return parseReceipt(doc, opts).receipt.id === id;
       } catch {

@@ -54,6 +54,7 @@ export function webDeps(p: WebDepsParts): WebDeps {
         dropped: { outboxDropped: s.dropped, outboxExpired: s.expired, outboxRejected: s.rejectedNew },
         clock: probes.clock,
         disk: probes.disk,
+        printerText: p.receipts.textStatus(),
       });
     },
     recentReceipts: (limit) => q.recentReceipts(limit),

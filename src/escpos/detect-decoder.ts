@@ -194,8 +194,14 @@ function shift(doc: DecodedDocument, base: number): DecodedDocument {
 const isMojibake = (c: number): boolean => (c >= 0x2500 && c <= 0x259f) || c === 0xfffd || c === 0x2320 || c === 0x2321 || c === 0x2310 || c === 0x2261 || c === 0x2248 || c === 0x221a || c === 0x207f;
 
 function annotate(doc: DecodedDocument, d: TextDecision, prior: TextPrior, ev: DocEvidence): DecodedDocument {
-  let high = 0;
-  for (const part of [ev.implicit, ev.paged, ev.dbcs]) for (const b of part) if (b >= 0x80) high++;
+  const highOf = (part: Uint8Array): number => {
+    let n = 0;
+    for (let i = 0; i < part.length; i++) if ((part[i] as number) >= 0x80) n++;
+    return n;
+  };
+  const own = highOf(ev.implicit) + highOf(ev.paged);
+  const commandedHigh = highOf(ev.dbcs);
+  const high = own + commandedHigh;
   let nonAscii = 0;
   let bad = 0;
   if (high > 0) {
@@ -216,6 +222,7 @@ function annotate(doc: DecodedDocument, d: TextDecision, prior: TextPrior, ev: D
     confidence: d.confidence,
     documents: prior.evidenceDocuments,
     highBytes: high,
+    commanded: commandedHigh > 0 && own === 0,
     mojibake: nonAscii === 0 ? 0 : Math.round((1000 * bad) / nonAscii) / 1000,
   };
   return doc;

@@ -87,6 +87,8 @@ export interface DocText {
   documents: number;
   /** High bytes (>= 0x80) in this document's text. */
   highBytes: number;
+  /** The document's non-ASCII text was all printed after FS & (double-byte by the POS's command). */
+  commanded: boolean;
   /** Share of this document's non-ASCII characters that look like mojibake (box drawing, U+FFFD). */
   mojibake: number;
 }

@@ -1,3 +1,4 @@
+import type { TextPrior } from '../escpos/detect.js';
 import type { DecodedDocument } from '../escpos/types.js';
 
 /**
@@ -21,6 +22,8 @@ export interface PipelineChunk {
 export interface StreamingDecoder {
   push(chunk: Uint8Array): DecodedDocument[];
   idle(): DecodedDocument[];
+  /** The till's text-detection memory after the documents returned so far (issue 11). */
+  readonly textPrior?: TextPrior | undefined;
 }
 
 export interface Position {
@@ -28,6 +31,8 @@ export interface Position {
   seq: number;
   /** Bytes of that chunk that belong to documents already handed over. */
   offset: number;
+  /** The till's text-detection memory at that point, so one short receipt after a restart cannot flip it. */
+  text?: TextPrior;
 }
 
 export interface JournalRange {
@@ -39,7 +44,7 @@ export interface JournalRange {
 
 export interface PipelineDeps {
   read(afterSeq: number, max: number): PipelineChunk[];
-  makeDecoder(): StreamingDecoder;
+  makeDecoder(prior?: TextPrior): StreamingDecoder;
   onDocument(doc: DecodedDocument, range: JournalRange): void;
   savePosition(pos: Position): void;
   /** Split documents after this much silence between chunks (ms, 0: never). */
@@ -67,7 +72,7 @@ export class Pipeline {
 
   constructor(deps: PipelineDeps, start: Position) {
     this.deps = deps;
-    this.decoder = deps.makeDecoder();
+    this.decoder = deps.makeDecoder(start.text);
     this.openStart = { ...start };
     this.lastSeq = start.seq - 1;
     this.skip = start.offset;
@@ -122,6 +127,8 @@ export class Pipeline {
       this.documents++;
       this.openStart = to;
     }
+    const prior = this.decoder.textPrior;
+    if (docs.length > 0 && prior !== undefined) this.openStart = { ...this.openStart, text: prior };
   }
 
   /** Maps a decoder stream offset to (chunk seq, offset within the chunk). */

@@ -54,6 +54,15 @@ export function renderMetrics(s: StatusSnapshot, health: Health, web: WebCounter
     metric('tillbox_disk_free_bytes', 'gauge', 'Free bytes on the data directory filesystem.', [{ value: s.disk.freeBytes }]);
     metric('tillbox_disk_total_bytes', 'gauge', 'Size of the data directory filesystem.', [{ value: s.disk.totalBytes }]);
   }
+  const pt = s.printerText;
+  if (pt !== undefined && pt !== null) {
+    metric('tillbox_printer_text_info', 'gauge', 'How printer text is read: mode, encoding or code page, and where that came from (always 1).', [
+      { labels: { mode: pt.mode, label: pt.label, source: pt.source }, value: 1 },
+    ]);
+    metric('tillbox_printer_text_confidence', 'gauge', 'Confidence of the detected text settings (0.5 a coin toss, 1 sure).', [{ value: pt.confidence }]);
+    metric('tillbox_printer_text_documents', 'gauge', 'Documents with non-ASCII text the text detection rests on.', [{ value: pt.documents }]);
+    metric('tillbox_printer_text_mojibake_ratio', 'gauge', 'Share of recent non-ASCII characters that look like mojibake (box drawing, U+FFFD).', [{ value: pt.mojibakeShare }]);
+  }
   metric('tillbox_health_ok', 'gauge', 'Health strip lights (1 green, 0 amber or red).', (Object.keys(health) as (keyof Health)[]).map((k) => ({ labels: { check: k }, value: level(health[k]) })));
   metric('tillbox_web_live_clients', 'gauge', 'Status pages connected for live updates.', [{ value: web.sseClients }]);
   metric('tillbox_web_login_failures_total', 'counter', 'Wrong owner passwords since start.', [{ value: web.loginFailures }]);

@@ -11,7 +11,7 @@ export const TAP_STALE_MS = 5_000;
 
 /** What the analytics side knows itself, in the snapshot's own shapes; `dropped` adds to the tap's counters. */
 export interface StatusParts
-  extends Pick<StatusSnapshot, 'version' | 'receiptsToday' | 'parse' | 'journalBacklogBytes' | 'outboxBacklog' | 'broker' | 'dropped' | 'clock' | 'disk'> {
+  extends Pick<StatusSnapshot, 'version' | 'receiptsToday' | 'parse' | 'journalBacklogBytes' | 'outboxBacklog' | 'broker' | 'dropped' | 'clock' | 'disk' | 'printerText'> {
   nowMs: number;
   /** The last message from the tap, null before the first one. */
   tap: TapStatsMessage | null;
@@ -50,5 +50,6 @@ export function statusSnapshot(p: StatusParts): StatusSnapshot {
     },
     clock: p.clock,
     disk: p.disk,
+    printerText: p.printerText ?? null,
   };
 }
