@@ -1,4 +1,4 @@
-import type { TextPrior } from './detect.js';
+import type { DocEvidence, TextPrior } from './detect.js';
 import { DetectingDecoder, fixedPartsOf } from './detect-decoder.js';
 import { FixedDecoder } from './fixed-decoder.js';
 import type { DecodedDocument, DecoderOptions } from './types.js';
@@ -26,6 +26,11 @@ export class StreamDecoder {
   /** The till's detection memory after the documents returned so far (undefined: nothing is detected). */
   get textPrior(): TextPrior | undefined {
     return this.impl instanceof DetectingDecoder ? this.impl.prior : undefined;
+  }
+
+  /** The text seen so far (bounded) as evidence, for explaining the decision (empty when nothing is detected). */
+  evidenceSample(): DocEvidence {
+    return this.impl instanceof DetectingDecoder ? this.impl.evidenceSample() : { implicit: new Uint8Array(0), paged: new Uint8Array(0), page: 0, dbcs: new Uint8Array(0) };
   }
 
   /** Documents completed (by a cut) within this chunk. */

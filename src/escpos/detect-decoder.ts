@@ -1,4 +1,4 @@
-import { decide, emptyPrior, observe, type DocEvidence, type FixedText, type TextDecision, type TextPrior } from './detect.js';
+import { concat, decide, emptyPrior, observe, type DocEvidence, type FixedText, type TextDecision, type TextPrior } from './detect.js';
 import type { DetectEncoding } from './detect-sets.js';
 import type { TextSnapshot } from './evidence.js';
 import { FixedDecoder } from './fixed-decoder.js';
@@ -51,6 +51,10 @@ function needed(d: TextDecision, now: Omit<ResolvedOptions, 'columns'>, ev: DocE
 const same = (a: Omit<ResolvedOptions, 'columns'>, b: Omit<ResolvedOptions, 'columns'>): boolean =>
   a.startInDoubleByte === b.startInDoubleByte && a.encoding === b.encoding && a.codePage === b.codePage;
 
+/** Text kept for `evidenceSample`. */
+const MAX_SAMPLE = 16384;
+const LF = Uint8Array.of(0x0a);
+
 /** Bytes fed to the engine per step, so a decision change re-reads only up to where it is noticed. */
 const SLICE = 4096;
 
@@ -72,6 +76,9 @@ export class DetectingDecoder {
   private restarts = 0;
   private replayFirst = false;
   private restartEnd = 0;
+  /** Text of the documents handed out (bounded), for explaining the decision to a person. */
+  private readonly sample: Uint8Array[] = [];
+  private sampleSize = 0;
 
   constructor(opts: DecoderOptions) {
     this.fixed = fixedPartsOf(opts).fixed;
@@ -142,6 +149,7 @@ export class DetectingDecoder {
         this.replayFirst = false;
         this.prior = next;
         out.push(annotate(doc, d, next, ev.evidence));
+        this.keepSample(ev.evidence);
         this.trim(doc.range.end);
         continue;
       }
@@ -160,6 +168,19 @@ export class DetectingDecoder {
     this.restartEnd = doc.range.end;
     this.replayFirst = true;
     this.restarts++;
+  }
+
+  private keepSample(ev: DocEvidence): void {
+    for (const part of [ev.implicit, ev.paged, ev.dbcs]) {
+      if (part.length === 0 || this.sampleSize >= MAX_SAMPLE) continue;
+      this.sample.push(part.subarray(0, MAX_SAMPLE - this.sampleSize), LF);
+      this.sampleSize += Math.min(part.length, MAX_SAMPLE - this.sampleSize) + 1;
+    }
+  }
+
+  /** The text seen so far (bounded) as one piece of evidence: what `explain` words the decision from. */
+  evidenceSample(): DocEvidence {
+    return { implicit: concat(this.sample), paged: new Uint8Array(0), page: 0, dbcs: new Uint8Array(0) };
   }
 
   /** Up to `n` buffered bytes from stream offset `pos`, within one pushed chunk. */

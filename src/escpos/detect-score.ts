@@ -125,6 +125,8 @@ export function scoreDoubleByte(enc: DetectEncoding, s: Uint8Array): PairStats {
 export interface SingleStats {
   ll: number;
   highBytes: number;
+  /** High bytes right after another high byte. */
+  highRuns: number;
   letters: number;
   symbols: number;
 }
@@ -132,6 +134,8 @@ export interface SingleStats {
 interface PageModel {
   ll: Float64Array;
   letter: Uint8Array;
+  /** Combining marks (Windows-1258 tones), which follow a letter by design. */
+  combining: Uint8Array;
 }
 const pageModels = new Map<number, PageModel>();
 
@@ -141,9 +145,11 @@ function pageModel(c: PageCandidate): PageModel {
     const table = codePageTable(c.page);
     const letter = new Uint8Array(256);
     const symbol = new Uint8Array(256);
+    const combining = new Uint8Array(256);
     for (let b = 0x80; b < 256; b++) {
       const ch = String.fromCharCode(table[b] as number);
       if (isScriptLetter(c.script, ch)) letter[b] = 1;
+      if (ch >= '\u0300' && ch <= '\u036f') combining[b] = 1;
       else if (RECEIPT_SYMBOLS.has(ch)) symbol[b] = 1;
     }
     const nL = letter.reduce((a, x) => a + x, 0);
@@ -153,29 +159,30 @@ function pageModel(c: PageCandidate): PageModel {
     for (let b = 0x80; b < 256; b++) ll[b] = letter[b] === 1 ? Math.log(0.85 / Math.max(1, nL)) : symbol[b] === 1 ? SYMBOL_LL : SINGLE_OTHER_LL;
     // Thai has no spaces between words and a short alphabet: letter frequencies carry the evidence.
     if (c.script === 'thai') for (let b = 0x80; b < 256; b++) if (letter[b] === 1) ll[b] = Math.log(0.85 * thaiFrequency(String.fromCharCode(table[b] as number)));
-    m = { ll, letter };
+    m = { ll, letter, combining };
     pageModels.set(c.page, m);
   }
   return m;
 }
 
 export function scoreSinglePage(c: PageCandidate, s: Uint8Array): SingleStats {
-  const { ll, letter } = pageModel(c);
-  const latinish = c.script === 'latin' || c.script === 'central';
-  const st: SingleStats = { ll: 0, highBytes: 0, letters: 0, symbols: 0 };
+  const { ll, letter, combining } = pageModel(c);
+  const latinish = c.script === 'latin' || c.script === 'central' || c.script === 'vietnamese';
+  const st: SingleStats = { ll: 0, highBytes: 0, highRuns: 0, letters: 0, symbols: 0 };
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const b = s[i] as number;
     st.ll += ll[b] as number;
     if (b < 0x80) continue;
     st.highBytes++;
+    if ((s[i - 1] ?? 0) >= 0x80) st.highRuns++;
     if (letter[b] === 1) {
       st.letters++;
       const prev = s[i - 1] ?? 0;
       const next = s[i + 1] ?? 0;
       st.ll += letter[prev] === 1 || letter[next] === 1 ? WORD_BONUS : LONE_LETTER;
       // Latin-script words rarely put two accented letters side by side (Vietnamese stacks marks).
-      if (latinish && prev >= 0x80 && letter[prev] === 1) st.ll += ACCENT_PAIR;
+      if (latinish && prev >= 0x80 && letter[prev] === 1 && !combining[b]) st.ll += ACCENT_PAIR;
     } else if (ll[b] === SYMBOL_LL) {
       st.symbols++;
       // …and a symbol glued to a letter (Pe±a, ¥ód) is most likely a letter of another page.

@@ -51,7 +51,7 @@ export interface TextDecision {
 
 /** How fast old evidence fades per document that has some, and how much one document may move a score. */
 const DECAY = 0.85;
-const DOC_CAP = 40;
+const DOC_CAP = 200;
 const SCORE_FLOOR = -120;
 /** Before any evidence: what printers do out of the box (Epson default CP437, GB18030 for FS &). */
 // Leaving CP437 for double-byte text takes about two characters' worth of evidence: a stray pair
@@ -114,21 +114,30 @@ const FIT_COMMON = 0.8;
 /** Bytes of a document the settled check reads (its head says enough; the rest is decoded anyway). */
 const FIT_SAMPLE = 2048;
 
+/** The document reads well as `e`, and better than as any other double-byte encoding. */
 function fitsDbcs(e: DetectEncoding, s: Uint8Array): boolean {
-  const st = scoreDoubleByte(e, s.subarray(0, FIT_SAMPLE));
-  return st.validBytes >= FIT_VALID * st.highBytes && st.common >= FIT_COMMON * st.chars;
+  const sample = s.subarray(0, FIT_SAMPLE);
+  const st = scoreDoubleByte(e, sample);
+  if (st.validBytes < FIT_VALID * st.highBytes || st.common < FIT_COMMON * st.chars) return false;
+  return DETECT_ENCODINGS.every((o) => o === e || scoreDoubleByte(o, sample).ll < st.ll);
 }
 
+/** The document reads well on `page` (letters in words, not runs of accented letters), and better than as double-byte text. */
 function fitsPage(page: number, s: Uint8Array): boolean {
   const c = PAGE_CANDIDATES.find((p) => p.page === page);
   if (c === undefined) return false;
-  const st = scoreSinglePage(c, s.subarray(0, FIT_SAMPLE));
-  return st.letters + st.symbols >= FIT_COMMON * st.highBytes;
+  const sample = s.subarray(0, FIT_SAMPLE);
+  const st = scoreSinglePage(c, sample);
+  if (st.letters + st.symbols < FIT_COMMON * st.highBytes) return false;
+  if (c.script !== 'cyrillic' && c.script !== 'thai' && st.highRuns > 0.5 * st.highBytes) return false;
+  const mine = st.ll + staticPrior(pageKey(page));
+  return PAGE_CANDIDATES.every((o) => o.page === page || scoreSinglePage(o, sample).ll + staticPrior(pageKey(o.page)) <= mine) && DETECT_ENCODINGS.every((e) => scoreDoubleByte(e, sample).ll < st.ll);
 }
 
 /**
- * The cheap path for the usual case, a settled till printing more of the same: only the reading
- * in force is scored, and when the document reads well under it the scores stay as they are.
+ * The cheap path for the usual case, a settled till printing more of the same: only the readings
+ * that could take over are scored, and when the document reads best under the decision in force
+ * the scores stay as they are.
  */
 function confirms(prior: TextPrior, ev: DocEvidence, fixed: FixedText): boolean {
   if ((prior.modeDocuments ?? 0) === 0 && hasHigh(ev.implicit)) return false;

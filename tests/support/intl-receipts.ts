@@ -18,7 +18,7 @@ export interface Language {
 }
 
 export const LANGUAGES: readonly Language[] = [
-  { id: 'zh-gbk', iconv: 'gbk', expect: { mode: 'double-byte', encoding: 'gb18030' }, shop: '联华超市 第018号店', items: ['光明酸奶', '农夫山泉', '康师傅方便面', '金龙鱼大米', '伊利纯牛奶', '鸡蛋10枚', '青岛啤酒', '可口可乐', '苹果', '香蕉', '全麦面包', '猪肉'], words: { total: '合计', cash: '现金', change: '找零', thanks: '谢谢惠顾' }, currency: '' },
+  { id: 'zh-gbk', iconv: 'gbk', expect: { mode: 'double-byte', encoding: 'gb18030' }, shop: '联华超市 第018号店', items: ['光明酸奶', '农夫山泉', '康师傅方便面', '金龙鱼大米', '伊利纯牛奶', '土鸡蛋', '青岛啤酒', '可口可乐', '苹果', '香蕉', '全麦面包', '猪肉'], words: { total: '合计', cash: '现金', change: '找零', thanks: '谢谢惠顾' }, currency: '' },
   { id: 'zh-big5', iconv: 'big5', expect: { mode: 'double-byte', encoding: 'big5' }, shop: '全聯福利中心 中山店', items: ['統一鮮奶', '義美餅乾', '維他露', '茶裏王', '蘋果', '香蕉', '麵包', '雞蛋', '台灣啤酒', '豆漿'], words: { total: '合計', cash: '現金', change: '找零', thanks: '謝謝光臨' }, currency: '' },
   { id: 'ja-sjis', iconv: 'shift_jis', expect: { mode: 'double-byte', encoding: 'shift_jis' }, shop: 'ローソン 渋谷店', items: ['おにぎり', '緑茶', '牛乳', '食パン', '幕の内弁当', 'コーヒー', 'サンドイッチ', 'からあげ', 'ビール', 'チョコレート'], words: { total: '合計', cash: 'お預り', change: 'お釣り', thanks: 'ありがとうございました' }, currency: '円' },
   { id: 'ko-euckr', iconv: 'euc-kr', expect: { mode: 'double-byte', encoding: 'euc-kr' }, shop: '이마트 성수점', items: ['서울우유', '신라면', '삼다수', '김밥', '커피', '맥주', '소주', '새우깡', '사과', '바나나'], words: { total: '합계', cash: '현금', change: '거스름돈', thanks: '감사합니다' }, currency: '원' },
