@@ -56,7 +56,7 @@ const MAX_SAMPLE = 16384;
 const LF = Uint8Array.of(0x0a);
 
 /** Bytes fed to the engine per step, so a decision change re-reads only up to where it is noticed. */
-const SLICE = 4096;
+const SLICE = 65536;
 
 export class DetectingDecoder {
   prior: TextPrior;

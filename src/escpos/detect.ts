@@ -112,14 +112,21 @@ const FIT_VALID = 0.98;
 const FIT_COMMON = 0.8;
 
 /** Bytes of a document the settled check reads (its head says enough; the rest is decoded anyway). */
-const FIT_SAMPLE = 2048;
+const FIT_SAMPLE = 1024;
 
-/** The document reads well as `e`, and better than as any other double-byte encoding. */
+/**
+ * Readings that can also pass the fit test of `e`: EUC-KR hangul (0xB0A1–0xC8FE) are all GB2312
+ * level-1 hanzi too. The other way round (and for Big5 and Shift_JIS) the wrong reading leaves
+ * the common block and fails the fit test by itself.
+ */
+const PASSES_AS: Partial<Record<DetectEncoding, DetectEncoding[]>> = { gb18030: ['euc-kr'] };
+
+/** The document reads well as `e`, and better than as a reading that could pass for it. */
 function fitsDbcs(e: DetectEncoding, s: Uint8Array): boolean {
   const sample = s.subarray(0, FIT_SAMPLE);
   const st = scoreDoubleByte(e, sample);
   if (st.validBytes < FIT_VALID * st.highBytes || st.common < FIT_COMMON * st.chars) return false;
-  return DETECT_ENCODINGS.every((o) => o === e || scoreDoubleByte(o, sample).ll < st.ll);
+  return (PASSES_AS[e] ?? []).every((o) => scoreDoubleByte(o, sample).ll < st.ll);
 }
 
 /** The document reads well on `page` (letters in words, not runs of accented letters), and better than as double-byte text. */
@@ -129,9 +136,11 @@ function fitsPage(page: number, s: Uint8Array): boolean {
   const sample = s.subarray(0, FIT_SAMPLE);
   const st = scoreSinglePage(c, sample);
   if (st.letters + st.symbols < FIT_COMMON * st.highBytes) return false;
-  if (c.script !== 'cyrillic' && c.script !== 'thai' && st.highRuns > 0.5 * st.highBytes) return false;
+  // Latin-script text keeps accented letters apart; double-byte text read on such a page does not.
+  const runs = c.script !== 'cyrillic' && c.script !== 'thai';
+  if (runs && st.highRuns > 0.5 * st.highBytes) return false;
   const mine = st.ll + staticPrior(pageKey(page));
-  return PAGE_CANDIDATES.every((o) => o.page === page || scoreSinglePage(o, sample).ll + staticPrior(pageKey(o.page)) <= mine) && DETECT_ENCODINGS.every((e) => scoreDoubleByte(e, sample).ll < st.ll);
+  return PAGE_CANDIDATES.every((o) => o.page === page || scoreSinglePage(o, sample).ll + staticPrior(pageKey(o.page)) <= mine) && (runs || DETECT_ENCODINGS.every((e) => scoreDoubleByte(e, sample).ll < st.ll));
 }
 
 /**
