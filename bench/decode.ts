@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { decodeAll, StreamDecoder } from '../src/escpos/decoder.js';
 import { EscPosBuilder } from '../src/escpos/encoder.js';
+import type { DecoderOptions } from '../src/escpos/types.js';
 
 const LINE_RATE = 115_200 / 10; // bytes per second on 8N1
 
@@ -22,12 +23,14 @@ const corpusDir = resolve(values.corpus ?? join(import.meta.dirname, '..', '..',
 const targetBytes = Math.round(Number(values.mb ?? 10) * 1024 * 1024);
 
 /** A stream of realistic receipts: GB18030 items with tabs and positions, a logo, a QR, a cut. */
-function syntheticStream(size: number): Buffer {
+function syntheticStream(size: number, fsAmp = true): Buffer {
   const parts: Buffer[] = [];
   let total = 0;
   const names = ['光明酸奶', '农夫山泉 550ml', '康师傅红烧牛肉面', 'Coca-Cola 330ml', '金龙鱼大米 5kg', '伊利纯牛奶', '鸡蛋 10枚', 'Bananas 1.2kg'];
   for (let n = 0; total < size; n++) {
-    const b = new EscPosBuilder('gb18030').init().raw([0x1c, 0x26]).align('center');
+    const b = new EscPosBuilder('gb18030').init();
+    if (fsAmp) b.raw([0x1c, 0x26]);
+    b.align('center');
     if (n % 4 === 0) b.rasterImage(384, 48); // a logo on every fourth receipt
     b.size(2, 2).bold(true).line('联华超市 第 018 号店').size(1, 1).bold(false).align('left');
     b.line(`收银台: 03   单号: ${String(100000 + n)}`).line(`时间: 2026-11-23 10:${String(n % 60).padStart(2, '0')}:00`).line('-'.repeat(48));
@@ -88,17 +91,20 @@ function rate(bytes: number, fn: () => void, minSeconds = 0.6): { cpu: number; w
   return best;
 }
 
-function measure(name: string, input: Buffer, streamed = false): Figure {
+/** Detection off: every text setting fixed (the pre-issue-11 defaults, or double-byte for a till without FS &). */
+const FIXED: DecoderOptions = { encoding: 'gb18030', startInDoubleByte: false, codePage: 0 };
+
+function measure(name: string, input: Buffer, streamed = false, opts: DecoderOptions = {}): Figure {
   let documents = 0;
   const run = streamed
     ? () => {
-        const d = new StreamDecoder();
+        const d = new StreamDecoder(opts);
         let n = 0;
         for (let i = 0; i < input.length; i += 4096) n += d.push(input.subarray(i, i + 4096)).length;
         documents = n + d.end().length;
       }
     : () => {
-        documents = decodeAll(input).length;
+        documents = decodeAll(input, opts).length;
       };
   const r = rate(input.length, run);
   const base = rate(input.length, () => iconv.decode(input, 'gb18030'));
@@ -127,9 +133,20 @@ if (existsSync(escposDir)) {
 const synthetic = syntheticStream(targetBytes);
 figures.push(measure(`synthetic ${(synthetic.length / 1048576).toFixed(1)} MB receipt stream`, synthetic));
 figures.push(measure('synthetic, streamed in 4 KiB chunks', synthetic, true));
+// Issue 11: the same streams with detection off (all text settings fixed) and on (the default), in this run.
+const off = measure('synthetic with FS &, detection off', synthetic, true, FIXED);
+const implicit = syntheticStream(targetBytes, false);
+const offImplicit = measure('synthetic without FS &, detection off (startInDoubleByte: true)', implicit, true, { ...FIXED, startInDoubleByte: true });
+const onImplicit = measure('synthetic without FS &, detection on', implicit, true);
+figures.push(off, offImplicit, onImplicit);
+const on = figures[figures.length - 4] as Figure;
+const detection = {
+  withFsAmp: { onMbPerSecCpu: on.mbPerSecCpu, offMbPerSecCpu: off.mbPerSecCpu, ratio: round(on.mbPerSecCpu / off.mbPerSecCpu) },
+  withoutFsAmp: { onMbPerSecCpu: onImplicit.mbPerSecCpu, offMbPerSecCpu: offImplicit.mbPerSecCpu, ratio: round(onImplicit.mbPerSecCpu / offImplicit.mbPerSecCpu) },
+};
 
 if (values.json === true) {
-  process.stdout.write(`${JSON.stringify({ bench: 'decode', lineRateBytesPerSec: LINE_RATE, targetMbPerSec: 20, figures })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'decode', lineRateBytesPerSec: LINE_RATE, targetMbPerSec: 20, figures, detection })}\n`);
 } else {
   process.stdout.write(`ESC/POS decode throughput (CPU time; 115200 baud = ${LINE_RATE / 1000} kB/s; target 20 MB/s)\n`);
   for (const f of figures) {
@@ -139,4 +156,5 @@ if (values.json === true) {
         `baseline iconv gb18030 ${f.baselineMbPerSecCpu} MB/s, ratio ${f.ratioToBaseline}\n`,
     );
   }
+  process.stdout.write(`  detection on/off (streamed): with FS & ${detection.withFsAmp.ratio}, without FS & ${detection.withoutFsAmp.ratio}\n`);
 }

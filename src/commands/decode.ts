@@ -4,15 +4,17 @@ import type { Readable } from 'node:stream';
 import { loadConfig } from '../config/load.js';
 import { TillboxError } from '../errors.js';
 import { decodeAll } from '../escpos/decoder.js';
+import { decoderOptionsFromConfig } from '../pipeline/options.js';
 import { renderText } from '../escpos/render.js';
 import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandIO } from './types.js';
 
-const ENCODINGS = ['gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr'] as const;
+const ENCODINGS = ['auto', 'gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr'] as const;
 type Encoding = (typeof ENCODINGS)[number];
 
-const USAGE = `usage: tillbox decode FILE|- [--json] [--encoding ${ENCODINGS.join('|')}] [--double-byte] [--code-page N] [--columns N] [--config FILE]`;
+const USAGE = `usage: tillbox decode FILE|- [--json] [--encoding ${ENCODINGS.join('|')}] [--double-byte] [--code-page N|auto] [--columns N] [--config FILE]
+  with no options the double-byte mode, encoding and code page are detected from the text`;
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -51,13 +53,14 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     throw new TillboxError('TBX_USAGE', `--encoding: expected one of ${ENCODINGS.join(', ')}, got '${values.encoding}'`);
   }
 
-  // Defaults come from the config file's decoder section when one is given; flags override it.
-  const base = values.config !== undefined ? loadConfig(resolve(io.cwd, values.config), io.env).decoder : undefined;
+  // Defaults come from the config file's decoder section when one is given (else auto); flags override it.
+  const base: DecoderOptions = values.config !== undefined ? decoderOptionsFromConfig(loadConfig(resolve(io.cwd, values.config), io.env)) : {};
+  const codePage = values['code-page'] === 'auto' ? 'auto' : intOption('code-page', values['code-page'], 0, 255);
   const opts: DecoderOptions = {
-    encoding: (values.encoding as Encoding | undefined) ?? base?.encoding ?? 'gb18030',
-    startInDoubleByte: values['double-byte'] ?? base?.startInDoubleByte ?? false,
-    codePage: intOption('code-page', values['code-page'], 0, 255) ?? base?.codePage ?? 0,
-    columns: intOption('columns', values.columns, 16, 80) ?? base?.columns ?? 48,
+    encoding: (values.encoding as Encoding | undefined) ?? base.encoding ?? 'auto',
+    startInDoubleByte: values['double-byte'] ?? base.startInDoubleByte ?? 'auto',
+    codePage: codePage ?? base.codePage ?? 'auto',
+    columns: intOption('columns', values.columns, 16, 80) ?? base.columns ?? 48,
   };
 
   let bytes: Buffer;

@@ -5,6 +5,8 @@ import { clockCheck, dataDirCheck, portsCheck, type CheckResult, type DoctorChec
 import { footerCheck } from '../footer/doctor.js';
 import { isTillboxError, TillboxError } from '../errors.js';
 import { runDetect } from '../daemon/doctor-detect.js';
+import { detectText as detectEscPosText } from '../escpos/detect-api.js';
+import type { TextDetector } from '../linedetect/text-mode.js';
 import type { Config } from '../config/types.js';
 import { profilesFromConfig } from '../pipeline/options.js';
 import { checkBroker } from '../sync/index.js';
@@ -85,8 +87,12 @@ const DETECT_SECONDS_MAX = 600;
 async function detect(config: Config, secondsArg: string | undefined, json: boolean, io: CommandIO): Promise<number> {
   const seconds = secondsArg === undefined ? 30 : Number(secondsArg);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > DETECT_SECONDS_MAX) throw new TillboxError('TBX_USAGE', `--seconds: expected a number of seconds from 1 to ${DETECT_SECONDS_MAX}, got '${secondsArg ?? ''}'`);
-  // Plug the text detector (src/escpos/detect.ts) in here as `detectText`.
-  const { text, report } = await runDetect(config, { seconds, byIdDir: '/dev/serial/by-id' });
+  // The decoder's own detector (issue 11), given the bytes heard: mode, encoding, code page, evidence.
+  const detectText: TextDetector = (bytes) => {
+    const d = detectEscPosText(bytes);
+    return { mode: d.mode, encoding: d.encoding, codePage: d.codePage, confidence: d.confidence, evidence: d.evidence };
+  };
+  const { text, report } = await runDetect(config, { seconds, byIdDir: '/dev/serial/by-id', detectText });
   if (json) {
     const { line, ...rest } = report;
     io.stdout.write(`${JSON.stringify({ line: { verdict: line.verdict, proposed: line.proposed, evidence: line.evidence }, ...rest })}\n`);

@@ -12,19 +12,21 @@ import { loadConfig } from '../config/load.js';
 import { TillDateOrders } from '../pipeline/date-orders.js';
 import { TillboxError } from '../errors.js';
 import { decodeAll } from '../escpos/decoder.js';
+import { decoderOptionsFromConfig } from '../pipeline/options.js';
 import type { DecodedDocument } from '../escpos/types.js';
 import { loadProfiles, parseReceipt, receiptToJson, shippedProfilesDir, type ExplainEntry, type Receipt } from '../receipt/index.js';
 import { formatMinor } from '../receipt/text/money.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandIO } from './types.js';
 
-const ENCODINGS = ['gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr'] as const;
+const ENCODINGS = ['auto', 'gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr'] as const;
 type Encoding = (typeof ENCODINGS)[number];
 const MAX_INPUT = 256 * 1024 * 1024;
 
 const USAGE = `usage: tillbox parse FILE|- [--profile NAME|auto|none] [--encoding ENC] [--json] [--explain] [--config FILE]
   decodes ESC/POS bytes and prints one receipt per document (cut); --json prints Receipt JSON lines
-  --encoding: ${ENCODINGS.join(', ')} (default: decoder.encoding from the config)
+  --encoding: ${ENCODINGS.join(', ')} (default: decoder.encoding from the config, auto: detected;
+  a Korean, Japanese or Big5 encoding alone implies the printer's double-byte mode)
 `;
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -49,12 +51,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   const file = positionals[0] ?? '-';
   const bytes = file === '-' ? await readAll(io.stdin) : readInput(resolve(io.cwd, file));
-  const docs = decodeAll(bytes, {
-    encoding: (encoding as Encoding | undefined) ?? config.decoder.encoding,
-    startInDoubleByte: config.decoder.startInDoubleByte,
-    codePage: config.decoder.codePage,
-    columns: config.decoder.columns,
-  }).filter(hasText);
+  const fromConfig = decoderOptionsFromConfig(config);
+  // --encoding alone names the text's encoding; the power-on mode it implies is worked out by the decoder.
+  const docs = decodeAll(bytes, encoding === undefined ? fromConfig : { ...fromConfig, encoding: encoding as Encoding, ...(config.decoder.startInDoubleByte === 'auto' ? { startInDoubleByte: 'auto' } : {}) }).filter(hasText);
   if (docs.length === 0) throw new TillboxError('TBX_INPUT_INVALID', `${file}: no printed text found in ${bytes.length} bytes (is it ESC/POS?)`);
 
   // The documents of one capture come from one till: its date order is learned across them.

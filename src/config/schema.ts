@@ -71,9 +71,10 @@ export const configSchema = {
     decoder: {
       type: 'object', additionalProperties: false, default: {}, description: 'ESC/POS decoding',
       properties: {
-        encoding: { type: 'string', enum: ['gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr'], default: 'gb18030', description: 'text encoding for double-byte (Chinese/CJK) mode' },
-        startInDoubleByte: { type: 'boolean', default: false, description: 'the printer starts in double-byte (Chinese) mode without FS &' },
-        codePage: { type: 'integer', minimum: 0, maximum: 255, default: 0, description: 'ESC t code page in force at power-on' },
+        encoding: { type: 'string', enum: ['auto', 'gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr'], default: 'auto', description: 'text encoding of double-byte (CJK) text; auto: detected from the text' },
+        // A string so one key holds auto or a boolean (YAML true/false and TILLBOX_* values arrive as "true"/"false").
+        startInDoubleByte: { type: 'string', enum: ['auto', 'true', 'false'], default: 'auto', description: 'the printer starts in double-byte mode without FS &: true, false, or auto (detected per till)' },
+        codePage: { type: 'string', pattern: '^(auto|25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$', default: 'auto', description: 'ESC t code page in force at power-on (0-255), or auto (detected when the POS sends no ESC t)' },
         columns: { type: 'integer', minimum: 16, maximum: 80, default: 48, description: 'characters per line of font A (58 mm paper: 32, 80 mm: 48)' },
         idleGapMs: { type: 'integer', minimum: 0, default: 3000, description: 'split documents after this much silence when no cut command arrives (0: only on cuts)' },
       },

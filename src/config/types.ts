@@ -17,9 +17,11 @@ export interface Config {
   tap: { reopenMinMs: number; reopenMaxMs: number };
   journal: { maxBytes: number; maxAgeDays: number; queueMaxBytes: number };
   decoder: {
-    encoding: 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr';
-    startInDoubleByte: boolean;
-    codePage: number;
+    encoding: 'auto' | 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr';
+    /** 'auto', 'true' or 'false' (see schema). */
+    startInDoubleByte: 'auto' | 'true' | 'false';
+    /** 'auto' or an ESC t number 0..255 as text (see schema). */
+    codePage: string;
     columns: number;
     idleGapMs: number;
   };

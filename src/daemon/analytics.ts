@@ -126,7 +126,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     const p = new Pipeline(
       {
         read: (after, max) => reader.read('pipeline', after, max),
-        makeDecoder: () => receipts.makeDecoder(),
+        makeDecoder: (prior) => receipts.makeDecoder(prior),
         onDocument: (doc, range) => guard.onDocument(doc, range, (d, r) => receipts.accept(d, r)),
         savePosition: (pos) => guard.savePosition(pos),
         idleGapMs: config.decoder.idleGapMs,

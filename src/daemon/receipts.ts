@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
+import type { TextPrior } from '../escpos/detect.js';
 import { StreamDecoder } from '../escpos/index.js';
 import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
 import type { JournalReader } from '../journal/reader.js';
@@ -8,6 +9,7 @@ import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import type { JournalRange } from '../pipeline/pipeline.js';
 import { redecode } from '../pipeline/redecode.js';
+import { TextStatusTracker, type PrinterTextStatus } from '../pipeline/text-status.js';
 import { documentToReceipt, isBasket, type DateLearning } from '../pipeline/parse-document.js';
 import { PROFILE_DOC_BUDGET_MS, parseReceipt, profileFromObject, type ParseOptions, type Profile, type ProfileBudget } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
@@ -44,14 +46,24 @@ export class Receipts {
   private readonly failed: FailedReceiptRow[] = [];
   /** Profiles that ran over their time budget stay disabled until restart or a new version. */
   readonly profileBudget: ProfileBudget = { now: () => performance.now(), limitMs: PROFILE_DOC_BUDGET_MS, disabled: new Set() };
+  private readonly text: TextStatusTracker;
+  private decoder: StreamDecoder | undefined;
 
   constructor(deps: ReceiptsDeps) {
     this.deps = deps;
     this.categoryOf = categoryOfItem(deps.ledger.db);
+    this.text = new TextStatusTracker(deps.decoderOptions);
   }
 
-  makeDecoder(): StreamDecoder {
-    return new StreamDecoder(this.deps.decoderOptions);
+  /** The pipeline's decoder, starting from the till's saved text-detection memory. */
+  makeDecoder(prior?: TextPrior): StreamDecoder {
+    this.decoder = new StreamDecoder(prior === undefined ? this.deps.decoderOptions : { ...this.deps.decoderOptions, prior });
+    return this.decoder;
+  }
+
+  /** How the printer's text is being read (page, /api/status, /metrics); null before the first document. */
+  textStatus(): PrinterTextStatus | null {
+    return this.text.status();
   }
 
   /** Category for a basket item: the store's catalogue by SKU, then name keywords, then 'other'. */
@@ -59,6 +71,7 @@ export class Receipts {
 
   accept(doc: DecodedDocument, range: JournalRange, capturedAt = Date.now()): void {
     const log = this.deps.logger;
+    this.text.add(doc);
     const disabledBefore = this.profileBudget.disabled.size;
     const receipt = documentToReceipt(doc, { ...this.deps.parseOptions(), budget: this.profileBudget }, this.deps.dateLearning);
     const disabledNow = this.profileBudget.disabled.size > disabledBefore;
@@ -129,7 +142,10 @@ export class Receipts {
     // The id includes the date, read with the order learned at the time: try each reading.
     const learn = this.deps.dateLearning;
     const orders = [learn === undefined ? null : learn.orders.order(learn.till), 'DMY', 'MDY'] as const;
-    return redecode(this.deps.reader, fromSeq, toSeq, this.deps.decoderOptions, (doc) => {
+    // Decoded as the pipeline reads this till now: with its detection memory, not from scratch.
+    const prior = this.decoder?.textPrior;
+    const decoderOptions = prior === undefined ? this.deps.decoderOptions : { ...this.deps.decoderOptions, prior };
+    return redecode(this.deps.reader, fromSeq, toSeq, decoderOptions, (doc) => {
       try {
         return orders.some((learnedDateOrder) => parseReceipt(doc, { ...opts, learnedDateOrder }).receipt.id === id);
       } catch {

@@ -75,6 +75,7 @@ export function webDeps(p: WebDepsParts): WebDeps {
         outboxAcks: { unrecorded: s.acksUnrecorded, recordFailures: s.ackRecordFailures },
         clock: probes.clock,
         disk: probes.disk,
+        printerText: p.receipts.textStatus(),
       });
     },
     recentReceipts: (limit) => q.recentReceipts(limit),

@@ -8,6 +8,10 @@ import iconv from 'iconv-lite';
 export const CODE_PAGES: Readonly<Record<number, string>> = {
   0: 'cp437', 1: 'katakana', 2: 'cp850', 3: 'cp860', 4: 'cp863', 5: 'cp865',
   13: 'cp857', 14: 'cp737', 15: 'iso88597', 16: 'windows1252', 17: 'cp866', 18: 'cp852', 19: 'cp858',
+  // Epson's Thai character codes 42, 11, 13, 14, 16, 17, 18 share the TIS-620 letter layout at
+  // 0xA1–0xFB (they differ in a few vowel and symbol cells): read as TIS-620 / Windows-874.
+  20: 'cp874', 21: 'cp874', 22: 'cp874', 23: 'cp874', 24: 'cp874', 25: 'cp874', 26: 'cp874',
+  30: 'tcvn', 31: 'tcvn', // TCVN-3 (Vietnamese)
   32: 'cp720', 33: 'cp775', 34: 'cp855', 35: 'cp861', 36: 'cp862', 37: 'cp864', 38: 'cp869',
   39: 'iso88592', 40: 'iso885915', 44: 'cp1125', 45: 'windows1250', 46: 'windows1251', 47: 'windows1253',
   48: 'windows1254', 49: 'windows1255', 50: 'windows1256', 51: 'windows1257', 52: 'windows1258', 53: 'rk1048',

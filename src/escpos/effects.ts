@@ -119,16 +119,24 @@ export const HANDLERS: { readonly [K in Effect]: Handler } = {
     const n = at(a, 0);
     if (!isKnownCodePage(n)) ip.warn('ignored', start, `ESC t ${n}: code page not in the table, decoding as CP437`);
     ip.chars.setCodePage(n, ip.printerOut);
+    ip.explicit.page = true;
   },
   intlCharset: (ip, a, start) => {
     const n = at(a, 0);
     if (!isKnownIntlSet(n)) ip.warn('ignored', start, `ESC R ${n}: international character set not known, using USA`);
     ip.chars.setIntlSet(n, ip.printerOut);
   },
-  doubleByteOn: (ip) => ip.chars.setDoubleByte(true, ip.printerOut),
-  doubleByteOff: (ip) => ip.chars.setDoubleByte(false, ip.printerOut),
+  doubleByteOn: (ip) => {
+    ip.chars.setDoubleByte(true, ip.printerOut);
+    ip.explicit.mode = true;
+  },
+  doubleByteOff: (ip) => {
+    ip.chars.setDoubleByte(false, ip.printerOut);
+    ip.explicit.mode = true;
+  },
   kanjiCodeSystem: (ip, a, start) => {
     const n = at(a, 0) % 48;
+    if (n === 0 || n === 1 || n === 2) ip.explicit.encoding = true;
     if (n === 0) ip.chars.setDoubleByteEncoding('jis', ip.printerOut);
     else if (n === 1 || n === 2) ip.chars.setDoubleByteEncoding('shift_jis', ip.printerOut);
     else ip.warn('bad-argument', start, `FS C ${at(a, 0)}: not a Kanji code system`);
@@ -137,8 +145,10 @@ export const HANDLERS: { readonly [K in Effect]: Handler } = {
     // FS ( C pL pH fn …: fn 48 selects the character encoding system (m 1: one-byte, 2: UTF-8).
     if (at(a, 2) !== 48) return;
     const m = at(a, 3) % 48;
-    if (m === 1 || m === 2) ip.chars.setUtf8(m === 2, ip.printerOut);
-    else ip.warn('bad-argument', start, `FS ( C fn 48: encoding ${at(a, 3)} not supported`);
+    if (m === 1 || m === 2) {
+      ip.chars.setUtf8(m === 2, ip.printerOut);
+      ip.explicit.mode = true;
+    } else ip.warn('bad-argument', start, `FS ( C fn 48: encoding ${at(a, 3)} not supported`);
   },
   absolutePosition: (ip, a) => ip.layout.absolute(u16(a, 0), ip.align),
   relativePosition: (ip, a) => {

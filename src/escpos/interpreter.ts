@@ -1,10 +1,12 @@
 import type { CommandDef, Effect } from './commands.js';
 import { HANDLERS } from './effects.js';
 import { LineLayout } from './layout.js';
+import type { DocEvidence } from './detect.js';
+import { EvidenceCollector, type ExplicitText, type TextSnapshot } from './evidence.js';
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LINES } from './limits.js';
-import { TextDecoder, type TextOut, type WidthMode } from './text.js';
+import { TextDecoder, type DoubleByteEncoding, type TextOut, type WidthMode } from './text.js';
 import type { TokenSink } from './tokenizer.js';
-import type { Align, Barcode, DecodedDocument, DecoderOptions, DecodeWarning, DecodeWarningKind, SpanStyle } from './types.js';
+import type { Align, Barcode, DecodedDocument, DecodeWarning, DecodeWarningKind, SpanStyle } from './types.js';
 
 /** Warnings kept per document; the rest are counted in one closing warning. */
 export const MAX_WARNINGS = 1000;
@@ -17,7 +19,20 @@ export const DEFAULT_TAB_STOPS: readonly number[] = Array.from({ length: 32 }, (
 
 const LINE_ENDERS: ReadonlySet<Effect> = new Set<Effect>(['lineFeed', 'feedLines', 'feedDots', 'formFeed', 'cut', 'init']);
 
-export type ResolvedOptions = Required<DecoderOptions>;
+/** The interpreter's settings: concrete values (detection, in detect-decoder.ts, picks them when config says auto). */
+export interface ResolvedOptions {
+  encoding: DoubleByteEncoding;
+  startInDoubleByte: boolean;
+  codePage: number;
+  columns: number;
+}
+
+export interface InterpreterExtras {
+  /** Collect each document's text bytes for detection (off: no cost). */
+  evidence?: boolean;
+  /** Character state to start in instead of power-on (a document decoded again from its first byte). */
+  start?: TextSnapshot;
+}
 
 /**
  * The printer model the tokens drive: character state, line layout, customer display and the
@@ -29,6 +44,12 @@ export class Interpreter implements TokenSink {
   readonly chars: TextDecoder;
   readonly displayChars: TextDecoder;
   readonly done: DecodedDocument[] = [];
+  /** Evidence of each document in `done`, same order (only when collecting). */
+  readonly doneEvidence: { evidence: DocEvidence; start: TextSnapshot }[] = [];
+  readonly evidence: EvidenceCollector | undefined;
+  /** What the POS has said about the character state since power-on / ESC @. */
+  explicit: ExplicitText = { mode: false, page: false, encoding: false };
+  private docStartText: TextSnapshot;
 
   // character and line state
   style: SpanStyle = PLAIN;
@@ -59,7 +80,7 @@ export class Interpreter implements TokenSink {
   readonly printerOut: TextOut = new PrinterOut(this);
   readonly displayOut: TextOut = new DisplayOut(this);
 
-  constructor(opts: DecoderOptions = {}) {
+  constructor(opts: Partial<ResolvedOptions> = {}, extras: InterpreterExtras = {}) {
     this.opts = {
       encoding: opts.encoding ?? 'gb18030',
       startInDoubleByte: opts.startInDoubleByte ?? false,
@@ -70,7 +91,25 @@ export class Interpreter implements TokenSink {
     this.layout.maxLines = MAX_DOCUMENT_LINES;
     this.chars = new TextDecoder(this.opts.encoding);
     this.displayChars = new TextDecoder(this.opts.encoding);
+    this.evidence = extras.evidence === true ? new EvidenceCollector() : undefined;
     this.powerOn();
+    if (extras.start !== undefined) this.restoreText(extras.start);
+    this.docStartText = this.textSnapshot();
+  }
+
+  textSnapshot(): TextSnapshot {
+    return { mode: this.chars.currentMode, page: this.chars.currentPage, intl: this.chars.currentIntl, explicit: { ...this.explicit } };
+  }
+
+  /** Character state the POS had set explicitly carries over; the rest comes from this interpreter's settings. */
+  private restoreText(t: TextSnapshot): void {
+    this.explicit = { ...t.explicit };
+    this.chars.setIntlSet(t.intl, this.printerOut);
+    if (t.explicit.page) this.chars.setCodePage(t.page, this.printerOut);
+    if (t.explicit.mode) {
+      if (t.mode === 'utf8') this.chars.setUtf8(true, this.printerOut);
+      else this.chars.setDoubleByte(t.mode === 'double', this.printerOut);
+    }
   }
 
   /** Power-on / ESC @ state. */
@@ -87,6 +126,7 @@ export class Interpreter implements TokenSink {
     this.chars.setIntlSet(0, this.printerOut);
     this.chars.setCodePage(this.opts.codePage, this.printerOut);
     this.chars.setDoubleByte(this.opts.startInDoubleByte, this.printerOut);
+    this.explicit = { mode: false, page: false, encoding: false };
   }
 
   setStyle(patch: Partial<SpanStyle>): void {
@@ -108,7 +148,10 @@ export class Interpreter implements TokenSink {
 
   text(bytes: Buffer, start: number, end: number, offset: number): void {
     if (offset + (end - start) > this.splitAt) return this.textAtLimit(bytes, start, end, offset);
-    if (this.printerOn) this.chars.decode(bytes, start, end, offset, this.printerOut);
+    if (this.printerOn) {
+      this.evidence?.add(bytes, start, end, this.chars.currentMode, this.chars.currentPage, this.explicit);
+      this.chars.decode(bytes, start, end, offset, this.printerOut);
+    }
     else if (this.displayOn) this.displayChars.decode(bytes, start, end, offset, this.displayOut);
     this.tokenEnd = offset + (end - start);
   }
@@ -123,7 +166,10 @@ export class Interpreter implements TokenSink {
       return;
     }
     // A half character survives style, position and real-time commands, not the end of its line.
-    if (LINE_ENDERS.has(effect)) this.chars.flushPending(this.printerOut);
+    if (LINE_ENDERS.has(effect)) {
+      this.chars.flushPending(this.printerOut);
+      this.evidence?.separate();
+    }
     HANDLERS[effect](this, args, start, end);
     if (this.layout.lines.length >= MAX_DOCUMENT_LINES) this.split(end); // after the line feed that made it full
   }
@@ -207,7 +253,9 @@ export class Interpreter implements TokenSink {
         drawerKicks: this.drawerKicks,
         images: this.images,
       });
-    }
+      if (this.evidence !== undefined) this.doneEvidence.push({ evidence: this.evidence.take(), start: this.docStartText });
+    } else this.evidence?.take();
+    if (this.evidence !== undefined) this.docStartText = this.textSnapshot();
     lines.length = 0;
     this.bitImageRun = false;
     this.docStart = end;

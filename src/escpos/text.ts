@@ -89,6 +89,18 @@ export class TextDecoder {
     this.dbcs = dbcs;
   }
 
+  get currentMode(): 'single' | 'double' | 'utf8' {
+    return this.mode;
+  }
+
+  get currentPage(): number {
+    return this.page;
+  }
+
+  get currentIntl(): number {
+    return this.intl;
+  }
+
   setCodePage(page: number, out: TextOut): void {
     this.flushPending(out);
     this.page = page;

@@ -2,6 +2,8 @@
  * The decoder's output contract, read by the receipt parser, the CLI and the status page.
  * The decoder owns this file and may add fields; removing or renaming one is a contract change.
  */
+import type { TextPrior } from './detect.js';
+
 export type Align = 'left' | 'center' | 'right';
 
 export interface SpanStyle {
@@ -72,16 +74,45 @@ export interface DecodedDocument {
   drawerKicks: number;
   /** Number of raster or bit-image graphics skipped. */
   images: number;
+  /** How the text was read, when some setting was detected (decoder options left `auto`). */
+  text?: DocText;
 }
 
-/** Decoder options; mirror config `decoder.*` (idleGapMs is the caller's: it calls `idle()`). */
+export type DetectedEncoding = 'gb18030' | 'big5' | 'shift_jis' | 'euc-kr';
+
+/** The character settings a document was decoded with, and how sure detection was. */
+export interface DocText {
+  /** Power-on mode in force where the POS sent no FS & / FS .: double-byte or single-byte text. */
+  mode: 'double-byte' | 'single-byte';
+  /** Double-byte encoding (also for FS & text). */
+  encoding: DetectedEncoding;
+  /** ESC t page in force where the POS sent no ESC t. */
+  codePage: number;
+  /** 0.5..1 for the till's decision after this document (1: nothing was open). */
+  confidence: number;
+  /** Documents with high-byte text the till's decision rests on so far. */
+  documents: number;
+  /** High bytes (>= 0x80) in this document's text. */
+  highBytes: number;
+  /** The document's non-ASCII text was all printed after FS & (double-byte by the POS's command). */
+  commanded: boolean;
+  /** Share of this document's non-ASCII characters that look like mojibake (box drawing, U+FFFD). */
+  mojibake: number;
+}
+
+/**
+ * Decoder options; mirror config `decoder.*`, which can be passed as it is ('true'/'false' and
+ * numeric strings are the config's spellings). idleGapMs is the caller's: it calls `idle()`.
+ */
 export interface DecoderOptions {
-  /** Encoding of double-byte mode (FS &); default gb18030. */
-  encoding?: 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr';
-  /** The printer starts (and re-initialises on ESC @) in double-byte mode; default false. */
-  startInDoubleByte?: boolean;
-  /** ESC t code page in force at power-on and after ESC @; default 0 (CP437). */
-  codePage?: number;
+  /** Encoding of double-byte mode (FS & or power-on); default auto (detected). */
+  encoding?: 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr' | 'auto';
+  /** The printer starts (and re-initialises on ESC @) in double-byte mode; default auto (detected). */
+  startInDoubleByte?: boolean | 'auto' | 'true' | 'false';
+  /** ESC t code page in force at power-on and after ESC @; default auto (detected, else 0 = CP437). */
+  codePage?: number | 'auto' | string;
+  /** The till's detection memory from earlier documents (StreamDecoder.textPrior, saved by the caller). */
+  prior?: TextPrior;
   /** Characters per line of font A; default 48 (80 mm paper), 32 for 58 mm. */
   columns?: number;
 }

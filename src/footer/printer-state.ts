@@ -54,7 +54,9 @@ export class PrinterStateTracker implements TokenSink {
   lineOpenAtCut = false;
 
   constructor(opts: DecoderOptions = {}) {
-    this.defaults = { codePage: opts.codePage ?? 0, doubleByte: opts.startInDoubleByte ?? false };
+    // 'auto' (detected by the decoder, not known here) counts as the power-on default: a footer
+    // then prints plain ASCII, which reads the same in single- and double-byte mode.
+    this.defaults = { codePage: typeof opts.codePage === 'number' ? opts.codePage : 0, doubleByte: opts.startInDoubleByte === true || opts.startInDoubleByte === 'true' };
     this.state = this.powerOn();
   }
 

@@ -50,7 +50,7 @@ export function configuredReading(opts: DecoderOptions, docs: readonly DecodedDo
   return {
     mode: fsAmpersands > 0 || opts.startInDoubleByte === true ? 'double-byte' : 'single-byte',
     encoding: opts.encoding ?? 'gb18030',
-    codePage: codePages[codePages.length - 1] ?? opts.codePage ?? 0,
+    codePage: codePages[codePages.length - 1] ?? (typeof opts.codePage === 'number' ? opts.codePage : 0),
     confidence: null,
     evidence,
   };

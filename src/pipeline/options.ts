@@ -3,14 +3,10 @@ import type { Config } from '../config/types.js';
 import type { DecoderOptions } from '../escpos/types.js';
 import { loadProfiles, shippedProfilesDir, type ParseOptions, type Profile } from '../receipt/index.js';
 
-/** The decoder's settings from config.decoder. */
+/** The decoder's settings from config.decoder ('auto' stays auto: detected per document and till). */
 export function decoderOptionsFromConfig(config: Config): DecoderOptions {
-  return {
-    encoding: config.decoder.encoding,
-    startInDoubleByte: config.decoder.startInDoubleByte,
-    codePage: config.decoder.codePage,
-    columns: config.decoder.columns,
-  };
+  const d = config.decoder;
+  return { encoding: d.encoding, startInDoubleByte: d.startInDoubleByte, codePage: d.codePage, columns: d.columns };
 }
 
 /**

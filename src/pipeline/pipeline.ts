@@ -1,3 +1,4 @@
+import type { TextPrior } from '../escpos/detect.js';
 import type { DecodedDocument } from '../escpos/types.js';
 
 /**
@@ -37,6 +38,8 @@ export interface StreamingDecoder {
    * nothing in them (never handed over), so no stretch of the stream holds it back for long.
    */
   readonly documentStart?: number;
+  /** The till's text-detection memory after the documents returned so far (issue 11). */
+  readonly textPrior?: TextPrior | undefined;
 }
 
 export interface Position {
@@ -44,6 +47,8 @@ export interface Position {
   seq: number;
   /** Bytes of that chunk that belong to documents already handed over. */
   offset: number;
+  /** The till's text-detection memory at that point, so one short receipt after a restart cannot flip it. */
+  text?: TextPrior;
 }
 
 export interface JournalRange {
@@ -55,7 +60,7 @@ export interface JournalRange {
 
 export interface PipelineDeps {
   read(afterSeq: number, max: number): PipelineChunk[];
-  makeDecoder(): StreamingDecoder;
+  makeDecoder(prior?: TextPrior): StreamingDecoder;
   onDocument(doc: DecodedDocument, range: JournalRange): void;
   savePosition(pos: Position): void;
   /** Split documents after this much silence between chunks, on the monotonic clock (ms, 0: never). */
@@ -91,7 +96,7 @@ export class Pipeline {
 
   constructor(deps: PipelineDeps, start: Position) {
     this.deps = deps;
-    this.decoder = deps.makeDecoder();
+    this.decoder = deps.makeDecoder(start.text);
     this.openStart = { ...start };
     this.lastSeq = start.seq - 1;
     this.skip = start.offset;
@@ -166,8 +171,10 @@ export class Pipeline {
     if (start !== undefined && start > this.openStream) this.advance(this.locate(start), start);
   }
 
+  /** The position moves to `to`, carrying the till's text-detection memory (after the documents returned so far). */
   private advance(to: Position, streamPos: number): void {
-    this.openStart = to;
+    const text = this.decoder.textPrior ?? this.openStart.text;
+    this.openStart = text === undefined ? to : { ...to, text };
     this.openStream = streamPos;
     if (this.saveEachDocument) this.deps.savePosition(this.position);
   }

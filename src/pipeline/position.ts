@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { JournalReader } from '../journal/reader.js';
+import type { TextPrior } from '../escpos/detect.js';
 import type { Position } from './pipeline.js';
 
 /** The journal cursor the pipeline holds: retention keeps every chunk after it. */
@@ -25,7 +26,9 @@ export function loadPosition(file: string, reader: JournalReader): SavedPosition
     const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedPosition>;
     if (typeof saved.seq === 'number' && typeof saved.offset === 'number') {
       const attempts = typeof saved.attempts === 'number' && Number.isInteger(saved.attempts) && saved.attempts > 0 ? saved.attempts : 0;
-      return { seq: saved.seq, offset: saved.offset, attempts };
+      const pos: SavedPosition = { seq: saved.seq, offset: saved.offset, attempts };
+      if (isPrior(saved.text)) pos.text = saved.text;
+      return pos;
     }
   } catch {
     // No file yet (first start) or a torn one: fall back to the journal cursor, offset 0.
@@ -33,8 +36,15 @@ export function loadPosition(file: string, reader: JournalReader): SavedPosition
   return { seq: reader.getCursor(PIPELINE_CURSOR) + 1, offset: 0, attempts: 0 };
 }
 
+/** A saved text prior from an older or damaged file is dropped (detection starts over), never trusted blindly. */
+function isPrior(x: unknown): x is TextPrior {
+  const p = x as Partial<TextPrior> | undefined;
+  return typeof p === 'object' && p !== null && typeof p.mode === 'object' && typeof p.encoding === 'object' && typeof p.documents === 'number' && typeof p.evidenceDocuments === 'number';
+}
+
 export function savePosition(file: string, reader: JournalReader, pos: Position, attempts = 0): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(attempts > 0 ? { seq: pos.seq, offset: pos.offset, attempts } : { seq: pos.seq, offset: pos.offset }));
+  const saved = { seq: pos.seq, offset: pos.offset, ...(pos.text === undefined ? {} : { text: pos.text }), ...(attempts > 0 ? { attempts } : {}) };
+  writeFileSync(`${file}.tmp`, JSON.stringify(saved));
   renameSync(`${file}.tmp`, file);
   reader.setCursor(PIPELINE_CURSOR, pos.seq - 1);
 }

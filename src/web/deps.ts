@@ -8,6 +8,7 @@
  * `YYYY-MM` in the store's time zone. Member ids are given here in clear: the web layer masks them
  * before anything reaches a person, except a logged-in owner asking for one member.
  */
+import type { PrinterTextStatus } from '../pipeline/text-status.js';
 import type { Rule } from '../insights/basket-rules.js';
 import type { TierSummary } from '../insights/tiers.js';
 import type { Receipt, ReceiptKind } from '../receipt/types.js';
@@ -51,6 +52,8 @@ export interface StatusSnapshot {
   clock: { synced: boolean | null; source?: string; reason?: string };
   /** Free and total bytes of the filesystem holding dataDir; null when unknown. */
   disk: { freeBytes: number; totalBytes: number } | null;
+  /** How the printer's text is read (issue 11); null before the first document, absent in older callers. */
+  printerText?: PrinterTextStatus | null;
   /** Present while writes to the data disk fail (a full disk): which parts, since when. */
   writeFault?: WriteFault;
   /**

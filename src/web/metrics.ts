@@ -63,6 +63,15 @@ export function renderMetrics(s: StatusSnapshot, health: Health, web: WebCounter
     metric('tillbox_outbox_acks_unrecorded', 'gauge', 'Broker acknowledgements held in memory because the outbox could not record them.', [{ value: s.outboxAcks.unrecorded }]);
     metric('tillbox_outbox_ack_record_failures_total', 'counter', 'Failed attempts to record broker acknowledgements in the outbox.', [{ value: s.outboxAcks.recordFailures }]);
   }
+  const pt = s.printerText;
+  if (pt !== undefined && pt !== null) {
+    metric('tillbox_printer_text_info', 'gauge', 'How printer text is read: mode, encoding or code page, and where that came from (always 1).', [
+      { labels: { mode: pt.mode, label: pt.label, source: pt.source }, value: 1 },
+    ]);
+    metric('tillbox_printer_text_confidence', 'gauge', 'Confidence of the detected text settings (0.5 a coin toss, 1 sure).', [{ value: pt.confidence }]);
+    metric('tillbox_printer_text_documents', 'gauge', 'Documents with non-ASCII text the text detection rests on.', [{ value: pt.documents }]);
+    metric('tillbox_printer_text_mojibake_ratio', 'gauge', 'Share of recent non-ASCII characters that look like mojibake (box drawing, U+FFFD).', [{ value: pt.mojibakeShare }]);
+  }
   metric('tillbox_health_ok', 'gauge', 'Health strip lights (1 green, 0 amber or red).', (Object.keys(health) as (keyof Health)[]).map((k) => ({ labels: { check: k }, value: level(health[k]) })));
   metric('tillbox_web_live_clients', 'gauge', 'Status pages connected for live updates.', [{ value: web.sseClients }]);
   metric('tillbox_web_live_refused_total', 'counter', 'Live streams refused since start: too many for one session, or for the box.', [

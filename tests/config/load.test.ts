@@ -24,9 +24,18 @@ describe('config loading', () => {
     expect(c.store).toEqual({ id: 'store-001', name: '', timezone: 'Asia/Shanghai', currency: 'CNY' });
     expect(c.pos.baudRate).toBe(9600);
     expect(c.printer.flowControl).toBe('none');
-    expect(c.decoder.encoding).toBe('gb18030');
+    expect(c.decoder).toMatchObject({ encoding: 'auto', startInDoubleByte: 'auto', codePage: 'auto' });
     expect(c.sync.member).toBe('none');
     expect(c.mqtt).toBeUndefined();
+  });
+
+  it('decoder text settings: auto by default, the old booleans and numbers still accepted as overrides (issue 11)', () => {
+    const old = configFromObject({ decoder: { encoding: 'euc-kr', startInDoubleByte: true, codePage: 16 } });
+    expect(old.decoder).toMatchObject({ encoding: 'euc-kr', startInDoubleByte: 'true', codePage: '16' });
+    const env = configFromObject({}, { TILLBOX_DECODER_STARTINDOUBLEBYTE: 'false', TILLBOX_DECODER_CODEPAGE: '2' });
+    expect(env.decoder).toMatchObject({ startInDoubleByte: 'false', codePage: '2' });
+    expect(() => configFromObject({ decoder: { startInDoubleByte: 'maybe' } })).toThrow(/decoder\.startInDoubleByte/);
+    expect(() => configFromObject({ decoder: { codePage: 256 } })).toThrow(/decoder\.codePage/);
   });
 
   it('reports every problem at once, each naming its key path and what was expected', () => {

@@ -227,12 +227,23 @@ function renderStatus() {
     }),
   );
   $('parse-rate').textContent = percent(s.parseSuccessRate);
+  renderPrinterText(s.printerText);
   $('sync-backlog').textContent = String(s.outboxBacklog);
   $('sync-last').textContent = ago(s.broker.lastAckAt, s.now);
   $('sync-dropped').textContent = String(Object.values(s.dropped).reduce((a, b) => a + b, 0));
   $('foot-version').textContent = s.version;
   $('foot-uptime').textContent = duration(s.uptimeSeconds);
   $('foot-bytes').textContent = `${s.bytes.posToPrinter.toLocaleString('en-US')} ↓ / ${s.bytes.printerToPos.toLocaleString('en-US')} ↑`;
+}
+
+// How the printer's text is read (issue 11): one line under the parse rate, a card when it looks wrong.
+function renderPrinterText(p) {
+  $('printer-text').textContent = p ? t('printerText', { label: p.label, mode: t(`mode_${p.mode}`), source: t(`source_${p.source}`), n: p.documents }) : '\u00a0';
+  const card = $('text-warning');
+  card.hidden = !p || p.warning === null;
+  if (card.hidden) return;
+  $('text-warning-title').textContent = t(p.warning === 'mojibake' ? 'textMojibakeTitle' : 'textUnsureTitle');
+  $('text-warning-body').textContent = t(p.warning === 'mojibake' ? 'textMojibake' : 'textUnsure', { label: p.label, pct: Math.round(p.mojibakeShare * 100), c: Math.round(p.confidence * 100) });
 }
 
 function renderSummary() {
