@@ -1,4 +1,5 @@
 import { StreamDecoder } from '../escpos/index.js';
+import { decide as decideText } from '../escpos/detect.js';
 import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
 import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage } from '../daemon/messages.js';
 import type { Ledger } from '../ledger/types.js';
@@ -52,6 +53,8 @@ export type DeclineReason = 'disabled' | 'not-a-sale' | 'unsure' | 'state-unknow
 const RECENT_KEPT = 20;
 /** Answers not yet confirmed by an outcome; the oldest are dropped beyond this. */
 const PENDING_KEPT = 64;
+/** Below this detection confidence a footer prints no double-byte text (auto-detected encodings). */
+const DETECTED_ENCODING_MIN_CONFIDENCE = 0.9;
 
 interface Stream {
   seq: number;
@@ -107,9 +110,10 @@ export class FooterService {
   }
 
   /** The footer this receipt would get with the printer in `state` (preview; nothing recorded). */
-  render(receipt: Receipt, state: PrinterState, opts: { alreadyFiled?: boolean } = {}): FooterRender | null {
+  render(receipt: Receipt, state: PrinterState, opts: { alreadyFiled?: boolean; encoding?: string } = {}): FooterRender | null {
     const s = this.deps.settings;
-    const mode = textMode(state, this.deps.decoderOptions.encoding ?? 'gb18030');
+    const encoding = opts.encoding ?? configuredEncoding(this.deps.decoderOptions) ?? 'gb18030';
+    const mode = textMode(state, encoding);
     if (mode === null) return null;
     const ascii = mode === 'ascii';
     const language = ascii ? 'en' : s.language;
@@ -121,7 +125,7 @@ export class FooterService {
     const lines = composeLines(facts, language, ascii);
     const qr = s.qr.url !== undefined && s.qr.key !== undefined ? { data: qrUrl(s.qr.url, s.storeId, receiptToken(receipt.id, s.qr.key)), size: s.qr.size } : undefined;
     if (lines.length === 0 && qr === undefined) return null;
-    const bytes = renderBlock(qr !== undefined ? { lines, qr } : { lines }, state, { encoding: this.deps.decoderOptions.encoding ?? 'gb18030', columns: s.columns });
+    const bytes = renderBlock(qr !== undefined ? { lines, qr } : { lines }, state, { encoding, columns: s.columns });
     if (bytes === null) return null;
     const text = [...lines.map((l) => l.text), ...(qr !== undefined ? [`[QR] ${qr.data}`] : [])].join('\n');
     return { receiptId: receipt.id, text, bytes, coupons };
@@ -173,7 +177,7 @@ export class FooterService {
     if (receipt.kind !== 'sale') return this.decline('not-a-sale');
     if (!receipt.check.itemsMatchTotal || receipt.check.confidence < s.minConfidence) return this.decline('unsure');
     if (stream.state.doubt() !== null) return this.decline('state-unknown');
-    const render = this.render(receipt, { ...stream.state.state, lineOpen: stream.state.lineOpenAtCut });
+    const render = this.render(receipt, { ...stream.state.state, lineOpen: stream.state.lineOpenAtCut }, { encoding: streamEncoding(this.deps.decoderOptions, stream.decoder) });
     if (render === null) return this.decline('nothing-to-say');
     if (msg.dryRun) {
       this.counts.dryRun++;
@@ -197,4 +201,23 @@ export class FooterService {
     this.recent.unshift({ at, mode, receiptId: r.receiptId, text: r.text });
     this.recent.length = Math.min(this.recent.length, RECENT_KEPT);
   }
+}
+
+/** The double-byte encoding the config names, or undefined when it is left to detection. */
+function configuredEncoding(opts: DecoderOptions): string | undefined {
+  return opts.encoding === undefined || opts.encoding === 'auto' ? undefined : opts.encoding;
+}
+
+/**
+ * The encoding a footer may print CJK text in: the configured one, else the decoder's detection
+ * when it is sure. 'unknown' otherwise: textMode then refuses double-byte text, and a printer in
+ * single-byte mode gets plain ASCII (the byte path's rule: on any doubt, print nothing unusual).
+ */
+function streamEncoding(opts: DecoderOptions, decoder: StreamDecoder): string {
+  const configured = configuredEncoding(opts);
+  if (configured !== undefined) return configured;
+  const prior = decoder.textPrior;
+  if (prior === undefined) return 'gb18030';
+  const d = decideText(prior);
+  return d.confidence >= DETECTED_ENCODING_MIN_CONFIDENCE ? d.encoding : 'unknown';
 }

@@ -49,7 +49,8 @@ export class StartupGuard {
     saved: SavedPosition,
     private readonly deps: StartupGuardDeps,
   ) {
-    let start: Position = { seq: saved.seq, offset: saved.offset };
+    // The till's text-detection memory travels with the position (issue 11).
+    let start: Position = { seq: saved.seq, offset: saved.offset, ...(saved.text === undefined ? {} : { text: saved.text }) };
     let attempts = saved.attempts;
     this.poison = attempts >= POISON_AFTER_CRASHES && attempts < RAW_SKIP_AFTER_CRASHES;
     if (attempts >= RAW_SKIP_AFTER_CRASHES) {
@@ -59,7 +60,7 @@ export class StartupGuard {
         `analytics stopped ${attempts} times decoding the print data here: ${skip.bytes} bytes skipped undecoded to ${skip.found ? 'the next job start' : 'the scan limit'} (raw bytes kept in the journal)`,
         null,
       );
-      start = skip.to;
+      start = saved.text === undefined ? skip.to : { ...skip.to, text: saved.text };
       // Dying again right there is the same poison further on: skip on at the next death.
       attempts = RAW_SKIP_AFTER_CRASHES - 1;
     }
