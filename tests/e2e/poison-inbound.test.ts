@@ -20,6 +20,7 @@ import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort, tempDir, waitFor } from '../support/tmp.js';
 import { DaemonProcess } from '../tap/daemon-process.js';
+import { seededRandom as seeded } from '../../src/demo/random.js';
 
 const run = toolAvailable(MOSQUITTO);
 const STORE = 'store-poison';
@@ -240,15 +241,6 @@ describe.runIf(run)('poison from head office (issue 17 items 3 and 4)', () => {
   }, 240_000);
 });
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Poison of every kind: catastrophic patterns (fixed and random), resource bombs, garbage, over-size. */
 function poisonPayloads(rand: () => number): { topic: 'profiles' | 'catalogue'; what: string; payload: string | Buffer }[] {

@@ -1,4 +1,4 @@
-import { decodeAll } from '../../src/escpos/decoder.js';
+import { decodeAll, StreamDecoder } from '../../src/escpos/decoder.js';
 import type { DecodedDocument, DecoderOptions } from '../../src/escpos/types.js';
 
 export const ESC = 0x1b;
@@ -22,3 +22,15 @@ export function one(input: Uint8Array, opts?: DecoderOptions): DecodedDocument {
 }
 
 export const texts = (doc: DecodedDocument): string[] => doc.lines.map((l) => l.text);
+
+/** Decodes `input` pushed in pieces split at `cuts` (stream offsets), then ends the stream. */
+export function decodeInChunks(input: Uint8Array, cuts: number[], opts?: DecoderOptions): DecodedDocument[] {
+  const d = new StreamDecoder(opts);
+  const out: DecodedDocument[] = [];
+  let prev = 0;
+  for (const c of [...cuts, input.length]) {
+    out.push(...d.push(input.subarray(prev, c)));
+    prev = c;
+  }
+  return [...out, ...d.end()];
+}

@@ -9,6 +9,7 @@ import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LINES, MAX_HELD_BYTES, MAX_RESYNC_BYTE
 import type { DecodedDocument } from '../../src/escpos/types.js';
 import { needsReview, parseReceipt } from '../../src/receipt/index.js';
 import { rng, syntheticReceipt } from './synthetic.js';
+import { decodeInChunks } from './helpers.js';
 
 const three = Buffer.concat([syntheticReceipt(1), syntheticReceipt(2), syntheticReceipt(3)]);
 const hex = (h: string): Buffer => Buffer.from(h, 'hex');
@@ -25,16 +26,7 @@ const BAD_HEADERS: [string, Buffer][] = [
 
 const cutTexts = (docs: DecodedDocument[]): string[] => docs.filter((d) => d.endedBy === 'cut').map(renderText);
 
-function chunked(input: Uint8Array, cuts: number[]): DecodedDocument[] {
-  const d = new StreamDecoder();
-  const out: DecodedDocument[] = [];
-  let prev = 0;
-  for (const c of [...cuts, input.length]) {
-    out.push(...d.push(input.subarray(prev, c)));
-    prev = c;
-  }
-  return [...out, ...d.end()];
-}
+const chunked = (input: Uint8Array, cuts: number[]): DecodedDocument[] => decodeInChunks(input, cuts);
 
 const parseOpts = { profiles: [], currency: 'CNY', timezone: 'Asia/Shanghai', dateOrder: 'YMD' as const };
 

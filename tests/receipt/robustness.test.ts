@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeAll } from '../../src/escpos/decoder.js';
 import { parseReceipt } from '../../src/receipt/index.js';
 import { parseLines, shipped } from './helpers.js';
+import { seededRandom as rng } from '../../src/demo/random.js';
 
-// Deterministic PRNG so a failure can be reproduced.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['TOTAL', '合计', '应收', 'CASH', 'CHANGE', '找零', 'REFUND', '重打印', 'VOID', 'Member No:', '会员号:', '12.80', '-3.00', '1,234.56', '2026-11-23', '23/11/2026', '10:15', 'x', '@', 'kg', '  ', '品名 数量 单价 金额', '----', 'ROUNDING', '(5.59)', '9.00-', '€', '£', 'Qty', '0.456'];
 

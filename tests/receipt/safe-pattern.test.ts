@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { MAX_PROFILE_LINE_CHARS, profileFromObject, shippedProfilesDir } from '../../src/receipt/index.js';
 import { unsafePatternReason } from '../../src/receipt/profile/safe-pattern.js';
+import { seededRandom as rng } from '../../src/demo/random.js';
 
 const CATASTROPHIC = [
   '品名.*数量.*单价.*金额.*X',
@@ -33,17 +34,6 @@ function shippedPatterns(): string[] {
   return out;
 }
 
-/** A small seeded PRNG (mulberry32), so a failure names a reproducible seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ATOMS = ['a', 'b', '-', '1', ' ', '.', '\\d', '\\w', '\\s', '\\S', '[ab]', '[^a]', '[a-]', 'X'];
 const QUANTS = ['', '', '*', '+', '?', '{1,3}', '{2,}', '*?', '+?'];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CutScanner } from '../../src/tap/cut-scanner.js';
 import { FooterHold, type FooterAnswer, type HoldOutcome, type Timers } from '../../src/tap/footer-hold.js';
+import { rng as prng } from '../escpos/synthetic.js';
 
 /** A manual clock: timers fire only when the test advances time (no wall-clock in these tests). */
 class ManualTimers implements Timers {
@@ -197,15 +198,6 @@ describe('FooterHold', () => {
 
 // ---- fuzz ------------------------------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
 
 /** Random ESC/POS: text, style commands, every cut form, images and symbols full of cut-like bytes. */
 function randomStream(rnd: () => number, pieces: number): Buffer {

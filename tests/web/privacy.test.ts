@@ -12,6 +12,7 @@ import { MAX_MASKED_LINE_CHARS, maskText } from '../../src/web/mask.js';
 import { waitFor } from '../support/tmp.js';
 import { cookieFrom, testApp, type TestApp } from './support/app.js';
 import { makeReceipt } from './support/fake-deps.js';
+import { seededRandom as rng } from '../../src/demo/random.js';
 
 const PASSWORD = 'privacy-owner-pw';
 let hash: string;
@@ -82,17 +83,6 @@ describe('maskText on damaged text', () => {
 
 // ---- a property over generated receipts --------------------------------------------------------
 
-/** Mulberry32: a small seeded PRNG, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LABELS = ['会员卡号: ', '会员: ', '會員號：', 'VIP: ', 'VIP ', 'VIP卡号:', 'Loyalty: ', 'Loyalty # ', 'Card No: ', 'CARD NO.', 'Member No: ', 'Member ID ', 'member#', '手机号码：', '手机 ', '电话: ', '联系电话 ', 'Tel ', 'TEL:', 'Phone: ', 'Mobile ', '员卡号:', '卡号:', '��Ա����: ', '»áÔ±¿¨ºÅ: ', '????: ', '浼氬憳鍗″彿: ', '', '   '];
 
