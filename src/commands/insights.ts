@@ -4,6 +4,7 @@
  * opened read-only). Member ids are masked in everything printed. --save also stores the full
  * result in dataDir/insights.json, as the nightly job does.
  */
+import { INSIGHTS_MONEY, withMinorUnits } from '../money-json.js';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { TillboxError } from '../errors.js';
@@ -48,9 +49,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     now,
     options: insightsOptionsFromConfig(config),
     basketsBy: by,
+    currency: config.store.currency,
     ...(values.save ? { outPath: join(config.dataDir, 'insights.json') } : {}),
   });
-  if (values.json) io.stdout.write(`${JSON.stringify(maskStored(stored))}\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify(withMinorUnits({ currency: config.store.currency, ...maskStored(stored) }, INSIGHTS_MONEY, { decimalsIn: config.store.currency }))}\n`);
   else io.stdout.write(formatReport(stored.report, { currency: config.store.currency, mask: maskMember }));
   return 0;
 }

@@ -1,3 +1,4 @@
+import { insightsAggregatePayload } from '../money-json.js';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { insightsOptionsFromConfig } from '../insights/options.js';
@@ -19,10 +20,11 @@ export async function runNightlyInsights(p: { config: Config; sync: Sync; logger
       options: insightsOptionsFromConfig(p.config),
       basketsBy: p.config.insights.basketsBy,
       outPath: join(p.config.dataDir, 'insights.json'),
+      currency: p.config.store.currency,
     });
     p.logger.info({ computeMs: stored.computeMs, members: stored.report.members }, 'insights computed');
     if (p.config.mqtt !== undefined) {
-      await p.sync.publishInsights({ ...aggregateForHeadOffice(stored.report) }).catch((err: unknown) => {
+      await p.sync.publishInsights(insightsAggregatePayload(aggregateForHeadOffice(stored.report), p.config.store.currency)).catch((err: unknown) => {
         p.logger.warn({ err }, 'insights aggregate not published (broker offline?); it goes out with the next run');
       });
     }

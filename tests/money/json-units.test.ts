@@ -16,6 +16,7 @@ import type { CommandIO } from '../../src/commands/types.js';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
 import { readStoredInsights } from '../../src/insights/job.js';
 import { aggregateForHeadOffice } from '../../src/insights/report.js';
+import { insightsAggregatePayload } from '../../src/money-json.js';
 import { openLedger } from '../../src/ledger/open.js';
 import { statusQueries } from '../../src/ledger/queries-status.js';
 import type { OutgoingNotification } from '../../src/shopper/channels.js';
@@ -79,7 +80,7 @@ describe('CLI --json', () => {
 
   it('summary --json carries totalMinor with the currency and a decimal string for people', async () => {
     const [s] = (await cli(['summary', '--store', '--day', '2026-11-23', '--json'])) as Record<string, unknown>[];
-    expect(s).toMatchObject({ currency: 'CNY', totalMinor: 2530 - 580, total: '19.50' });
+    expect(s).toMatchObject({ currency: 'CNY', totalMinor: 1820, total: '18.20', salesMinor: 2400, sales: '24.00', refundsMinor: 580 });
   });
 
   it('parse --json: the Receipt JSON decimals of DESIGN.md, each with its Minor twin', async () => {
@@ -162,10 +163,12 @@ describe('MQTT, webhook and file payloads', () => {
   });
 
   it('the insights aggregate for head office and insights.json', async () => {
-    await cli(['insights', '--save', '--now', '2026-11-23T04:00:00Z']);
+    expect(await main(['insights', '--save', '--now', '2026-11-23T04:00:00Z', '--config', config], io())).toBe(0);
     const stored = readStoredInsights(join(t.dir, 'insights.json'));
     expect(stored).not.toBeNull();
-    expect(moneyViolations(aggregateForHeadOffice(stored!.report))).toEqual([]);
+    const payload = insightsAggregatePayload(aggregateForHeadOffice(stored!.report), 'CNY');
+    expect(payload).toMatchObject({ currency: 'CNY' });
+    expect(moneyViolations(payload)).toEqual([]);
     expect(moneyViolations(JSON.parse(readFileSync(join(t.dir, 'insights.json'), 'utf8')))).toEqual([]);
   });
 });

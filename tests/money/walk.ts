@@ -16,7 +16,9 @@ export const RECEIPT_DECIMALS = new Set(['unitPrice', 'amount', 'subtotal', 'tax
 export const NOT_MONEY: readonly { path: RegExp; why: string }[] = [
   { path: /Share$/, why: 'a fraction 0..1 of sales' },
   { path: /(^|\.)members\.total$/, why: 'a member count' },
-  { path: /(^|\.)segments\.\d+\.change$/, why: 'change in the number of members in a segment' },
+  { path: /(Receipts|Rules)$/, why: 'a count (refundReceipts, totalRules)' },
+  { path: /(^|\.)(segments|movement)\.\d+\.change$/, why: 'change in the number of members in a segment' },
+  { path: /Bytes$/, why: 'a byte count (disk.totalBytes)' },
 ];
 
 export interface WalkOptions {
