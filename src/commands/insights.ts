@@ -4,12 +4,12 @@
  * opened read-only). Member ids are masked in everything printed. --save also stores the full
  * result in dataDir/insights.json, as the nightly job does.
  */
-import { INSIGHTS_MONEY, withMinorUnits } from '../money-json.js';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { TillboxError } from '../errors.js';
 import { formatReport } from '../insights/format.js';
 import { runInsightsJob, type StoredInsights } from '../insights/job.js';
+import { INSIGHTS_MONEY, withMinorUnits } from '../money-json.js';
 import { insightsOptionsFromConfig } from '../insights/options.js';
 import type { BasketKey } from '../insights/source.js';
 import { maskMember } from '../web/mask.js';

@@ -1,10 +1,10 @@
-import { insightsAggregatePayload } from '../money-json.js';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { insightsOptionsFromConfig } from '../insights/options.js';
 import { aggregateForHeadOffice } from '../insights/report.js';
 import { runInsightsJobInWorker } from '../insights/worker.js';
 import type { Logger } from '../log.js';
+import { insightsAggregatePayload } from '../money-json.js';
 import type { Sync } from '../sync/index.js';
 
 /**

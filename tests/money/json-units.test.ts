@@ -26,9 +26,9 @@ import { buildBasket } from '../../src/sync/basket.js';
 import { notificationPayload } from '../../src/sync/notify.js';
 import { hashPassword } from '../../src/web/auth/password.js';
 import { item, receipt } from '../ledger/helpers.js';
-import { tempDir } from '../support/tmp.js';
+import { tempDir, waitFor } from '../support/tmp.js';
 import { cookieFrom, testApp, type TestApp } from '../web/support/app.js';
-import { fakeDeps, makeInsights } from '../web/support/fake-deps.js';
+import { fakeDeps, makeInsights, makeReceipt } from '../web/support/fake-deps.js';
 import { moneyViolations } from './walk.js';
 
 function io(): CommandIO & { out: () => string } {
@@ -118,6 +118,32 @@ describe('HTTP API', () => {
     cookie = cookieFrom((await app.app.inject({ method: 'POST', url: '/api/login', payload: { password: 'pw-money-units' } })).headers['set-cookie']);
   });
   afterAll(async () => app?.app.close());
+
+  it('SSE: a receipt event carries totalMinor next to its currency', async () => {
+    await app.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.app.server.address() as AddressInfo;
+    const ctrl = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}/api/events`, { headers: { cookie }, signal: ctrl.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const pump = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        text += Buffer.from(value).toString('utf8');
+      }
+    })();
+    await waitFor(() => text.includes('event: status') && app.deps.listeners() === 1);
+    app.deps.emit({ type: 'receipt', receipt: app.deps.addReceipt(makeReceipt({ id: 'sse-1', total: 1250 }), 'text') });
+    await waitFor(() => text.includes('event: receipt'));
+    ctrl.abort();
+    await pump;
+    const data = /event: receipt\ndata: (.*)\n/.exec(text)?.[1] ?? 'null';
+    const row = JSON.parse(data) as Record<string, unknown>;
+    expect(row).toMatchObject({ id: 'sse-1', totalMinor: 1250, currency: 'CNY' });
+    expect(moneyViolations(row)).toEqual([]);
+    expect(moneyViolations(JSON.parse(/event: status\ndata: (.*)\n/.exec(text)?.[1] ?? 'null'))).toEqual([]);
+  });
 
   const get = async (url: string): Promise<unknown> => {
     const res = await app.app.inject({ url, headers: { cookie } });
