@@ -78,6 +78,14 @@ describe('CLI --json', () => {
     expect(docs.flatMap((d) => moneyViolations(d))).toEqual([]);
   });
 
+  it('doctor --json and --version --json (no money in them, walked all the same)', async () => {
+    const d = io();
+    expect([0, 2]).toContain(await main(['doctor', '--json', '--config', config], d)); // no ports attached here: 2
+    const v = io();
+    expect(await main(['--version', '--json'], v)).toBe(0);
+    for (const out of [d.out(), v.out()]) expect(moneyViolations(JSON.parse(out))).toEqual([]);
+  });
+
   it('summary --json carries totalMinor with the currency and a decimal string for people', async () => {
     const [s] = (await cli(['summary', '--store', '--day', '2026-11-23', '--json'])) as Record<string, unknown>[];
     expect(s).toMatchObject({ currency: 'CNY', totalMinor: 1820, total: '18.20', salesMinor: 2400, sales: '24.00', refundsMinor: 580 });
