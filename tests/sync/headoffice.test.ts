@@ -8,6 +8,7 @@ import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { startHeadOffice } from '../../src/headoffice/consumer.js';
+import { ensureTables } from '../../src/headoffice/store.js';
 import { collect } from './fixtures/collector.js';
 import { quietLogger, testConfig } from './fixtures/config.js';
 import { makeReceipt } from './fixtures/receipts.js';
@@ -195,6 +196,26 @@ describe.skipIf(!enabled)('head-office consumer: shared subscription into Postgr
       await ho.stop();
       await db.end();
       cleanup();
+    }
+  });
+
+  it('a table made before basket v2 gains the schema column; its rows read as schema 1', async () => {
+    const old = `${dbName}_old`;
+    await admin.query(`CREATE DATABASE ${old}`);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${old}`;
+    const db = new pg.Client({ connectionString: url.href });
+    await db.connect();
+    try {
+      await db.query(`CREATE TABLE tillbox_baskets (id text PRIMARY KEY, store text NOT NULL, box text NOT NULL, time timestamptz, kind text NOT NULL,
+        currency char(3) NOT NULL, total_minor bigint, member text, payload jsonb NOT NULL, consumer text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`);
+      await db.query(`INSERT INTO tillbox_baskets (id, store, box, kind, currency, total_minor, payload, consumer) VALUES ('a', 's', 'b', 'sale', 'CNY', 1410, '{"total":1410}', 'c')`);
+      await ensureTables(db);
+      await ensureTables(db); // idempotent
+      expect((await db.query('SELECT id, schema, total_minor::int AS t FROM tillbox_baskets')).rows).toEqual([{ id: 'a', schema: 1, t: 1410 }]);
+    } finally {
+      await db.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${old} WITH (FORCE)`);
     }
   });
 });
