@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { TillboxError } from '../errors.js';
 import { formatReport } from '../insights/format.js';
 import { runInsightsJob, type StoredInsights } from '../insights/job.js';
+import { INSIGHTS_MONEY, withMinorUnits } from '../money-json.js';
 import { insightsOptionsFromConfig } from '../insights/options.js';
 import type { BasketKey } from '../insights/source.js';
 import { maskMember } from '../web/mask.js';
@@ -48,9 +49,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     now,
     options: insightsOptionsFromConfig(config),
     basketsBy: by,
+    currency: config.store.currency,
     ...(values.save ? { outPath: join(config.dataDir, 'insights.json') } : {}),
   });
-  if (values.json) io.stdout.write(`${JSON.stringify(maskStored(stored))}\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify(withMinorUnits({ currency: config.store.currency, ...maskStored(stored) }, INSIGHTS_MONEY, { decimalsIn: config.store.currency }))}\n`);
   else io.stdout.write(formatReport(stored.report, { currency: config.store.currency, mask: maskMember }));
   return 0;
 }

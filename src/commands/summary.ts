@@ -11,6 +11,7 @@ import { openExistingLedger } from '../ledger/open.js';
 import { customPeriod, dayPeriod, monthPeriod, weekPeriod, type Period } from '../ledger/period.js';
 import { summaryQueries } from '../ledger/queries-summary.js';
 import { formatMemberSummary, formatStoreSummary } from '../shopper/report.js';
+import { SUMMARY_MONEY, withMinorUnits } from '../money-json.js';
 import { maskMember } from '../web/mask.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandIO } from './types.js';
@@ -43,10 +44,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       if (mid === undefined) throw new TillboxError('TBX_INPUT_INVALID', `--member ${maskMember(values.member)}: no receipts for this member in the ledger`);
       const s = q.member(mid, values.member, period);
       const masked = maskMember(values.member);
-      io.stdout.write(values.json ? `${JSON.stringify({ ...s, member: masked })}\n` : formatMemberSummary(s, masked, lang));
+      io.stdout.write(values.json ? `${JSON.stringify(withMinorUnits({ ...s, member: masked }, SUMMARY_MONEY, { decimalsIn: ledger.currency }))}\n` : formatMemberSummary(s, masked, lang));
     } else {
       const s = q.store(period);
-      io.stdout.write(values.json ? `${JSON.stringify(s)}\n` : formatStoreSummary(s, lang));
+      io.stdout.write(values.json ? `${JSON.stringify(withMinorUnits(s, SUMMARY_MONEY, { decimalsIn: ledger.currency }))}\n` : formatStoreSummary(s, lang));
     }
     return 0;
   } finally {

@@ -4,6 +4,7 @@ import { insightsOptionsFromConfig } from '../insights/options.js';
 import { aggregateForHeadOffice } from '../insights/report.js';
 import { runInsightsJobInWorker } from '../insights/worker.js';
 import type { Logger } from '../log.js';
+import { insightsAggregatePayload } from '../money-json.js';
 import type { Sync } from '../sync/index.js';
 
 /**
@@ -19,10 +20,11 @@ export async function runNightlyInsights(p: { config: Config; sync: Sync; logger
       options: insightsOptionsFromConfig(p.config),
       basketsBy: p.config.insights.basketsBy,
       outPath: join(p.config.dataDir, 'insights.json'),
+      currency: p.config.store.currency,
     });
     p.logger.info({ computeMs: stored.computeMs, members: stored.report.members }, 'insights computed');
     if (p.config.mqtt !== undefined) {
-      await p.sync.publishInsights({ ...aggregateForHeadOffice(stored.report) }).catch((err: unknown) => {
+      await p.sync.publishInsights(insightsAggregatePayload(aggregateForHeadOffice(stored.report), p.config.store.currency)).catch((err: unknown) => {
         p.logger.warn({ err }, 'insights aggregate not published (broker offline?); it goes out with the next run');
       });
     }

@@ -10,7 +10,7 @@ import { Ajv } from 'ajv';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { optionalMissing } from '../optional-dep.js';
 import type { Logger } from '../log.js';
-import type { BasketV1 } from '../sync/basket.js';
+import type { BasketV1, BasketV2 } from '../sync/basket.js';
 import { redactUrl } from '../sync/connection.js';
 import { ensureTables, insertBasket, insertRejected } from './store.js';
 
@@ -39,11 +39,13 @@ export interface HeadOffice {
   stop(): Promise<void>;
 }
 
-const schema = JSON.parse(readFileSync(new URL('../../schemas/basket.v1.json', import.meta.url), 'utf8')) as object;
+/** Every basket schema version head office accepts: v1 from older boxes, v2 (`…Minor` money fields) from current ones. */
+const schemas = [1, 2].map((v) => JSON.parse(readFileSync(new URL(`../../schemas/basket.v${v}.json`, import.meta.url), 'utf8')) as object);
 
 export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffice> {
   const logger = opts.logger.child({ module: 'headoffice', consumer: opts.name });
-  const validate = new Ajv({ allErrors: true, strict: true }).compile<BasketV1>(schema);
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  const validators = { 1: ajv.compile<BasketV1>(schemas[0] as object), 2: ajv.compile<BasketV2>(schemas[1] as object) };
   // pg is an optional dependency: a box never runs the head-office consumer.
   const { default: pg } = await import('pg').catch(optionalMissing('pg', 'tillbox headoffice (its PostgreSQL client)'));
   const db = new pg.Client({ connectionString: opts.dbUrl });
@@ -71,6 +73,9 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
     } catch {
       doc = undefined;
     }
+    // The payload's own `schema` picks the validator; an unknown version is rejected by v2's.
+    const version = (doc as { schema?: unknown } | undefined)?.schema === 1 ? 1 : 2;
+    const validate = validators[version];
     if (doc === undefined || !validate(doc)) {
       stats.rejected++;
       const reason = doc === undefined ? 'not JSON' : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');

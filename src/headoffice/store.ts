@@ -4,7 +4,7 @@
  * (kept, not lost, so a schema bug on a box can be replayed once fixed).
  */
 import type pg from 'pg';
-import type { BasketV1 } from '../sync/basket.js';
+import type { BasketV1, BasketV2 } from '../sync/basket.js';
 
 export const BASKETS_TABLE = 'tillbox_baskets';
 export const REJECTED_TABLE = 'tillbox_baskets_rejected';
@@ -18,11 +18,13 @@ CREATE TABLE IF NOT EXISTS ${BASKETS_TABLE} (
   kind        text NOT NULL,
   currency    char(3) NOT NULL,
   total_minor bigint,
+  schema      smallint NOT NULL DEFAULT 1,
   member      text,
   payload     jsonb NOT NULL,
   consumer    text NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE ${BASKETS_TABLE} ADD COLUMN IF NOT EXISTS schema smallint NOT NULL DEFAULT 1;
 CREATE INDEX IF NOT EXISTS ${BASKETS_TABLE}_store_time ON ${BASKETS_TABLE} (store, time);
 CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
   seq         bigserial PRIMARY KEY,
@@ -44,12 +46,18 @@ export async function ensureTables(db: pg.ClientBase): Promise<void> {
   }
 }
 
-/** true: inserted; false: this basket id was already there. Each call is its own committed statement. */
-export async function insertBasket(db: pg.ClientBase, b: BasketV1, consumer: string): Promise<boolean> {
+/**
+ * true: inserted; false: this basket id was already there. Each call is its own committed statement.
+ * v1 and v2 land in the same columns (total_minor from `total` or `totalMinor`); `payload` keeps
+ * the basket as received and `schema` says how to read it. The id is the same in both versions,
+ * so a receipt resent as v2 after a box upgrade is a duplicate, not a second sale.
+ */
+export async function insertBasket(db: pg.ClientBase, b: BasketV1 | BasketV2, consumer: string): Promise<boolean> {
+  const total = b.schema === 1 ? b.total : b.totalMinor;
   const res = await db.query(
-    `INSERT INTO ${BASKETS_TABLE} (id, store, box, time, kind, currency, total_minor, member, payload, consumer)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-    [b.id, b.store, b.box, b.time, b.kind, b.currency, b.total, b.member ?? null, JSON.stringify(b), consumer],
+    `INSERT INTO ${BASKETS_TABLE} (id, store, box, time, kind, currency, total_minor, schema, member, payload, consumer)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+    [b.id, b.store, b.box, b.time, b.kind, b.currency, total, b.schema, b.member ?? null, JSON.stringify(b), consumer],
   );
   return res.rowCount === 1;
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { TillboxError } from '../errors.js';
+import { fromMinorUnits, INSIGHTS_MONEY, withMinorUnits } from '../money-json.js';
 import { resolveOptions, type InsightsOptions } from './options.js';
 import { computeInsights, type InsightsReport } from './report.js';
 import type { SegmentId } from './rfm.js';
@@ -40,6 +41,8 @@ export interface InsightsJobInput {
   basketsBy?: BasketKey;
   /** Where to store the result (e.g. dataDir/insights.json); absent: not stored. */
   outPath?: string;
+  /** ISO 4217 code written into the stored file next to its `…Minor` amounts (store.currency). */
+  currency?: string;
 }
 
 export function openLedgerReadOnly(path: string): Database.Database {
@@ -79,7 +82,8 @@ export function runInsightsJob(input: InsightsJobInput): StoredInsights {
     };
     if (input.outPath !== undefined) {
       const tmp = `${input.outPath}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(stored)}\n`);
+      // On disk, money is `…Minor` like every JSON this program writes (docs/cli.md); read back by readStoredInsights.
+      writeFileSync(tmp, `${JSON.stringify(withMinorUnits({ currency: input.currency ?? null, ...stored }, INSIGHTS_MONEY))}\n`);
       renameSync(tmp, input.outPath);
     }
     return stored;
@@ -88,10 +92,13 @@ export function runInsightsJob(input: InsightsJobInput): StoredInsights {
   }
 }
 
-/** The stored result, or null when there is none or it cannot be read (a new run rewrites it). */
+/**
+ * The stored result, or null when there is none or it cannot be read (a new run rewrites it).
+ * A file written before the `…Minor` names (unit-less amounts) reads the same.
+ */
 export function readStoredInsights(path: string): StoredInsights | null {
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as StoredInsights;
+    const { currency: _currency, ...parsed } = fromMinorUnits(JSON.parse(readFileSync(path, 'utf8')), INSIGHTS_MONEY) as StoredInsights & { currency?: unknown };
     return parsed.report?.version === 1 ? parsed : null;
   } catch {
     return null;

@@ -14,6 +14,7 @@ try {
     ...(data.options !== undefined ? { options: data.options } : {}),
     ...(data.basketsBy !== undefined ? { basketsBy: data.basketsBy } : {}),
     ...(data.outPath !== undefined ? { outPath: data.outPath } : {}),
+    ...(data.currency !== undefined ? { currency: data.currency } : {}),
   });
   parentPort?.postMessage({ ok: true, stored });
 } catch (err) {

@@ -19,6 +19,7 @@ export interface WorkerJobData {
   options?: Partial<InsightsOptions>;
   basketsBy?: BasketKey;
   outPath?: string;
+  currency?: string;
 }
 
 export interface WorkerJobInput {
@@ -27,6 +28,7 @@ export interface WorkerJobInput {
   options?: Partial<InsightsOptions>;
   basketsBy?: BasketKey;
   outPath?: string;
+  currency?: string;
   /** e.g. { maxOldGenerationSizeMb: 384 } to bound the worker's heap on a small box. */
   resourceLimits?: ResourceLimits;
 }
@@ -40,6 +42,7 @@ export function runInsightsJobInWorker(input: WorkerJobInput): Promise<StoredIns
     ...(input.options !== undefined ? { options: input.options } : {}),
     ...(input.basketsBy !== undefined ? { basketsBy: input.basketsBy } : {}),
     ...(input.outPath !== undefined ? { outPath: input.outPath } : {}),
+    ...(input.currency !== undefined ? { currency: input.currency } : {}),
   };
   // Built (dist/*.js): the compiled entry. From source (*.ts, under tsx or vitest): a small
   // bootstrap registers tsx (a dev dependency) in the worker first, then loads the .ts entry.

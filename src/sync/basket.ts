@@ -1,7 +1,8 @@
 /**
- * Receipt → basket payload, schema version 1 (schemas/basket.v1.json). Pure: no clock, no I/O.
- * Money stays integer minor units of `currency` (fen for CNY, cents for EUR); there is no
- * floating point anywhere in the payload's amounts.
+ * Receipt → basket payload, schema version 2 (schemas/basket.v2.json). Pure: no clock, no I/O.
+ * Money stays integer minor units of `currency` (fen for CNY, cents for EUR) in fields named
+ * `…Minor`; there is no floating point anywhere in the payload's amounts. Version 1 (the same
+ * payload with `amount`/`total`) is what boxes before 0.2 publish; head office accepts both.
  */
 import { createHash } from 'node:crypto';
 import type { Receipt, ReceiptItem, ReceiptKind } from '../receipt/types.js';
@@ -26,11 +27,11 @@ export interface BasketItem {
   category: string | null;
   qty: number;
   /** Integer minor units; negative on refunds. */
-  amount: number;
+  amountMinor: number;
 }
 
-export interface BasketV1 {
-  schema: 1;
+/** Fields v1 and v2 share; only the money fields' names differ. */
+interface BasketCommon {
   /** Idempotency key: the same receipt in the same store always gives the same id. */
   id: string;
   store: string;
@@ -39,16 +40,32 @@ export interface BasketV1 {
   time: string | null;
   kind: ReceiptKind;
   currency: string;
-  items: BasketItem[];
-  discounts: { name: string; amount: number }[];
-  /** Integer minor units: what the receipt says was due; null when it prints none. */
-  total: number | null;
-  payments: { method: PaymentMethod; amount: number }[];
   /** Only with sync.member = pseudonym: `v{keyVersion}:` + 64 hex digits. Absent otherwise. */
   member?: string;
   /** Present only when the receipt had more than a basket carries: how many entries were left out. */
   truncated?: { items?: number; discounts?: number; payments?: number };
 }
+
+export interface BasketV2 extends BasketCommon {
+  schema: 2;
+  items: BasketItem[];
+  discounts: { name: string; amountMinor: number }[];
+  /** Integer minor units: what the receipt says was due; null when it prints none. */
+  totalMinor: number | null;
+  payments: { method: PaymentMethod; amountMinor: number }[];
+}
+
+/** Schema version 1 (schemas/basket.v1.json): published by older boxes, still accepted by head office. */
+export interface BasketV1 extends BasketCommon {
+  schema: 1;
+  items: (Omit<BasketItem, 'amountMinor'> & { amount: number })[];
+  discounts: { name: string; amount: number }[];
+  total: number | null;
+  payments: { method: PaymentMethod; amount: number }[];
+}
+
+/** The basket schema this box publishes. */
+export const BASKET_SCHEMA = 2;
 
 export interface BasketOptions {
   storeId: string;
@@ -59,14 +76,14 @@ export interface BasketOptions {
   pseudonymKeyVersion: number;
 }
 
-/** sha256("tillbox-basket-v1", store id, receipt id), 32 hex digits. */
+/** sha256("tillbox-basket-v1", store id, receipt id), 32 hex digits; the same in every schema version. */
 export function basketId(storeId: string, receiptId: string): string {
   return createHash('sha256').update(`tillbox-basket-v1\0${storeId}\0${receiptId}`, 'utf8').digest('hex').slice(0, 32);
 }
 
-export function buildBasket(r: Receipt, categoryOf: CategoryOf, opts: BasketOptions): BasketV1 {
-  const basket: BasketV1 = {
-    schema: 1,
+export function buildBasket(r: Receipt, categoryOf: CategoryOf, opts: BasketOptions): BasketV2 {
+  const basket: BasketV2 = {
+    schema: 2,
     id: basketId(opts.storeId, r.id),
     store: opts.storeId,
     box: opts.boxId,
@@ -78,11 +95,11 @@ export function buildBasket(r: Receipt, categoryOf: CategoryOf, opts: BasketOpti
       name: scrubText(item.name),
       category: scrubCategory(categoryOf(item)),
       qty: Number.isFinite(item.qty) ? item.qty : 0,
-      amount: item.amount,
+      amountMinor: item.amount,
     })),
-    discounts: r.discounts.slice(0, MAX_BASKET_DISCOUNTS).map((d) => ({ name: scrubText(d.name), amount: d.amount })),
-    total: r.total,
-    payments: r.payments.slice(0, MAX_BASKET_PAYMENTS).map((p) => ({ method: scrubPaymentMethod(p.method), amount: p.amount })),
+    discounts: r.discounts.slice(0, MAX_BASKET_DISCOUNTS).map((d) => ({ name: scrubText(d.name), amountMinor: d.amount })),
+    totalMinor: r.total,
+    payments: r.payments.slice(0, MAX_BASKET_PAYMENTS).map((p) => ({ method: scrubPaymentMethod(p.method), amountMinor: p.amount })),
   };
   const left = { items: r.items.length - MAX_BASKET_ITEMS, discounts: r.discounts.length - MAX_BASKET_DISCOUNTS, payments: r.payments.length - MAX_BASKET_PAYMENTS };
   if (left.items > 0 || left.discounts > 0 || left.payments > 0) {

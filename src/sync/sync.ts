@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { Receipt } from '../receipt/types.js';
 import type { NotificationChannel } from '../shopper/channels.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { buildBasket, type BasketOptions, type BasketV1, type CategoryOf } from './basket.js';
+import { buildBasket, type BasketOptions, type BasketV2, type CategoryOf } from './basket.js';
 import { clientIdFor, mqttOptions } from './connection.js';
 import { DEFAULT_DRAIN, Drainer, type DrainOptions } from './drain.js';
 import { Link } from './link.js';
@@ -60,7 +60,7 @@ export interface Sync {
   enqueueReceipt(r: Receipt, categoryOf?: CategoryOf): EnqueueResult;
   /** Many receipts in one commit (reparse, bulk import); TBX_OUTBOX_FULL rejections are counted, not thrown. */
   enqueueReceipts(rs: Iterable<Receipt>, categoryOf?: CategoryOf): { queued: number; duplicate: number; rejected: number };
-  basketFor(r: Receipt, categoryOf?: CategoryOf): BasketV1;
+  basketFor(r: Receipt, categoryOf?: CategoryOf): BasketV2;
   stats(): SyncStats;
   status(state?: 'online' | 'offline'): StatusPayload;
   notificationChannel(): NotificationChannel;
@@ -127,7 +127,7 @@ export function createSync(deps: SyncDeps): Sync {
     });
   }
 
-  function basketFor(r: Receipt, categoryOf: CategoryOf = defaultCategory): BasketV1 {
+  function basketFor(r: Receipt, categoryOf: CategoryOf = defaultCategory): BasketV2 {
     return buildBasket(r, categoryOf, basketOpts);
   }
 

@@ -11,6 +11,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { RECEIPT_MONEY, withMinorUnits } from '../money-json.js';
 import type { WebDeps, WebEvent } from './deps.js';
 import { maskFailed, maskRow } from './views.js';
 
@@ -119,7 +120,7 @@ export class LiveHub {
   #onEvent(event: WebEvent): void {
     switch (event.type) {
       case 'receipt':
-        this.#send('receipt', maskRow(event.receipt));
+        this.#send('receipt', withMinorUnits(maskRow(event.receipt), RECEIPT_MONEY));
         return;
       case 'failed':
         this.#send('failed', maskFailed(event.failed));

@@ -86,10 +86,10 @@ describe.runIf(run)('tillbox run end to end (TCP till, simulated printer, mosqui
     await new Promise((r) => setTimeout(r, 1000));
     expect(baskets).toHaveLength(jobs.length);
     expect(new Set(baskets.map((b) => b['id'])).size).toBe(jobs.length);
-    // The restaurant bill from the corpus: items and total in fen (basket v1 money is minor units).
-    const bill = baskets.find((b) => b['total'] === 6800) as { items: { name: string; qty: number; amount: number }[] } | undefined;
-    expect(bill?.items.map((i) => [i.name, i.qty, i.amount])).toEqual([['健怡雪碧', 4, 4000], ['鲟龙鱼', 1.5, 2800]]);
-    for (const r of sale) expect(baskets.some((b) => b['total'] === r.total)).toBe(true);
+    // The restaurant bill from the corpus: items and total in fen (basket v2: totalMinor, amountMinor).
+    const bill = baskets.find((b) => b['totalMinor'] === 6800) as { items: { name: string; qty: number; amountMinor: number }[] } | undefined;
+    expect(bill?.items.map((i) => [i.name, i.qty, i.amountMinor])).toEqual([['健怡雪碧', 4, 4000], ['鲟龙鱼', 1.5, 2800]]);
+    for (const r of sale) expect(baskets.some((b) => b['schema'] === 2 && b['totalMinor'] === r.total)).toBe(true);
   });
 
   it('sends no member id or phone number to head office', () => {
@@ -104,12 +104,12 @@ describe.runIf(run)('tillbox run end to end (TCP till, simulated printer, mosqui
     const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) });
     expect(login.status).toBe(204);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const body = (await (await fetch(`${base}/api/receipts`, { headers: { cookie } })).json()) as { receipts: { receiptNo: string | null; member: string | null; total: number | null }[] };
+    const body = (await (await fetch(`${base}/api/receipts`, { headers: { cookie } })).json()) as { receipts: { receiptNo: string | null; member: string | null; totalMinor: number | null }[] };
     const numbers = body.receipts.map((r) => r.receiptNo);
     for (const r of sale) expect(numbers).toContain(r.receiptNo);
     const text = JSON.stringify(body);
     for (const m of DEMO_MEMBERS) expect(text).not.toContain(m);
-    expect(body.receipts.some((r) => r.total === 6800)).toBe(true);
+    expect(body.receipts.some((r) => r.totalMinor === 6800)).toBe(true);
     const status = (await (await fetch(`${base}/api/status`, { headers: { cookie } })).json()) as { links: { pos: { state: string }; printer: { state: string } }; broker: { state: string } };
     expect(status.broker.state).toBe('connected');
   });

@@ -45,13 +45,13 @@ describe('tillbox summary / reminders / export / catalogue', () => {
     expect(x.out()).not.toContain('8800123456');
     const j = io();
     expect(await main(['summary', '--member', '8800123456', '--from', '2026-10-01', '--to', '2026-11-30', '--json', '--config', config], j)).toBe(0);
-    expect(JSON.parse(j.out())).toMatchObject({ member: '88******56', total: 3050, receipts: 2, period: { kind: 'custom' } });
+    expect(JSON.parse(j.out())).toMatchObject({ member: '88******56', totalMinor: 3050, total: '30.50', currency: 'CNY', receipts: 2, period: { kind: 'custom' } });
   });
 
   it('summary --store --day', async () => {
     const x = io();
     expect(await main(['summary', '--store', '--day', '2026-11-22', '--json', '--config', config], x)).toBe(0);
-    expect(JSON.parse(x.out())).toMatchObject({ total: 2400, receipts: 2, memberReceipts: 1 });
+    expect(JSON.parse(x.out())).toMatchObject({ totalMinor: 2400, total: '24.00', receipts: 2, memberReceipts: 1 });
   });
 
   it('bad usage and bad input exit 2 and say what was expected', async () => {

@@ -23,7 +23,8 @@ describe('tillbox parse', () => {
     const rows = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ receiptNo: 'A-1', time: '2026-11-23T10:15:32+08:00', member: '8800123456', currency: 'CNY', total: 11.6, kind: 'sale', change: 8.4 });
-    expect(rows[0]?.['items']).toEqual([{ sku: null, name: '酸奶', qty: 2, unitPrice: 5.8, amount: 11.6 }]);
+    expect(rows[0]?.['items']).toEqual([{ sku: null, name: '酸奶', qty: 2, unitPrice: 5.8, unitPriceMinor: 580, amount: 11.6, amountMinor: 1160 }]);
+    expect(rows[0]).toMatchObject({ totalMinor: 1160, changeMinor: 840 });
     expect(rows[1]).toMatchObject({ kind: 'reprint', id: rows[0]?.['id'] });
   });
   it('reads stdin with -, and --explain names the rule behind each field', async () => {

@@ -12,7 +12,7 @@ import { needsReview, parseReceipt } from '../../src/receipt/index.js';
 import { buildBasket, MAX_BASKET_DISCOUNTS, MAX_BASKET_ITEMS, MAX_BASKET_PAYMENTS, type BasketOptions } from '../../src/sync/basket.js';
 import { makeReceipt } from './fixtures/receipts.js';
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'basket.v1.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'basket.v2.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 const opts: BasketOptions = { storeId: 'store-001', boxId: 'box-01', timeResolution: 'hour', member: 'none', pseudonymKeyVersion: 1 };
 const parseOpts = { profiles: [], currency: 'CNY', timezone: 'Asia/Shanghai', dateOrder: 'YMD' as const };
@@ -31,7 +31,7 @@ describe('basket limits', () => {
     expect(b.discounts).toHaveLength(MAX_BASKET_DISCOUNTS);
     expect(b.payments).toHaveLength(MAX_BASKET_PAYMENTS);
     expect(b.truncated).toEqual({ items: 5000 - MAX_BASKET_ITEMS, discounts: 50, payments: 10 });
-    expect(b.total).toBe(r.total); // as printed
+    expect(b.totalMinor).toBe(r.total); // as printed
     expect(validate(b), JSON.stringify(validate.errors)).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThan(MAX_BASKET_ITEMS * 512);
     // An ordinary receipt has no marker.

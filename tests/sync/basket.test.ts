@@ -8,14 +8,14 @@ import { scrubSku, scrubText } from '../../src/sync/scrub.js';
 import { privacyProblems } from './fixtures/privacy.js';
 import { ALL_MEMBERS, makeReceipt, SKUS } from './fixtures/receipts.js';
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'basket.v1.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'basket.v2.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 const members = new Set(ALL_MEMBERS);
 const KEY = 'k'.repeat(32);
 const base: BasketOptions = { storeId: 'store-001', boxId: 'box-01', timeResolution: 'hour', member: 'none', pseudonymKeyVersion: 1 };
 const categoryOf = (item: { name: string }): string | null => (item.name.includes('奶') ? 'dairy' : null);
 
-describe('basket v1', () => {
+describe('basket v2', () => {
   it('is schema-valid and free of personal data for 1,000 generated receipts, with and without pseudonyms', () => {
     for (const member of ['none', 'pseudonym'] as const) {
       for (let i = 0; i < 1000; i++) {
@@ -60,9 +60,14 @@ describe('basket v1', () => {
   it('keeps money in integer minor units and maps payment methods to a closed set', () => {
     const r = makeReceipt(1);
     const b = buildBasket(r, categoryOf, base);
-    expect(b.total).toBe(r.total);
-    expect(b.items.map((i) => i.amount)).toEqual(r.items.map((i) => i.amount));
-    expect(b.payments).toEqual([{ method: 'other', amount: r.total }]);
+    expect(b.schema).toBe(2);
+    expect(b.totalMinor).toBe(r.total);
+    expect(b.items.map((i) => i.amountMinor)).toEqual(r.items.map((i) => i.amount));
+    expect(b.payments).toEqual([{ method: 'other', amountMinor: r.total }]);
+    // No field of v1's unit-less names is left, and v1's schema rejects a v2 basket.
+    expect(JSON.stringify(b)).not.toMatch(/"(amount|total)":/);
+    const v1 = new Ajv({ strict: true }).compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'basket.v1.json'), 'utf8')) as object);
+    expect(v1(b)).toBe(false);
     expect(b.items[0]?.category).toBe(categoryOf(r.items[0] ?? { name: '' }));
   });
 

@@ -8,6 +8,7 @@ import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { startHeadOffice } from '../../src/headoffice/consumer.js';
+import { ensureTables } from '../../src/headoffice/store.js';
 import { collect } from './fixtures/collector.js';
 import { quietLogger, testConfig } from './fixtures/config.js';
 import { makeReceipt } from './fixtures/receipts.js';
@@ -112,10 +113,11 @@ describe.skipIf(!enabled)('head-office consumer: shared subscription into Postgr
       expect(sb.received).toBeGreaterThan(0);
       const byConsumer = (await db.query('SELECT consumer, count(*)::int AS n FROM tillbox_baskets GROUP BY consumer ORDER BY consumer')).rows as { consumer: string; n: number }[];
       expect(byConsumer.map((r) => r.consumer)).toEqual(['a', 'b']);
-      // the stored payload is the basket as published, money in minor units
-      const row = (await db.query('SELECT payload, total_minor FROM tillbox_baskets WHERE id = $1', [sync.basketFor(receipts[1] ?? makeReceipt(1)).id])).rows[0] as { payload: { total: number }; total_minor: string };
+      // the stored payload is the basket as published (schema 2), money in minor units
+      const row = (await db.query('SELECT payload, total_minor, schema FROM tillbox_baskets WHERE id = $1', [sync.basketFor(receipts[1] ?? makeReceipt(1)).id])).rows[0] as { payload: { totalMinor: number; schema: number }; total_minor: string; schema: number };
       expect(Number(row.total_minor)).toBe(receipts[1]?.total);
-      expect(row.payload.total).toBe(receipts[1]?.total);
+      expect(row.payload).toMatchObject({ schema: 2, totalMinor: receipts[1]?.total });
+      expect(row.schema).toBe(2);
     } finally {
       a.proc.kill('SIGTERM');
       b.proc.kill('SIGTERM');
@@ -153,6 +155,67 @@ describe.skipIf(!enabled)('head-office consumer: shared subscription into Postgr
       outbox.close();
       await db.end();
       cleanup();
+    }
+  });
+
+  it('stores a v1 basket from an older box and a v2 one alike; the same receipt in v2 is a duplicate; a mixed or unknown version is rejected', async () => {
+    const ho = await startHeadOffice({ mqttUrl: broker.url, dbUrl: dbUrl.href, group: 'versions', name: 'v', logger: quietLogger() });
+    const { dir, cleanup } = tempDir('tillbox-ho-v1-');
+    const config = testConfig(dir, broker.url, {}, {});
+    const sync = createSync({ config: { ...config, store: { ...config.store, id: 'store-v1' } }, logger: quietLogger(), outbox: openSyncOutbox(config) });
+    const pub = await collect(broker.url, ['tillbox/store-v1/box-01/unused']);
+    const db = new pg.Client({ connectionString: dbUrl.href });
+    await db.connect();
+    try {
+      const r = makeReceipt(7);
+      const v2 = sync.basketFor(r);
+      // What a box before basket v2 published for the same receipt: same id, unit-less names.
+      const { totalMinor, items, discounts, payments, ...rest } = v2;
+      const v1 = {
+        ...rest, schema: 1, total: totalMinor,
+        items: items.map(({ amountMinor, ...i }) => ({ ...i, amount: amountMinor })),
+        discounts: discounts.map((d) => ({ name: d.name, amount: d.amountMinor })),
+        payments: payments.map((p) => ({ method: p.method, amount: p.amountMinor })),
+      };
+      const other = sync.basketFor(makeReceipt(8));
+      const topic = 'tillbox/store-v1/box-01/basket';
+      await pub.client.publishAsync(topic, JSON.stringify(v1), { qos: 1 });
+      await pub.client.publishAsync(topic, JSON.stringify(v2), { qos: 1 });
+      await pub.client.publishAsync(topic, JSON.stringify(other), { qos: 1 });
+      await pub.client.publishAsync(topic, JSON.stringify({ ...v1, id: 'f'.repeat(32), totalMinor: 1 }), { qos: 1 }); // v1 with a v2 field
+      await pub.client.publishAsync(topic, JSON.stringify({ ...other, id: 'e'.repeat(32), schema: 3 }), { qos: 1 });
+      await waitFor(() => ho.stats().inserted + ho.stats().duplicates + ho.stats().rejected >= 5, 20_000);
+      expect(ho.stats()).toMatchObject({ inserted: 2, duplicates: 1, rejected: 2 });
+      const rows = (await db.query("SELECT id, schema, total_minor FROM tillbox_baskets WHERE store = 'store-v1' ORDER BY schema")).rows as { id: string; schema: number; total_minor: string }[];
+      expect(rows.map((x) => [x.id, x.schema, Number(x.total_minor)])).toEqual([[v2.id, 1, r.total], [other.id, 2, other.totalMinor]]);
+      const rejected = (await db.query("SELECT reason FROM tillbox_baskets_rejected WHERE topic = $1 ORDER BY seq", [topic])).rows as { reason: string }[];
+      expect(rejected.map((x) => x.reason).join(' | ')).toMatch(/additional properties.*\|.*\/schema must be equal to constant/);
+    } finally {
+      await sync.stop();
+      await pub.close();
+      await ho.stop();
+      await db.end();
+      cleanup();
+    }
+  });
+
+  it('a table made before basket v2 gains the schema column; its rows read as schema 1', async () => {
+    const old = `${dbName}_old`;
+    await admin.query(`CREATE DATABASE ${old}`);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${old}`;
+    const db = new pg.Client({ connectionString: url.href });
+    await db.connect();
+    try {
+      await db.query(`CREATE TABLE tillbox_baskets (id text PRIMARY KEY, store text NOT NULL, box text NOT NULL, time timestamptz, kind text NOT NULL,
+        currency char(3) NOT NULL, total_minor bigint, member text, payload jsonb NOT NULL, consumer text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`);
+      await db.query(`INSERT INTO tillbox_baskets (id, store, box, kind, currency, total_minor, payload, consumer) VALUES ('a', 's', 'b', 'sale', 'CNY', 1410, '{"total":1410}', 'c')`);
+      await ensureTables(db);
+      await ensureTables(db); // idempotent
+      expect((await db.query('SELECT id, schema, total_minor::int AS t FROM tillbox_baskets')).rows).toEqual([{ id: 'a', schema: 1, t: 1410 }]);
+    } finally {
+      await db.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${old} WITH (FORCE)`);
     }
   });
 });

@@ -17,7 +17,7 @@ import { ALL_MEMBERS, makeReceipt } from './fixtures/receipts.js';
 import type { Config } from '../../src/config/types.js';
 import type { OutgoingNotification } from '../../src/shopper/channels.js';
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'basket.v1.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'basket.v2.json'), 'utf8')) as object;
 const validate = new Ajv({ strict: true }).compile(schema);
 const KEY = 'test-pseudonym-key-0123456789';
 const BASE = 'tillbox/store-001/box-01';

@@ -206,7 +206,7 @@ describe('data routes', () => {
     const cookie = await login(t);
     const res = await t.app.inject({ url: '/api/members/8800765432/summary?month=2026-11', headers: { cookie } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ member: '8800765432', month: '2026-11', receipts: 1, spend: 2410 });
+    expect(res.json()).toMatchObject({ member: '8800765432', month: '2026-11', receipts: 1, spendMinor: 2410 });
     // Default month is the current one in the store's time zone.
     await t.app.inject({ url: '/api/members/8800765432/summary', headers: { cookie } });
     expect(t.deps.memberLookups).toEqual(['8800765432', '8800765432']);

@@ -89,7 +89,9 @@ describe('GET /api/insights', () => {
         const clear = source.atRisk[i]?.member as string;
         expect(a.member).toBe(maskMember(clear));
         expect(a.member).toMatch(/^88\*{6}\d{2}$/);
-        expect(a.allTimeValue).toBe(source.atRisk[i]?.allTimeValue);
+        // Money says its unit on the wire (docs/status-page.md): allTimeValueMinor, no bare allTimeValue.
+        expect(a).toMatchObject({ allTimeValueMinor: source.atRisk[i]?.allTimeValue });
+        expect(a).not.toHaveProperty('allTimeValue');
       });
       for (const a of source.atRisk) expect(res.body).not.toContain(a.member);
       // The ten highest-lift rules, highest first, whatever order the source gave.

@@ -68,32 +68,32 @@ describe('web API over a real ledger', () => {
   };
 
   it("today's store summary and sales by hour count sales and refunds, not the reprint", async () => {
-    const body = (await get('/api/store/summary')) as { day: string; summary: Record<string, number>; byHour: { hour: number; sales: number; receipts: number }[] };
+    const body = (await get('/api/store/summary')) as { day: string; summary: Record<string, number>; byHour: { hour: number; salesMinor: number; receipts: number }[] };
     expect(body.day).toBe('2026-11-23');
-    expect(body.summary).toEqual({ day: '2026-11-23', receipts: 2, sales: 3660, refunds: 580, net: 3080, memberReceipts: 1, items: 4 });
+    expect(body.summary).toEqual({ day: '2026-11-23', receipts: 2, salesMinor: 3660, refundsMinor: 580, netMinor: 3080, memberReceipts: 1, items: 4 });
     expect(body.byHour).toHaveLength(24);
-    expect(body.byHour[10]).toEqual({ hour: 10, sales: 2410, receipts: 1 });
-    expect(body.byHour[11]).toEqual({ hour: 11, sales: 1250 - 580, receipts: 1 });
-    expect(body.byHour.reduce((a, h) => a + h.sales, 0)).toBe(3080);
+    expect(body.byHour[10]).toEqual({ hour: 10, salesMinor: 2410, receipts: 1 });
+    expect(body.byHour[11]).toEqual({ hour: 11, salesMinor: 1250 - 580, receipts: 1 });
+    expect(body.byHour.reduce((a, h) => a + h.salesMinor, 0)).toBe(3080);
   });
 
   it('the last 30 days end today with zeros filled in', async () => {
-    const { days } = (await get('/api/store/last30days')) as { days: { day: string; sales: number; receipts: number }[] };
+    const { days } = (await get('/api/store/last30days')) as { days: { day: string; salesMinor: number; receipts: number }[] };
     expect(days).toHaveLength(30);
     expect(days[0]?.day).toBe('2026-10-25');
-    expect(days.at(-1)).toEqual({ day: '2026-11-23', sales: 3080, receipts: 2 });
-    expect(days.at(-2)).toEqual({ day: '2026-11-22', sales: 1000, receipts: 1 });
-    expect(days.slice(0, 28).every((d) => d.sales === 0 && d.receipts === 0)).toBe(true);
+    expect(days.at(-1)).toEqual({ day: '2026-11-23', salesMinor: 3080, receipts: 2 });
+    expect(days.at(-2)).toEqual({ day: '2026-11-22', salesMinor: 1000, receipts: 1 });
+    expect(days.slice(0, 28).every((d) => d.salesMinor === 0 && d.receipts === 0)).toBe(true);
   });
 
   it('recent receipts come newest first with members masked; one receipt shows its parsed fields', async () => {
-    const { receipts } = (await get('/api/receipts?limit=10')) as { receipts: { id: string; member: string | null; kind: string; total: number }[] };
+    const { receipts } = (await get('/api/receipts?limit=10')) as { receipts: { id: string; member: string | null; kind: string; totalMinor: number }[] };
     expect(receipts.map((r) => r.id)).toEqual(['refund-1', 'sale-2', 'reprint-1', 'sale-1', 'sale-0']);
     expect(receipts.map((r) => r.member)).toEqual(['88******32', null, '88******56', '88******56', '88******56']);
-    const detail = (await get('/api/receipts/sale-2')) as { receipt: { items: { name: string; amount: number }[]; payments: unknown[]; change: number; total: number } };
+    const detail = (await get('/api/receipts/sale-2')) as { receipt: { items: { name: string; amountMinor: number }[]; payments: unknown[]; changeMinor: number; totalMinor: number } };
     expect(detail.receipt.items.map((i) => i.name)).toEqual(['光明酸奶', '全麦面包']);
-    expect(detail.receipt.payments).toEqual([{ method: 'cash', amount: 2000 }]);
-    expect(detail.receipt.change).toBe(750);
+    expect(detail.receipt.payments).toEqual([{ method: 'cash', amountMinor: 2000 }]);
+    expect(detail.receipt.changeMinor).toBe(750);
     const masked = await t.app.inject({ url: '/api/receipts/sale-1', headers: { cookie } });
     expect(masked.body).not.toContain('8800123456');
     expect((masked.json() as { text: string }).text).toContain('88******56');
@@ -101,7 +101,7 @@ describe('web API over a real ledger', () => {
 
   it("a member's month, for the owner only", async () => {
     const s = await get('/api/members/8800123456/summary?month=2026-11');
-    expect(s).toMatchObject({ member: '8800123456', month: '2026-11', receipts: 2, spend: 3410, currency: 'CNY', lastVisit: '2026-11-23' });
+    expect(s).toMatchObject({ member: '8800123456', month: '2026-11', receipts: 2, spendMinor: 3410, currency: 'CNY', lastVisit: '2026-11-23' });
     expect((await t.app.inject({ url: '/api/members/8899999999/summary', headers: { cookie } })).statusCode).toBe(404);
     expect((await t.app.inject('/api/members/8800123456/summary')).statusCode).toBe(401);
   });

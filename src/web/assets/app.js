@@ -250,14 +250,14 @@ function renderSummary() {
   const d = state.summary;
   if (!d) return;
   const s = d.summary;
-  $('today-sales').textContent = money(s.net);
+  $('today-sales').textContent = money(s.netMinor);
   $('today-receipts').textContent = String(s.receipts);
   // An average is shown, never stored or summed: rounded to whole fen for display.
-  $('today-avg').textContent = s.receipts > 0 ? money(Math.round(s.net / s.receipts)) : '—';
+  $('today-avg').textContent = s.receipts > 0 ? money(Math.round(s.netMinor / s.receipts)) : '—';
   $('today-members').textContent = String(s.memberReceipts);
-  $('today-refunds').textContent = money(s.refunds);
-  hoursChart.update(d.byHour.map((x) => ({ label: String(x.hour), value: x.sales })), t('sales'));
-  if (state.last30) daysChart.update(state.last30.days.map((x) => ({ label: x.day.slice(5), value: x.sales })), t('sales'));
+  $('today-refunds').textContent = money(s.refundsMinor);
+  hoursChart.update(d.byHour.map((x) => ({ label: String(x.hour), value: x.salesMinor })), t('sales'));
+  if (state.last30) daysChart.update(state.last30.days.map((x) => ({ label: x.day.slice(5), value: x.salesMinor })), t('sales'));
 }
 
 function confidenceBadge(c) {
@@ -280,7 +280,7 @@ function renderReceipts(flashId) {
         h('td', { class: 'hide-narrow', text: r.receiptNo ?? '—' }),
         h('td', { class: 'mono', text: r.member ?? '—' }),
         h('td', { class: 'num hide-narrow', text: String(r.itemCount) }),
-        h('td', { class: `num ${r.total !== null && r.total < 0 ? 'neg' : ''}`, text: `${money(r.total)}${r.kind === 'sale' ? '' : ` · ${t(r.kind)}`}` }),
+        h('td', { class: `num ${r.totalMinor !== null && r.totalMinor < 0 ? 'neg' : ''}`, text: `${money(r.totalMinor)}${r.kind === 'sale' ? '' : ` · ${t(r.kind)}`}` }),
         h('td', {}, confidenceBadge(r.confidence)),
       ),
     ),

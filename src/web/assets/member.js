@@ -39,12 +39,12 @@ export function renderMember({ t, lang, money }) {
   const s = shown.summary;
   const spend = (amount) => money(amount, s.currency);
   out.replaceChildren(
-    h('p', { class: 'headline', 'data-result': 'summary', text: t('memberSpend', { month: s.month, total: spend(s.spend), n: s.receipts }) }),
+    h('p', { class: 'headline', 'data-result': 'summary', text: t('memberSpend', { month: s.month, total: spend(s.spendMinor), n: s.receipts }) }),
     h('p', { class: 'muted', text: `${t('lastVisit')}: ${s.lastVisit ? s.lastVisit.slice(0, 10) : '—'}` }),
     h(
       'ul',
       { class: 'member-cats' },
-      ...s.categories.filter((c) => c.amount !== 0).slice(0, 5).map((c) => h('li', {}, h('span', { text: lang === 'en' ? c.en : c.name }), h('span', { class: 'num', text: spend(c.amount) }))),
+      ...s.categories.filter((c) => c.amountMinor !== 0).slice(0, 5).map((c) => h('li', {}, h('span', { text: lang === 'en' ? c.en : c.name }), h('span', { class: 'num', text: spend(c.amountMinor) }))),
     ),
   );
 }

@@ -1,6 +1,8 @@
 /** The owner's JSON API (behind authentication; see app.ts). */
 import type { FastifyInstance } from 'fastify';
+import { INSIGHTS_MONEY, RECEIPT_MONEY, SUMMARY_MONEY, withMinorUnits } from '../../money-json.js';
 import type { WebContext } from '../context.js';
+import type { ReceiptDetail } from '../deps.js';
 import { DAY_PATTERN, localDay, localMonth, MONTH_PATTERN } from '../time.js';
 import { maskDetail, maskFailed, maskInsights, maskRow } from '../views.js';
 
@@ -18,7 +20,8 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/api/status', async () => ctx.statusView());
 
   app.get<{ Querystring: { limit: number } }>('/api/receipts', { schema: { querystring: limitQuery(200, 50) } }, async (request) => ({
-    receipts: (await deps.recentReceipts(request.query.limit)).map(maskRow),
+    currency: ctx.store.currency,
+    receipts: withMinorUnits((await deps.recentReceipts(request.query.limit)).map(maskRow), RECEIPT_MONEY),
   }));
 
   app.get<{ Querystring: { limit: number } }>('/api/receipts/failed', { schema: { querystring: limitQuery(200, 20) } }, async (request) => ({
@@ -38,9 +41,11 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
     async (request, reply) => {
       const detail = await deps.receipt(request.params.id);
       if (detail === null) return reply.code(404).send({ error: 'not_found' });
-      if (request.query.reveal !== '1') return maskDetail(detail);
+      // Money as `…Minor` integers (docs/status-page.md); the receipt carries its currency.
+      const minor = (d: ReceiptDetail) => ({ ...d, receipt: withMinorUnits(d.receipt, RECEIPT_MONEY) });
+      if (request.query.reveal !== '1') return minor(maskDetail(detail));
       ctx.log.info({ route: request.routeOptions.url, receipt: detail.id, ip: request.ip }, 'owner revealed the full text of a receipt');
-      return { ...detail, masked: false };
+      return { ...minor(detail), masked: false };
     },
   );
 
@@ -58,7 +63,7 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
       const month = request.query.month ?? localMonth(ctx.now(), ctx.store.timezone);
       const summary = await deps.memberSummary(request.params.id, month);
       if (summary === null) return reply.code(404).send({ error: 'no_such_member' });
-      return summary;
+      return withMinorUnits(summary, SUMMARY_MONEY);
     },
   );
 
@@ -68,11 +73,11 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
     async (request) => {
       const day = request.query.day ?? today();
       const [summary, byHour] = await Promise.all([deps.storeSummary(day), deps.salesByHour(day)]);
-      return { day, currency: ctx.store.currency, summary, byHour };
+      return { day, currency: ctx.store.currency, summary: withMinorUnits(summary, SUMMARY_MONEY), byHour: withMinorUnits(byHour, SUMMARY_MONEY) };
     },
   );
 
-  app.get('/api/store/last30days', async () => ({ currency: ctx.store.currency, days: await deps.salesLast30Days() }));
+  app.get('/api/store/last30days', async () => ({ currency: ctx.store.currency, days: withMinorUnits(await deps.salesLast30Days(), SUMMARY_MONEY) }));
 
   app.get('/api/reminders', async () => deps.reminderCounts());
 
@@ -86,6 +91,6 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
     const insights = deps.insights === undefined ? null : await deps.insights();
     // Not computed yet (the job runs nightly): an empty answer, not an error the page would log.
     if (insights === null) return reply.type('application/json').send('null');
-    return { currency: ctx.store.currency, ...maskInsights(insights) };
+    return { currency: ctx.store.currency, ...(withMinorUnits(maskInsights(insights), INSIGHTS_MONEY) as object) };
   });
 }
