@@ -6,6 +6,8 @@ import type { FooterLink } from './footer-link.js';
 import { RelayCounters } from './relay-counters.js';
 import type { Recorder, SideStats, Tap, TapStats } from './types.js';
 
+/** POS connections that may wait while another job is relayed; more are refused (closed at once). */
+export const MAX_WAITING_JOBS = 16;
 /** How long a POS connection waits for the printer to accept before the box gives up on it. */
 const PRINTER_CONNECT_GIVE_UP_MS = 5000;
 
@@ -28,6 +30,10 @@ export function tcpAddresses(config: Pick<Config, 'pos' | 'printer'>): TcpTapAdd
  * connection gets its own printer connection, as if the POS had connected directly, so the printer
  * still sees one job per connection and other clients can print between jobs. The POS socket is
  * not read until the printer connection is up (pauseOnConnect): nothing is buffered and replayed.
+ * Jobs are relayed one at a time, as a 9100 printer takes them: a connection that arrives while
+ * another is being read waits, unread, until that one has closed. Two jobs' bytes are therefore
+ * never interleaved in the journal (a job still draining to a slow printer while the POS opens the
+ * next one merged both into one garbled document before).
  */
 export class TcpTap implements Tap {
   private readonly addr: TcpTapAddresses;
@@ -40,6 +46,8 @@ export class TcpTap implements Tap {
   private readonly printer: SideStats;
   private readonly counters: RelayCounters;
   private readonly footer: FooterLink | undefined;
+  private active = false;
+  private readonly waiting: Socket[] = [];
 
   constructor(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger, footer?: FooterLink) {
     this.footer = footer;
@@ -56,7 +64,7 @@ export class TcpTap implements Tap {
   }
 
   async start(): Promise<void> {
-    const server = createServer({ pauseOnConnect: true, noDelay: true }, (sock) => this.session(sock));
+    const server = createServer({ pauseOnConnect: true, noDelay: true }, (sock) => this.enqueue(sock));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const where = `${this.addr.listenHost}:${this.addr.listenPort}`;
@@ -101,10 +109,38 @@ export class TcpTap implements Tap {
     s.once('close', () => this.sockets.delete(s));
   }
 
+  /** A new POS connection: relayed now, or after the jobs before it (see the class comment). */
+  private enqueue(sock: Socket): void {
+    if (this.waiting.length >= MAX_WAITING_JOBS) {
+      this.log.warn({ waiting: this.waiting.length }, 'too many POS connections waiting for the printer; refusing one');
+      sock.destroy();
+      return;
+    }
+    this.track(sock);
+    this.waiting.push(sock);
+    sock.once('close', () => {
+      const i = this.waiting.indexOf(sock);
+      if (i >= 0) this.waiting.splice(i, 1);
+    });
+    this.next();
+  }
+
+  private next(): void {
+    if (this.active) return;
+    const sock = this.waiting.shift();
+    if (sock === undefined) return;
+    if (sock.destroyed) return this.next();
+    this.active = true;
+    sock.once('close', () => {
+      this.active = false;
+      this.next();
+    });
+    this.session(sock);
+  }
+
   private session(pos: Socket): void {
     const id = ++this.counters.sessions;
     const log = this.log.child({ session: id, from: `${pos.remoteAddress ?? '?'}:${pos.remotePort ?? '?'}` });
-    this.track(pos);
     pos.setNoDelay(true);
     let printer: Socket | undefined;
     let printerOpen = false;

@@ -81,7 +81,8 @@ describe('the daemon against damaged and over-long print jobs', () => {
     await waitFor(() => (r.rows().some((x) => x.receipt_no === 'L-2') ? true : undefined), 120_000, 200);
     const rows = r.rows();
     expect(r.daemon.count('analytics child exited; restarting it (forwarding is unaffected)')).toBe(0);
-    expect(rows.filter((x) => x.receipt_no === 'L-1' || x.receipt_no === 'L-2').every((x) => x.flagged === 0 || x.receipt_no === 'L-1')).toBe(true);
+    const after = rows.filter((x) => x.receipt_no === 'L-1' || x.receipt_no === 'L-2');
+    expect(after.every((x) => x.flagged === 0 || x.receipt_no === 'L-1'), JSON.stringify(after)).toBe(true);
     const parts = rows.filter((x) => x.receipt_no === null);
     expect(parts.length).toBeGreaterThan(100); // 16 MiB / 2,000 lines a part
     for (const p of parts) expect(p.flagged).toBe(1);

@@ -150,3 +150,44 @@ describe('TCP (port 9100) tap', () => {
     expect(rows.filter((x) => !x.delivered).map((x) => x.bytes.toString()).join('')).toBe('job three\n');
   });
 });
+
+describe('TCP tap: one job at a time', () => {
+  it('a job that opens while the previous one still drains to a slow printer waits: the journal holds each job whole, never interleaved', async () => {
+    const t = tempDir('tbx-tcpq-');
+    cleanups.push(t.cleanup);
+    // A slow printer: reads 64 KiB, then pauses 20 ms, so a large job is still draining when the next connects.
+    const printerPort = await freePort();
+    const printed: Buffer[] = [];
+    const slow = createServer((s) => {
+      s.on('data', (d: Buffer) => {
+        printed.push(d);
+        s.pause();
+        setTimeout(() => s.resume(), 20);
+      });
+      s.on('error', () => {});
+    });
+    await new Promise<void>((res) => slow.listen(printerPort, '127.0.0.1', () => res()));
+    cleanups.push(() => new Promise<void>((res) => slow.close(() => res())));
+    const posPort = await freePort();
+    const config = writeConfig(t.dir, { pos: { listen: `127.0.0.1:${posPort}` }, printer: { host: '127.0.0.1', port: printerPort } });
+    const daemon = DaemonProcess.run(config);
+    cleanups.push(async () => void (await daemon.stop()));
+    await daemon.waitMsg('tap ready', 20_000);
+    const jobA = Buffer.alloc(12 * 1024 * 1024, 'A'); // more than loopback's socket buffers hold
+    const jobB = Buffer.alloc(64 * 1024, 'B');
+    const a = await posConnect(posPort);
+    a.sock.end(jobA);
+    const b = await posConnect(posPort); // while A is still being relayed
+    b.sock.end(jobB);
+    await Promise.all([a.closed, b.closed]);
+    await waitFor(() => Buffer.concat(printed).length >= jobA.length + jobB.length || undefined, 60_000, 50);
+    await daemon.stop();
+    const reader = openJournalReader(join(t.dir, 'data', 'journal.db'));
+    const stream = Buffer.concat(reader.readAfter(0, 1_000_000).filter((c) => c.dir === 'pos>printer').map((c) => Buffer.from(c.bytes)));
+    reader.close();
+    expect(stream.length).toBe(jobA.length + jobB.length);
+    // Exactly one A→B boundary: A's bytes all come before B's.
+    expect(stream.indexOf('B'.charCodeAt(0))).toBe(jobA.length);
+    // (At the printer, each job came on its own connection; this test printer reads connections side by side.)
+  }, 120_000);
+});
