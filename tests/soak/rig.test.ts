@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyticsChildOf } from '../../bench/soak/rig.js';
+import { longestGap } from '../../bench/soak/run.js';
 import { waitFor } from '../support/tmp.js';
 
 const kills: (() => void)[] = [];
@@ -39,5 +40,17 @@ describe.skipIf(process.platform !== 'linux')('soak rig: the analytics child', (
     });
     expect(analyticsChildOf(tap.pid!)).toBe(pids.child);
     expect(analyticsChildOf(pids.helper)).toBeUndefined();
+  });
+});
+
+describe('soak report: the longest printing gap', () => {
+  it('names every fault the gap overlapped, not only the first', () => {
+    // Arrivals at 0, 100 and 5000 ms; the till wrote at 200 ms; a short fault, then a long one, both in the gap.
+    const windows = [
+      { kind: 'analytics-kill9' as const, atReceipt: 1, start: 150, end: 300 },
+      { kind: 'tap-kill9' as const, atReceipt: 2, start: 400, end: 2000 },
+    ];
+    expect(longestGap([0, 100, 5000], [50, 200], windows)).toEqual({ ms: 4900, cause: 'analytics-kill9 + tap-kill9' });
+    expect(longestGap([0, 100, 5000], [50, 200], [])).toEqual({ ms: 4900, cause: 'none (no fault active)' });
   });
 });
