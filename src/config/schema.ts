@@ -59,7 +59,10 @@ export const configSchema = {
           type: 'integer', minimum: 0, maximum: 19, default: 10,
           description: 'niceness of every thread of the analytics child (set by the tap after each start), so forwarding goes first on a busy box; 0: off',
         },
-        journalNice: { type: 'integer', minimum: 0, maximum: 19, default: 5, description: 'niceness of the journal writer thread (the tap process itself is not changed); 0: off' },
+        journalNice: {
+          type: 'integer', minimum: 0, maximum: 19, default: 0,
+          description: 'niceness of the journal writer thread (the tap process itself is not changed); 0: off, the default: a niced writer lags in a burst and the pipeline may then close a document early',
+        },
       },
     },
     journal: {
