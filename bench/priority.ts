@@ -6,8 +6,9 @@
  *
  * One run, variants interleaved (off, on, off, on, ...), each a fresh real daemon (`node dist/cli.js
  * run`, node flags from systemd/tillbox.service) between socat ptys, beside one plain socat relay
- * (the direct link) used by every variant. Variant `off`: tap.analyticsNice 0 and tap.journalNice 0;
- * `on`: the defaults (10 and 5). Per variant:
+ * (the direct link) used by every variant. Variants (see NICE): `off` all at 0; `keys`
+ * tap.analyticsNice 10 and tap.journalNice 5; `unit` the daemon started at the unit's Nice=-5; `on`
+ * both. (journalNice is 0 by default now: see docs/reliability.md.) Per variant:
  *   quiet    the child idle: 32-byte probe chunks, one per rig every 10 ms, tap and direct interleaved
  *   backlog  the child was SIGSTOPped while --receipts demo receipts went through the tap at pty
  *            speed (journaled, not yet parsed), then SIGCONT: probes until the child's CPU use drops
