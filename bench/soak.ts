@@ -14,7 +14,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI, REPO } from './soak/rig.js';
+import { setPriority } from 'node:os';
+import { CLI, HARNESS_NICE, REPO, UNIT_NICE } from './soak/rig.js';
 import { runSoak, type SoakReport } from './soak/run.js';
 
 const { values } = parseArgs({
@@ -30,6 +31,13 @@ const { values } = parseArgs({
   },
 });
 if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build first');
+let harnessNice = 0;
+try {
+  setPriority(HARNESS_NICE); // this thread; the tap and the baselines are started at UNIT_NICE (rig.ts)
+  harnessNice = HARNESS_NICE;
+} catch {
+  // not root: harness, tap and baselines all at 0
+}
 const receipts = Number(values.receipts);
 const baud = Number(values.baud);
 // A long run spreads its receipts over the hours asked for (a receipt is ~700 bytes on the line).
@@ -48,7 +56,7 @@ else print(report);
 
 function print(r: SoakReport): void {
   const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
-  log(`\nran ${r.durationS.toFixed(0)} s; tap started ${r.tapStarts} times`);
+  log(`\nran ${r.durationS.toFixed(0)} s; tap started ${r.tapStarts} times; harness at nice ${harnessNice}, tap and baselines at ${harnessNice === 0 ? 0 : UNIT_NICE}`);
   log(`bytes: sent ${r.bytesSent}, printed ${r.bytesPrinted}, ALTERED ${r.bytesAltered}, not printed ${r.bytesNotPrinted} (journal: ${r.journalUndeliveredBytes} B sent while the printer was down)`);
   const c = r.receipts;
   log(`receipts: printed by the till ${c.printed}, intact at the printer ${c.intactAtPrinter}, whole in the journal ${c.journaled}; sales+refunds expected ${c.expectedCounted}, in the ledger ${c.inLedger}, LOST ${c.lost.length}, COUNTED TWICE ${c.countedTwice.length}; ${c.partsWithoutNumber} parts without a receipt number (cut by a fault)`);

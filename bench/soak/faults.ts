@@ -6,6 +6,7 @@
 import { seededRandom } from '../../src/demo/random.js';
 import type { SoakRig } from './rig.js';
 import { sleep } from './rig.js';
+import { waitFor } from '../../tests/support/tmp.js';
 
 export type FaultKind =
   | 'tap-kill9'
@@ -83,7 +84,9 @@ export async function runFault(rig: SoakRig, f: PlannedFault, d: FaultDurations)
     case 'analytics-kill9': {
       const pid = await rig.waitAnalytics();
       process.kill(pid, 'SIGKILL');
-      await rig.waitAnalytics().catch(() => undefined);
+      // Until the supervisor has started a new one: the killed pid lingers in /proc (with its
+      // command line) for a moment after the signal, and the window closed at once (0.0 s).
+      await waitFor(() => { const p = rig.analyticsPid(); return p !== undefined && p !== pid ? p : undefined; }, 30_000, 50).catch(() => undefined);
       note = `pid ${pid}`;
       break;
     }

@@ -174,8 +174,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   }
 }
 
-/** The longest silence at the printer while the till was writing, and the fault it fell in. */
-function longestGap(arrivals: number[], writes: number[], windows: FaultWindow[]): { ms: number; cause: string } {
+/**
+ * The longest silence at the printer while the till was writing, and every fault it overlapped
+ * (not only the first: a gap from a tap kill into the fault after it was blamed on the second).
+ */
+export function longestGap(arrivals: number[], writes: number[], windows: FaultWindow[]): { ms: number; cause: string } {
   let best = { ms: 0, cause: 'none' };
   let w = 0;
   for (let i = 1; i < arrivals.length; i++) {
@@ -184,8 +187,8 @@ function longestGap(arrivals: number[], writes: number[], windows: FaultWindow[]
     if (b - a <= best.ms) continue;
     while (w < writes.length && (writes[w] as number) < a) w++;
     if (w >= writes.length || (writes[w] as number) >= b - 50) continue; // nothing was written meanwhile
-    const fault = windows.find((f) => f.start <= b && f.end >= a);
-    best = { ms: b - a, cause: fault?.kind ?? 'none (no fault active)' };
+    const faults = windows.filter((f) => f.start <= b && f.end >= a).map((f) => f.kind);
+    best = { ms: b - a, cause: faults.length > 0 ? faults.join(' + ') : 'none (no fault active)' };
   }
   return best;
 }

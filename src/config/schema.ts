@@ -55,6 +55,14 @@ export const configSchema = {
       properties: {
         reopenMinMs: { type: 'integer', minimum: 10, default: 100, description: 'first retry delay after a port is lost' },
         reopenMaxMs: { type: 'integer', minimum: 100, maximum: 2000, default: 1000, description: 'longest retry delay (kept at or under 2 s so a replugged adapter is back within 2 s)' },
+        analyticsNice: {
+          type: 'integer', minimum: 0, maximum: 19, default: 10,
+          description: 'niceness of every thread of the analytics child (set by the tap after each start), so forwarding goes first on a busy box; 0: off',
+        },
+        journalNice: {
+          type: 'integer', minimum: 0, maximum: 19, default: 0,
+          description: 'niceness of the journal writer thread (the tap process itself is not changed); 0: off, the default: a niced writer lags in a burst and the pipeline may then close a document early',
+        },
       },
     },
     journal: {

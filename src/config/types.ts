@@ -14,7 +14,7 @@ export interface Config {
   box: { id: string };
   pos: SerialLine & { path: string; listen?: string };
   printer: SerialLine & { path: string; host?: string; port: number };
-  tap: { reopenMinMs: number; reopenMaxMs: number };
+  tap: { reopenMinMs: number; reopenMaxMs: number; analyticsNice: number; journalNice: number };
   journal: { maxBytes: number; maxAgeDays: number; queueMaxBytes: number };
   decoder: {
     encoding: 'auto' | 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr';

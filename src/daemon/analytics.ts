@@ -38,6 +38,12 @@ export const PIPELINE_RETRY_MS = 1000;
 /** Journal chunks per pipeline step, and the longest catch-up slice, when footers are on. */
 const FOOTER_STEP_CHUNKS = 16;
 const FOOTER_SLICE_MS = 8;
+/**
+ * Without footers, a backlog (the child was stopped, or the journal grew while it restarted) is
+ * still filed in slices of this long with a turn of the event loop between them, so the page, the
+ * heartbeat and MQTT are served during a long catch-up (issue 14 item 3).
+ */
+export const DRAIN_SLICE_MS = 50;
 
 export interface Analytics {
   stop(): Promise<void>;
@@ -146,9 +152,9 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   // child down (issue 17 item 6: it crash-looped at start-up, the page down when it was needed).
   // The decoder has consumed the failed document's bytes, so start again from its first byte;
   // what was filed before it is filed again as a no-op (ids are stable). Retried once a second.
-  // With footers on, the catch-up runs in slices of FOOTER_SLICE_MS with a turn of the event loop
-  // between them, so a footer request from the tap is answered between two slices instead of
-  // waiting (past footer.maxHoldMs) for a whole backlog to be filed.
+  // The catch-up runs in slices (FOOTER_SLICE_MS with footers on, else DRAIN_SLICE_MS) with a turn
+  // of the event loop between them, so a footer request from the tap is answered between two
+  // slices instead of waiting (past footer.maxHoldMs) for a whole backlog to be filed.
   const drain = (): number => {
     let n = 0;
     for (let got = pipeline.step(now()); got > 0; got = pipeline.step(now())) n += got;
@@ -157,7 +163,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   const writes = new FaultLog(log, 'pipeline');
   let lastTry = 0;
   let slicing = false;
-  const tryDrain = (sliceMs = footer !== undefined ? FOOTER_SLICE_MS : Infinity): void => {
+  const tryDrain = (sliceMs = footer !== undefined ? FOOTER_SLICE_MS : DRAIN_SLICE_MS): void => {
     slicing = false;
     if (writes.current !== null && Date.now() - lastTry < PIPELINE_RETRY_MS) return;
     lastTry = Date.now();

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.js';
 import { isChildMessage, type HeartbeatPing } from './messages.js';
+import { reniceProcess } from './priority.js';
 import type { Env } from './sdnotify.js';
 
 export interface SupervisorOptions {
@@ -19,6 +20,12 @@ export interface SupervisorOptions {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   startupGraceMs?: number;
+  /**
+   * Niceness for every thread of the child (tap.analyticsNice; 0: unchanged). Set right after each
+   * fork and again when the child says it is ready (threads started in between by a thread not yet
+   * changed would otherwise keep nice 0); threads it starts later inherit it.
+   */
+  nice?: number;
   /** Messages from the child (footer replies); must not throw. */
   onMessage?: (msg: unknown) => void;
 }
@@ -77,6 +84,7 @@ export class Supervisor {
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
       startupGraceMs: HEARTBEAT_STARTUP_GRACE_MS,
+      nice: 0,
       onMessage: () => undefined,
       ...opts,
     };
@@ -145,7 +153,8 @@ export class Supervisor {
     this.startedAt = Date.now();
     this.stat.running = true;
     this.stat.pid = child.pid ?? null;
-    this.log.info({ pid: child.pid, entry: this.opts.entry }, 'analytics child started');
+    const reniced = child.pid !== undefined ? reniceProcess(child.pid, this.opts.nice) : 0;
+    this.log.info({ pid: child.pid, entry: this.opts.entry, nice: reniced > 0 ? this.opts.nice : 0 }, 'analytics child started');
     child.on('error', (err) => this.log.error({ err }, 'analytics child error'));
     this.watch(child);
     child.on('message', (m: unknown) => this.opts.onMessage(m));
@@ -182,6 +191,7 @@ export class Supervisor {
       if (!isChildMessage(msg)) return;
       if (msg.type === 'analytics-ready' && !ready) {
         ready = true;
+        if (child.pid !== undefined) reniceProcess(child.pid, this.opts.nice);
         this.log.info({ pid: child.pid, startupMs: Math.round(performance.now() - started) }, 'analytics child ready');
       }
       lastHeard = performance.now();

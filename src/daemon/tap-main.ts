@@ -57,6 +57,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     maxAgeDays: config.journal.maxAgeDays,
     maxInFlightBytes: config.journal.queueMaxBytes,
     diskFull: () => dirFull(config.dataDir),
+    nice: config.tap.journalNice,
     logger,
     ...(opts.journalWorkerUrl !== undefined ? { workerUrl: opts.journalWorkerUrl } : {}),
   });
@@ -82,6 +83,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
           args: opts.configPath !== undefined ? ['--config', resolve(opts.configPath)] : [],
           env,
           logger,
+          nice: config.tap.analyticsNice,
           ...(footer !== undefined ? { onMessage: (m: unknown) => footer.onMessage(m) } : {}),
         });
   supervisor?.start();

@@ -56,4 +56,6 @@ export interface WriterSettings {
   retentionEveryMs: number;
   /** After a failed group commit (disk full), the next try comes this much later. */
   retryMs: number;
+  /** Niceness the writer thread gives itself at start (0: unchanged). */
+  nice: number;
 }

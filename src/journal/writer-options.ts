@@ -12,6 +12,8 @@ export interface JournalWriterOptions {
   retentionEveryMs?: number;
   /** After a failed group commit (disk full), retry this much later (ms). */
   retryMs?: number;
+  /** Niceness of the writer thread (tap.journalNice; 0: unchanged, the default). */
+  nice?: number;
   /** Chunks posted but not yet committed beyond which new chunks are dropped (and counted). */
   maxInFlightChunks?: number;
   /** Same, in bytes. */

@@ -3,6 +3,7 @@
  * this thread does all SQLite work, so a slow SD card can never stall the byte path.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { reniceThisThread } from '../daemon/priority.js';
 import { clockSynced, readBootId } from './host-clock.js';
 import { JournalStore, type AppendRow } from './store.js';
 import type { FromWorker, ToWorker, WriterSettings } from './types.js';
@@ -12,6 +13,9 @@ const port = parentPort;
 if (port === null) throw new Error('writer-worker must run as a worker thread');
 
 const send = (msg: FromWorker): void => port.postMessage(msg);
+// Before any SQLite work: this thread's commits (and their fsyncs) yield the CPU to the tap's
+// main thread, which forwards the bytes (issue 14 item 3). Per thread: the tap itself is unchanged.
+if (settings.nice > 0 && !reniceThisThread(settings.nice)) send({ type: 'warn', message: `journal writer thread could not be set to nice ${settings.nice}` });
 const store = new JournalStore(settings.dbPath);
 const bootId = readBootId();
 let synced = false;

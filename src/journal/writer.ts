@@ -61,6 +61,7 @@ export class JournalWriter {
       flushRows: opts.flushRows ?? 512,
       retentionEveryMs: opts.retentionEveryMs ?? 60_000,
       retryMs: opts.retryMs ?? JOURNAL_RETRY_MS,
+      nice: opts.nice ?? 0,
       maxInFlightChunks: opts.maxInFlightChunks ?? 100_000,
       maxInFlightBytes: opts.maxInFlightBytes ?? 4 * 1024 * 1024,
       workerUrl: opts.workerUrl ?? new URL('./writer-worker.js', import.meta.url),
@@ -157,6 +158,7 @@ export class JournalWriter {
         flushRows: this.opts.flushRows,
         retentionEveryMs: this.opts.retentionEveryMs,
         retryMs: this.opts.retryMs,
+        nice: this.opts.nice,
       } satisfies WriterSettings,
       // A small young generation keeps the writer's RSS low on a 512 MB box; its queue is bounded
       // by maxInFlightBytes anyway, and running out of heap only restarts the writer.

@@ -45,7 +45,7 @@ describe.skipIf(!toolAvailable('/usr/bin/systemd-analyze'))('systemd/tillbox.ser
     // The wrapper, not a node path: it finds a Node >= 20 wherever the machine has one.
     expect(unit).toMatch(/^ExecStart=\/usr\/bin\/tillbox run --config \/etc\/tillbox\/tillbox.yaml$/m);
     expect(unit).not.toMatch(/^ExecStart=\S*node/m);
-    for (const line of ['Type=notify', 'NotifyAccess=all', 'Restart=always', 'User=tillbox', 'SupplementaryGroups=dialout', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/tillbox', 'KillMode=mixed']) {
+    for (const line of ['Type=notify', 'NotifyAccess=all', 'Restart=always', 'Nice=-5', 'CPUWeight=1000', 'IOWeight=1000', 'User=tillbox', 'SupplementaryGroups=dialout', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/tillbox', 'KillMode=mixed']) {
       expect(unit.split('\n')).toContain(line);
     }
     expect(unit).toMatch(/^WatchdogSec=\d+s$/m);

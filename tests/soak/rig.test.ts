@@ -1,0 +1,56 @@
+/**
+ * A soak defect (issue 14 item 4): the rig took the tap's first child for the analytics child, but
+ * the tap also runs short-lived helpers (timedatectl every 30 s for the clock check), so a kill -9
+ * or SIGSTOP could hit the helper instead. analyticsChildOf picks the child running analytics-main.
+ */
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyticsChildOf } from '../../bench/soak/rig.js';
+import { longestGap } from '../../bench/soak/run.js';
+import { waitFor } from '../support/tmp.js';
+
+const kills: (() => void)[] = [];
+afterEach(() => {
+  for (const k of kills.splice(0)) k();
+});
+
+describe.skipIf(process.platform !== 'linux')('soak rig: the analytics child', () => {
+  it('is the child running analytics-main, not the first child the tap started', async () => {
+    // A stand-in tap: a helper first, then a child whose command line names analytics-main.js.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const helper = spawn('sleep', ['30']);
+      setTimeout(() => {
+        const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', '/x/dist/daemon/analytics-main.js']);
+        process.stdout.write(JSON.stringify({ helper: helper.pid, child: child.pid }) + '\\n');
+      }, 200);
+      setTimeout(() => {}, 30000);
+      process.on('SIGTERM', () => { helper.kill(); process.exit(0); });`;
+    const tap = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    kills.push(() => tap.kill('SIGTERM'));
+    let out = '';
+    tap.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const pids = await waitFor(() => (out.includes('\n') ? (JSON.parse(out) as { helper: number; child: number }) : undefined), 10_000);
+    kills.push(() => {
+      try {
+        process.kill(pids.child, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    });
+    expect(analyticsChildOf(tap.pid!)).toBe(pids.child);
+    expect(analyticsChildOf(pids.helper)).toBeUndefined();
+  });
+});
+
+describe('soak report: the longest printing gap', () => {
+  it('names every fault the gap overlapped, not only the first', () => {
+    // Arrivals at 0, 100 and 5000 ms; the till wrote at 200 ms; a short fault, then a long one, both in the gap.
+    const windows = [
+      { kind: 'analytics-kill9' as const, atReceipt: 1, start: 150, end: 300 },
+      { kind: 'tap-kill9' as const, atReceipt: 2, start: 400, end: 2000 },
+    ];
+    expect(longestGap([0, 100, 5000], [50, 200], windows)).toEqual({ ms: 4900, cause: 'analytics-kill9 + tap-kill9' });
+    expect(longestGap([0, 100, 5000], [50, 200], [])).toEqual({ ms: 4900, cause: 'none (no fault active)' });
+  });
+});
