@@ -78,6 +78,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   const log = logger.child({ module: 'analytics' });
   const { ledger, basketOutbox, reader } = await openStores(config, log);
   let tap: TapStatsMessage | null = null;
+  let tapAt = 0;
 
   const decoderOptions = decoderOptionsFromConfig(config);
   let profiles = profilesFromConfig(config);
@@ -136,6 +137,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
         onDocument: (doc, range) => guard.onDocument(doc, range, (d, r) => receipts.accept(d, r)),
         savePosition: (pos) => guard.savePosition(pos),
         idleGapMs: config.decoder.idleGapMs,
+        moreComing: () => journalBehind(tap, tapAt),
         // With footers on, small steps: a footer request waits at most one step (see the poll).
         ...(footer !== undefined ? { batchSize: FOOTER_STEP_CHUNKS } : {}),
       },
@@ -241,6 +243,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     drain,
     onTapStats: (msg) => {
       tap = msg;
+      tapAt = Date.now();
     },
     footer,
     onFooterMessage: (msg) => {
@@ -290,4 +293,12 @@ async function openWhenReady(path: string, log: Logger): Promise<JournalReader> 
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** The tap's stats (sent every second) are this fresh or they say nothing about the writer now. */
+const TAP_STATS_FRESH_MS = 5000;
+
+/** Whether the tap's journal writer holds chunks it has not committed yet (per its latest stats). */
+function journalBehind(tap: TapStatsMessage | null, at: number): boolean {
+  return tap !== null && Date.now() - at < TAP_STATS_FRESH_MS && tap.journal.lagChunks > 0;
 }

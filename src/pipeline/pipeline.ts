@@ -66,6 +66,12 @@ export interface PipelineDeps {
   /** Split documents after this much silence between chunks, on the monotonic clock (ms, 0: never). */
   idleGapMs: number;
   batchSize?: number;
+  /**
+   * True while bytes the tap has received are not yet in the journal (its writer is behind): the
+   * silence the pipeline sees is then the writer's lag, not the till's, and is no idle gap. Without
+   * it, a busy box split receipts in two whenever the writer fell more than idleGapMs behind.
+   */
+  moreComing?: () => boolean;
 }
 
 interface Fed {
@@ -122,7 +128,7 @@ export class Pipeline {
 
   /** Called when no chunk arrived for a while: closes the open document after an idle gap. */
   private checkIdle(now: MonoInstant): void {
-    if (this.last !== null && this.gapBetween(this.last, now)) {
+    if (this.last !== null && this.gapBetween(this.last, now) && this.deps.moreComing?.() !== true) {
       this.emit(this.decoder.idle());
       this.last = null;
     }

@@ -123,4 +123,33 @@ describe('pipeline: idle gaps on the monotonic clock (issue 17 item 5)', () => {
     p.step({ monoUs: 4_000_000, bootId: 'b' });
     expect(docs).toHaveLength(1);
   });
+
+  it('is no idle gap while the tap says its journal writer is behind: the rest of the receipt is still coming', () => {
+    const docs: string[] = [];
+    const chunks: PipelineChunk[] = [{ seq: 1, dir: 'pos>printer', wallTime: 0, monoUs: 1_000_000, bootId: 'b', bytes: bare[0]! }];
+    let behind = true;
+    const p = new Pipeline(
+      {
+        read: (after) => chunks.filter((c) => c.seq > after),
+        makeDecoder: () => new StreamDecoder({ encoding: 'gb18030' }),
+        onDocument: (doc) => docs.push(renderText(doc)),
+        savePosition: () => undefined,
+        idleGapMs: 3000,
+        moreComing: () => behind,
+      },
+      { seq: 1, offset: 0 },
+    );
+    p.step({ monoUs: 1_500_000, bootId: 'b' });
+    p.step({ monoUs: 9_000_000, bootId: 'b' }); // 8 s of silence in the journal, but the writer lags
+    expect(docs).toEqual([]);
+    // The late tail arrives: one document, not two halves.
+    chunks.push({ seq: 2, dir: 'pos>printer', wallTime: 0, monoUs: 1_100_000, bootId: 'b', bytes: bare[1]! });
+    p.step({ monoUs: 9_100_000, bootId: 'b' });
+    behind = false;
+    p.step({ monoUs: 9_200_000, bootId: 'b' });
+    p.step({ monoUs: 9_300_000, bootId: 'b' });
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toContain('第一张');
+    expect(docs[0]).toContain('第二张');
+  });
 });

@@ -155,14 +155,14 @@ describe('TCP tap: one job at a time', () => {
   it('a job that opens while the previous one still drains to a slow printer waits: the journal holds each job whole, never interleaved', async () => {
     const t = tempDir('tbx-tcpq-');
     cleanups.push(t.cleanup);
-    // A slow printer: reads 64 KiB, then pauses 20 ms, so a large job is still draining when the next connects.
+    // A slow printer: reads a chunk, then pauses 50 ms, so a large job is still draining when the next connects.
     const printerPort = await freePort();
     const printed: Buffer[] = [];
     const slow = createServer((s) => {
       s.on('data', (d: Buffer) => {
         printed.push(d);
         s.pause();
-        setTimeout(() => s.resume(), 20);
+        setTimeout(() => s.resume(), 50);
       });
       s.on('error', () => {});
     });
@@ -173,7 +173,7 @@ describe('TCP tap: one job at a time', () => {
     const daemon = DaemonProcess.run(config);
     cleanups.push(async () => void (await daemon.stop()));
     await daemon.waitMsg('tap ready', 20_000);
-    const jobA = Buffer.alloc(12 * 1024 * 1024, 'A'); // more than loopback's socket buffers hold
+    const jobA = Buffer.alloc(8 * 1024 * 1024, 'A'); // more than loopback's socket buffers hold, less than the journal queue's bound per drain
     const jobB = Buffer.alloc(64 * 1024, 'B');
     const a = await posConnect(posPort);
     a.sock.end(jobA);
