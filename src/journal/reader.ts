@@ -21,6 +21,8 @@ export interface JournalReader {
   lastSeq(): number;
   /** Bytes journaled after `seq` in one direction (a stage's backlog). */
   bytesAfter(seq: number, dir: JournalDirection): number;
+  /** The first seq written at or after `wallMs` (wall clock), or lastSeq()+1 when none. */
+  firstSeqSince(wallMs: number): number;
   close(): void;
 }
 
@@ -54,6 +56,7 @@ export function openJournalReader(path: string): JournalReader {
   const setCur = db.prepare(`INSERT INTO cursors (name, seq, updated_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_ms = excluded.updated_ms`);
   const delCur = db.prepare(`DELETE FROM cursors WHERE name = ?`);
   const bytesAfter = db.prepare<[number, string], number>('SELECT coalesce(sum(length(bytes)), 0) FROM chunks WHERE seq > ? AND dir = ?').pluck();
+  const firstSince = db.prepare<[number], number | null>('SELECT min(seq) FROM chunks WHERE wall_ms >= ?').pluck();
   const known = new Set<string>();
   const rows = (afterSeq: number, maxRows: number): JournalChunk[] =>
     (select.all(afterSeq, maxRows) as Row[]).map((r) => ({
@@ -92,6 +95,9 @@ export function openJournalReader(path: string): JournalReader {
     },
     bytesAfter(seq, dir) {
       return bytesAfter.get(seq, dir) ?? 0;
+    },
+    firstSeqSince(wallMs) {
+      return firstSince.get(wallMs) ?? lastSeqOf(db) + 1;
     },
     close() {
       db.close();
