@@ -141,6 +141,7 @@ describe.skipIf(!run)('the owner page: alerts, not-printed receipts, Chinese thr
       expect(await top('#alerts')).toBeLessThan(844 * 1.5);
       expect(await top('#member-card')).toBeLessThan(844 * 1.5);
       await page.screenshot({ path: join(ARTIFACTS, `owner-2-phone-${lang}.png`), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `owner-2-phone-first-screen-${lang}.png`) });
       await page.locator('#receipts-body tr', { hasText: '0001-OLD01' }).click();
       await page.locator('#detail').waitFor({ state: 'visible' });
       // The 48-column text is one line per printed line (it scrolls sideways inside its block), and the fields table fits.
