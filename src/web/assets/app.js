@@ -286,7 +286,7 @@ function renderReceipts(flashId) {
       h(
         'tr',
         { class: `${r.id === flashId ? 'flash ' : ''}clickable${notPrinted.has(r.id) ? ' not-printed' : ''}`, 'data-id': r.id, tabindex: 0, onclick: () => openDetail(r.id), onkeydown: (e) => e.key === 'Enter' && openDetail(r.id) },
-        h('td', {}, whenOf(r.time, today()), notPrinted.has(r.id) ? h('small', { class: 'tag bad', title: t('notPrintedHint'), text: `${t('notPrinted')} · ${t('notPrintedHint')}` }) : null),
+        h('td', {}, whenOf(r.time, today()), notPrinted.has(r.id) ? h('small', { class: 'tag bad', title: t('notPrintedHint'), text: t('notPrinted') }) : null),
         h('td', { class: 'hide-narrow', 'data-raw': '', text: r.receiptNo ?? '—' }),
         h('td', { class: 'mono', text: r.member ?? '—' }),
         h('td', { class: 'num hide-narrow', text: String(r.itemCount) }),

@@ -49,7 +49,7 @@ export class BarChart {
       scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
         { incrs: [1, 2, 3, 4, 6, 12], values: (_u, splits) => splits.map((i) => labels()[i] ?? ''), space: 36, gap: 4, size: 30 },
-        { values: yuanAxis, size: 48 },
+        { values: yuanAxis, size: 60 },
       ],
       series: [{}, { label: seriesLabel, stroke: BAR, fill: 'rgba(31,111,92,0.55)', width: 1, paths: window.uPlot.paths.bars({ size: [0.7, 40] }), points: { show: false } }],
     };
