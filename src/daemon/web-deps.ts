@@ -44,10 +44,11 @@ export function webDeps(p: WebDepsParts): WebDeps {
   const startedAt = now();
   let probes = { at: 0, clock: clockSync(), disk: diskSpace(p.config.dataDir) };
   const insightsFile = join(p.config.dataDir, 'insights.json');
-  const watch = new JournalWatch(p.reader, now());
+  let watch: JournalWatch | null = null; // made on the first status(): building webDeps reads nothing
   let notPrinted: NotPrinted[] = [];
   let brokerDownSince: number | null = null;
   const refreshWatch = (): void => {
+    watch ??= new JournalWatch(p.reader, now());
     watch.poll();
     // Filed by printed time, which may lag the capture (a till's clock): a second day of slack.
     const since = now() - 2 * JOURNAL_WATCH_LOOKBACK_MS;
@@ -99,7 +100,7 @@ export function webDeps(p: WebDepsParts): WebDeps {
         outboxBacklog: s.backlog,
         broker: { state: brokerState, lastAckAt: s.lastAckAt, ...(brokerDownSince === null ? {} : { downSince: new Date(brokerDownSince).toISOString() }) },
         notPrinted,
-        printerPaper: watch.printerPaper(),
+        printerPaper: watch?.printerPaper() ?? null,
         parseFailedToday: parseFailedToday(),
         dropped: { outboxDropped: s.dropped, outboxExpired: s.expired, outboxRejected: s.rejectedNew },
         outboxAcks: { unrecorded: s.acksUnrecorded, recordFailures: s.ackRecordFailures },

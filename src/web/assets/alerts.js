@@ -48,7 +48,8 @@ export function renderAlerts(alerts, { t, lang, today, openDetail }) {
   list.replaceChildren(
     h('li', { class: 'alerts-title' }, h('b', { text: t('alertsTitle') })),
     ...alerts.map((a) => {
-      const head = h('b', { text: t(`alert_${a.code}`, { n: a.n ?? '' }) });
+      const one = a.n === 1 && t(`alert_${a.code}_one`) !== `alert_${a.code}_one`;
+      const head = h('b', { text: t(`alert_${a.code}${one ? '_one' : ''}`, { n: a.n ?? '' }) });
       const item = h('li', { class: `alert ${a.level}`, 'data-alert': a.code }, head);
       if (a.receipts) {
         item.append(
