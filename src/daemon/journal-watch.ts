@@ -12,6 +12,8 @@ import type { PrinterPaper } from '../web/deps.js';
 export const JOURNAL_WATCH_LOOKBACK_MS = 24 * 3_600_000;
 /** Rows read per poll at most (a first poll over a busy day continues at the next one). */
 export const JOURNAL_WATCH_ROWS_PER_POLL = 20_000;
+/** POS chunks longer than this are not searched for DLE EOT (a till polls status in small writes). */
+export const STATUS_QUESTION_MAX_CHUNK = 256;
 /** Runs of undelivered bytes kept (oldest dropped first). */
 export const JOURNAL_WATCH_MAX_RUNS = 100;
 
@@ -36,10 +38,12 @@ export class JournalWatch {
   poll(): void {
     let budget = JOURNAL_WATCH_ROWS_PER_POLL;
     while (budget > 0) {
-      const rows = this.reader.readAfter(this.#after, Math.min(budget, 2_000));
+      // Large chunks come without their bytes: only small writes can be status questions or replies.
+      const rows = this.reader.readSmallAfter(this.#after, Math.min(budget, 2_000), STATUS_QUESTION_MAX_CHUNK);
       for (const c of rows) {
         this.#after = c.seq;
-        this.#printer.feed(c.dir, c.bytes, c.wallTime);
+        // Status questions come as small writes between jobs; a print job's megabytes are not searched.
+        if (c.dir === 'printer>pos' || c.bytes.length <= STATUS_QUESTION_MAX_CHUNK) this.#printer.feed(c.dir, c.bytes, c.wallTime);
         if (c.dir !== 'pos>printer') continue;
         if (c.delivered) this.#open = false;
         else if (this.#open && this.runs.length > 0) (this.runs[this.runs.length - 1] as UndeliveredRun).to = c.seq;

@@ -40,8 +40,8 @@ export class PrinterStatusReader {
   #question(bytes: Uint8Array): void {
     const all = this.#tail.length === 0 ? bytes : Uint8Array.from([...this.#tail, ...bytes]);
     this.#tail = [];
-    for (let i = 0; i < all.length; i++) {
-      if (all[i] !== DLE) continue;
+    // indexOf (native) rather than a byte loop: a POS job can be megabytes without one DLE.
+    for (let i = all.indexOf(DLE); i !== -1 && i < all.length; i = all.indexOf(DLE, i + 1)) {
       if (i + 1 >= all.length) this.#tail = [DLE];
       else if (all[i + 1] === EOT) {
         const n = all[i + 2];
