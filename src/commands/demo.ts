@@ -103,6 +103,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         `  MQTT broker  ${mqttUrl}${broker ? ' (embedded)' : ''}   topics tillbox/demo-store/demo-box/#`,
         `  data         ${dataDir}   logs: ${resolve(dataDir, 'tillbox.log')}`,
         `  printing ${backfill} back-dated receipts, then one every ${intervalMs / 1000} s; Ctrl-C stops`,
+        `  some receipts are torn on purpose (paper out mid-receipt): their "flagged for review" warnings in the log are expected`,
         '',
       ].join('\n'),
     );
@@ -110,16 +111,25 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     const backTimes = spreadOverDays(backfill, 30, localWallClock(new Date(start), values.timezone));
     let back = 0;
     const receipts = demoReceipts(start % 100_000, () => backTimes[back++] ?? localWallClock(new Date(), values.timezone));
+    // The demo's torn receipts are deliberate: say so in the log, next to the daemon's warning about each.
+    const noteTorn = (r: { kind: string; receiptNo: string }): void => {
+      if (r.kind === 'torn') log.write(`${JSON.stringify({ level: 30, time: Date.now(), module: 'demo', receiptNo: r.receiptNo, msg: 'demo: printing a torn receipt on purpose (paper out mid-receipt); the daemon flags it for review, nothing is broken' })}\n`);
+    };
+    let tornBack = 0;
     for (let i = 0; i < backfill && !stopping && !daemonExited; i++) {
       const r = receipts.next().value;
+      if (r !== undefined) noteTorn(r);
+      if (r?.kind === 'torn') tornBack++;
       if (r !== undefined) await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' })).catch(unlessStopping);
     }
+    if (tornBack > 0) io.stdout.write(`back-dated receipts printed; ${tornBack} of them torn on purpose (they show among the failed receipts)\n`);
     for (let n = 0; (liveCount === 0 || n < liveCount) && !stopping && !daemonExited; n++) {
       const r = receipts.next().value;
       if (r === undefined) break;
       // 9600 baud: 960 bytes/s, as a serial till would print.
+      noteTorn(r);
       await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' }), 960).catch(unlessStopping);
-      io.stdout.write(`printed ${r.kind.padEnd(7)} ${r.receiptNo}  ${(r.total / 100).toFixed(2)} CNY${r.member ? '  member' : ''}\n`);
+      io.stdout.write(`printed ${r.kind.padEnd(7)} ${r.receiptNo}  ${(r.total / 100).toFixed(2)} CNY${r.member ? '  member' : ''}${r.kind === 'torn' ? '  (torn on purpose)' : ''}\n`);
       const until = Date.now() + intervalMs;
       while (Date.now() < until && !stopping && !daemonExited) await new Promise((res) => setTimeout(res, 100));
     }

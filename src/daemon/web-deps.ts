@@ -6,17 +6,20 @@ import { statusQueries } from '../ledger/queries-status.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Position } from '../pipeline/pipeline.js';
 import type { Sync } from '../sync/index.js';
-import type { WebDeps } from '../web/deps.js';
+import type { NotPrinted, WebDeps } from '../web/deps.js';
 import { readStoredInsights } from '../insights/job.js';
 import { clockSync, diskSpace } from '../web/probes.js';
 import { statusSnapshot, writeFaultOf } from '../web/status-from-tap.js';
 import type { FaultState } from '../io/write-fault.js';
 import type { FooterService } from '../footer/service.js';
 import { HOLD_BUCKETS_MS, type TapStatsMessage } from './messages.js';
+import { JOURNAL_WATCH_LOOKBACK_MS, JournalWatch } from './journal-watch.js';
 import type { Receipts } from './receipts.js';
 
 /** The clock and disk probes are refreshed this often (ms): statfs is cheap, and a full disk should show soon. */
 const PROBE_EVERY_MS = 5_000;
+/** Receipts the page lists as not printed, newest first. */
+const MAX_NOT_PRINTED = 20;
 
 export interface WebDepsParts {
   config: Config;
@@ -41,6 +44,28 @@ export function webDeps(p: WebDepsParts): WebDeps {
   const startedAt = now();
   let probes = { at: 0, clock: clockSync(), disk: diskSpace(p.config.dataDir) };
   const insightsFile = join(p.config.dataDir, 'insights.json');
+  let watch: JournalWatch | null = null; // made on the first status(): building webDeps reads nothing
+  let notPrinted: NotPrinted[] = [];
+  let brokerDownSince: number | null = null;
+  const refreshWatch = (): void => {
+    watch ??= new JournalWatch(p.reader, now());
+    watch.poll();
+    // Filed by printed time, which may lag the capture (a till's clock): a second day of slack.
+    const since = now() - 2 * JOURNAL_WATCH_LOOKBACK_MS;
+    const seen = new Set<string>();
+    notPrinted = [];
+    for (const run of [...watch.runs].reverse()) {
+      for (const r of q.receiptsInJournalRange(run.from, run.to, since)) {
+        if (seen.has(r.id) || notPrinted.length >= MAX_NOT_PRINTED) continue;
+        seen.add(r.id);
+        notPrinted.push(r);
+      }
+    }
+  };
+  const parseFailedToday = (): number => {
+    const day = today();
+    return p.receipts.failedReceipts(MAX_NOT_PRINTED * 10).filter((f) => p.ledger.zone.parts(Date.parse(f.capturedAt)).day === day).length;
+  };
 
   const faults = (): { part: string; reason: FaultState['reason']; since: number }[] => {
     const out: { part: string; reason: FaultState['reason']; since: number }[] = [];
@@ -55,8 +80,14 @@ export function webDeps(p: WebDepsParts): WebDeps {
   return {
     writeFault: () => writeFaultOf(p.tap(), faults()).writeFault,
     status: () => {
-      if (now() - probes.at > PROBE_EVERY_MS) probes = { at: now(), clock: clockSync(), disk: diskSpace(p.config.dataDir) };
+      if (now() - probes.at > PROBE_EVERY_MS) {
+        probes = { at: now(), clock: clockSync(), disk: diskSpace(p.config.dataDir) };
+        refreshWatch();
+      }
       const s = p.sync.stats();
+      const brokerState = p.config.mqtt === undefined ? 'disabled' : s.connected ? 'connected' : s.connects > 0 ? 'disconnected' : 'connecting';
+      if (brokerState === 'connected' || brokerState === 'disabled') brokerDownSince = null;
+      else brokerDownSince ??= s.lastAckAt === null ? startedAt : Math.min(now(), Date.parse(s.lastAckAt));
       return statusSnapshot({
         faults: faults(),
         version: p.version,
@@ -67,10 +98,10 @@ export function webDeps(p: WebDepsParts): WebDeps {
         parse: { ok: p.receipts.stats.ok, failed: p.receipts.stats.failed },
         journalBacklogBytes: p.reader.bytesAfter(p.position().seq - 1, 'pos>printer'),
         outboxBacklog: s.backlog,
-        broker: {
-          state: p.config.mqtt === undefined ? 'disabled' : s.connected ? 'connected' : s.connects > 0 ? 'disconnected' : 'connecting',
-          lastAckAt: s.lastAckAt,
-        },
+        broker: { state: brokerState, lastAckAt: s.lastAckAt, ...(brokerDownSince === null ? {} : { downSince: new Date(brokerDownSince).toISOString() }) },
+        notPrinted,
+        printerPaper: watch?.printerPaper() ?? null,
+        parseFailedToday: parseFailedToday(),
         dropped: { outboxDropped: s.dropped, outboxExpired: s.expired, outboxRejected: s.rejectedNew },
         outboxAcks: { unrecorded: s.acksUnrecorded, recordFailures: s.ackRecordFailures },
         clock: probes.clock,

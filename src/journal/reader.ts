@@ -21,6 +21,10 @@ export interface JournalReader {
   lastSeq(): number;
   /** Bytes journaled after `seq` in one direction (a stage's backlog). */
   bytesAfter(seq: number, dir: JournalDirection): number;
+  /** Like readAfter with the bytes of chunks longer than `maxBytes` left out (empty): for watchers of small replies. */
+  readSmallAfter(afterSeq: number, maxRows: number, maxBytes: number): JournalChunk[];
+  /** The first seq written at or after `wallMs` (wall clock), or lastSeq()+1 when none. */
+  firstSeqSince(wallMs: number): number;
   close(): void;
 }
 
@@ -54,6 +58,8 @@ export function openJournalReader(path: string): JournalReader {
   const setCur = db.prepare(`INSERT INTO cursors (name, seq, updated_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_ms = excluded.updated_ms`);
   const delCur = db.prepare(`DELETE FROM cursors WHERE name = ?`);
   const bytesAfter = db.prepare<[number, string], number>('SELECT coalesce(sum(length(bytes)), 0) FROM chunks WHERE seq > ? AND dir = ?').pluck();
+  const selectSmall = db.prepare(`SELECT seq, dir, wall_ms, mono_us, boot_id, clock_synced, delivered, CASE WHEN length(bytes) <= ? THEN bytes ELSE x'' END AS bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
+  const firstSince = db.prepare<[number], number | null>('SELECT min(seq) FROM chunks WHERE wall_ms >= ?').pluck();
   const known = new Set<string>();
   const rows = (afterSeq: number, maxRows: number): JournalChunk[] =>
     (select.all(afterSeq, maxRows) as Row[]).map((r) => ({
@@ -92,6 +98,14 @@ export function openJournalReader(path: string): JournalReader {
     },
     bytesAfter(seq, dir) {
       return bytesAfter.get(seq, dir) ?? 0;
+    },
+    readSmallAfter(afterSeq, maxRows, maxBytes) {
+      return (selectSmall.all(maxBytes, afterSeq, maxRows) as Row[]).map((r) => ({
+        seq: r.seq, dir: r.dir, wallTime: r.wall_ms, monoUs: r.mono_us, bootId: r.boot_id, clockSynced: r.clock_synced === 1, delivered: r.delivered === 1, bytes: r.bytes,
+      }));
+    },
+    firstSeqSince(wallMs) {
+      return firstSince.get(wallMs) ?? lastSeqOf(db) + 1;
     },
     close() {
       db.close();

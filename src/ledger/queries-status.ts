@@ -51,6 +51,8 @@ export function statusQueries(ledger: Ledger) {
   const hours = db.prepare('SELECT hour, net, receipts FROM store_hour WHERE day = ?');
   const reminderDays = db.prepare(`SELECT expires_day AS day, count(*) AS n FROM reminders WHERE status = 'pending' AND expires_day BETWEEN ? AND ? GROUP BY expires_day`);
   const lastVisit = db.prepare('SELECT max(day) FROM member_day WHERE mid = ?').pluck();
+  // Bounded by the ts index: only receipts filed since `sinceTs` are looked at.
+  const inRange = db.prepare(`SELECT r.id, r.receipt_no, r.time, r.ts FROM receipts r WHERE r.ts >= ? AND r.journal_from <= ? AND r.journal_to >= ? ORDER BY r.rid DESC LIMIT 20`);
   const sentSince = db.prepare(`SELECT count(*) FROM notifications WHERE kind = 'expiry-reminder' AND created_at >= ?`).pluck();
 
   const toRow = (r: RawRow): ReceiptRow => ({
@@ -123,6 +125,12 @@ export function statusQueries(ledger: Ledger) {
         if (due < addDays(today, 7)) next7Days += r.n;
       }
       return { dueToday, dueTomorrow, next7Days, sentLast7Days: sentSince.get(zone.iso(now.getTime() - 7 * 86_400_000)) as number };
+    },
+    /** Receipts filed since `sinceTs` (ms) whose journal range overlaps seqs from..to. */
+    receiptsInJournalRange(from: number, to: number, sinceTs: number): { id: string; receiptNo: string | null; time: string }[] {
+      return (inRange.all(sinceTs, to, from) as { id: string; receipt_no: string | null; time: string | null; ts: number }[]).map((r) => ({
+        id: r.id, receiptNo: r.receipt_no, time: r.time ?? zone.iso(r.ts),
+      }));
     },
     receiptsToday(now: Date): number {
       return (storeDay.get(zone.parts(now.getTime()).day) as { receipts: number } | undefined)?.receipts ?? 0;

@@ -16,6 +16,7 @@ import { loadAssets } from './assets.js';
 import { OwnerAuth, type AuthOptions } from './auth/owner-auth.js';
 import type { StoreInfo, WebContext } from './context.js';
 import type { WebDeps } from './deps.js';
+import { judgeAlerts } from './alerts.js';
 import { DEFAULT_HEALTH_LIMITS, judgeHealth, type HealthLimits } from './health.js';
 import { LiveHub, type LiveLimits } from './live.js';
 import { parseSuccessRate } from './metrics.js';
@@ -55,7 +56,8 @@ export function buildApp(deps: WebDeps, opts: WebOptions): FastifyInstance {
   const statusView = async (): Promise<unknown> => {
     const s = await deps.status();
     const t = now();
-    return { ...s, now: new Date(t).toISOString(), parseSuccessRate: parseSuccessRate(s), health: judgeHealth(s, t, limits), store: opts.store };
+    const health = judgeHealth(s, t, limits);
+    return { ...s, now: new Date(t).toISOString(), parseSuccessRate: parseSuccessRate(s), health, alerts: judgeAlerts(s, health, t), store: opts.store };
   };
   const ctx: WebContext = {
     deps,

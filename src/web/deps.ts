@@ -30,6 +30,8 @@ export interface BrokerStatus {
   reason?: string;
   /** ISO time of the last PUBACK from the broker, null when none yet. */
   lastAckAt: string | null;
+  /** ISO time since which it has not been connected (absent when connected or disabled). */
+  downSince?: string;
 }
 
 export interface StatusSnapshot {
@@ -62,6 +64,29 @@ export interface StatusSnapshot {
    * the duplicates by id). `recordFailures`: failed attempts since start.
    */
   outboxAcks?: { unrecorded: number; recordFailures: number };
+  /**
+   * Receipts whose bytes reached the box while the printer side was down (journaled with
+   * delivered=0): the customer did not get them, the till must reprint. Newest first, recent only.
+   */
+  notPrinted?: NotPrinted[];
+  /** What the printer said in its last status reply (DLE EOT), null when it has not said. */
+  printerPaper?: PrinterPaper | null;
+  /** Documents that failed to parse today (store-local day). */
+  parseFailedToday?: number;
+}
+
+export interface NotPrinted {
+  id: string;
+  receiptNo: string | null;
+  /** Receipt time as printed (ISO with offset), else capture time. */
+  time: string | null;
+}
+
+/** From the printer's status replies (DLE EOT n, ESC/POS): the last judgement and when it was made. */
+export interface PrinterPaper {
+  state: 'ok' | 'paper_near_end' | 'paper_out' | 'cover_open' | 'offline';
+  /** ISO time of the reply. */
+  at: string;
 }
 
 export interface WriteFault {

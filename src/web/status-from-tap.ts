@@ -11,7 +11,7 @@ export const TAP_STALE_MS = 5_000;
 
 /** What the analytics side knows itself, in the snapshot's own shapes; `dropped` adds to the tap's counters. */
 export interface StatusParts
-  extends Pick<StatusSnapshot, 'version' | 'receiptsToday' | 'parse' | 'journalBacklogBytes' | 'outboxBacklog' | 'broker' | 'dropped' | 'clock' | 'disk' | 'printerText'> {
+  extends Pick<StatusSnapshot, 'version' | 'receiptsToday' | 'parse' | 'journalBacklogBytes' | 'outboxBacklog' | 'broker' | 'dropped' | 'clock' | 'disk' | 'printerText' | 'notPrinted' | 'printerPaper' | 'parseFailedToday'> {
   outboxAcks?: StatusSnapshot['outboxAcks'];
   /** The analytics side's own failing writes (the journal's come with the tap's figures). */
   faults?: { part: string; reason: 'disk_full' | 'write_failed'; since: number }[];
@@ -55,6 +55,9 @@ export function statusSnapshot(p: StatusParts): StatusSnapshot {
     clock: p.clock,
     disk: p.disk,
     printerText: p.printerText ?? null,
+    ...(p.notPrinted === undefined ? {} : { notPrinted: p.notPrinted }),
+    ...(p.printerPaper === undefined ? {} : { printerPaper: p.printerPaper }),
+    ...(p.parseFailedToday === undefined ? {} : { parseFailedToday: p.parseFailedToday }),
     ...writeFaultOf(tap, p.faults ?? []),
     ...(p.outboxAcks === undefined ? {} : { outboxAcks: p.outboxAcks }),
   };

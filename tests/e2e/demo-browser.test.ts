@@ -5,6 +5,7 @@
  * tests/artifacts/ for a person to look at.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,27 @@ describe.runIf(browserAvailable())('tillbox demo in Chromium', () => {
     expect(text).not.toContain('合计');
     await shot('3-failed-receipt');
     await page.click('#detail-close');
+    // The demo tears receipts on purpose and says so, on its output and in the log next to the daemon's warnings.
+    expect(out).toContain('torn on purpose');
+    const logText = readFileSync(join(tmp.dir, 'demo', 'tillbox.log'), 'utf8');
+    const flagged = (logText.match(/flagged for review/g) ?? []).length;
+    const notes = (logText.match(/torn receipt on purpose/g) ?? []).length;
+    expect(notes).toBeGreaterThanOrEqual(1);
+    expect(notes).toBeGreaterThanOrEqual(flagged);
+  });
+
+  it('shows the page at phone width in both languages', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(base);
+    await phone.fill('#password', DEMO_PASSWORD);
+    await phone.click('#login-submit');
+    await phone.locator('#dash').waitFor({ state: 'visible' });
+    await phone.locator('#receipts-body tr').first().waitFor();
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(ARTIFACTS, 'demo-4-phone.png'), fullPage: true });
+    await phone.click('#lang');
+    await phone.screenshot({ path: join(ARTIFACTS, 'demo-5-phone-other-language.png'), fullPage: true });
+    await phone.close();
   });
 
   it('made no request outside the box and logged no console error', () => {

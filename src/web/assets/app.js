@@ -1,8 +1,9 @@
 // The tillbox status page. Plain ES module, no build step, no external requests (CSP: 'self' only).
 // Data is inserted with textContent only; member ids arrive already masked from the server.
+import { renderAlerts, renderHealth } from './alerts.js';
 import { BarChart } from './charts.js';
 import { showDetail } from './detail.js';
-import { $, ago as agoFrom, duration, formatMoney, h, percent, timeOf } from './format.js';
+import { $, ago as agoFrom, duration, formatMoney, h, percent, whenOf } from './format.js';
 import { initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { renderInsights } from './insights.js';
 import { initMemberLookup, renderMember } from './member.js';
@@ -15,6 +16,10 @@ let lastStatus = null;
 const state = { receipts: [], failed: [], summary: null, last30: null, reminders: null, insights: undefined }; // insights: undefined until loaded, null before the first nightly run
 
 const money = (fen) => formatMoney(fen, currency);
+// The store-local day, for "today" rows showing only their time.
+const browserDay = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+const today = () => state.summary?.day ?? browserDay();
+let notPrinted = new Set(); // receipt ids the customer did not get (from status.notPrinted)
 const ago = (iso, nowIso) => agoFrom(iso, nowIso, t);
 
 async function api(path, options = {}) {
@@ -136,10 +141,15 @@ async function loadFailed() {
 
 async function loadSummary() {
   const [summary, last30] = await Promise.all([getJson('/api/store/summary'), getJson('/api/store/last30days')]);
+  const dayBefore = state.summary?.day;
   state.summary = summary;
   state.last30 = last30;
   currency = summary.currency;
   renderSummary();
+  if (summary.day !== dayBefore) {
+    renderReceipts(); // rows of today show their time only, now that the store's day is known
+    renderFailed();
+  }
 }
 
 async function loadSlow() {
@@ -172,6 +182,11 @@ function connectLive() {
   events.addEventListener('status', (ev) => {
     lastStatus = JSON.parse(ev.data);
     renderStatus();
+    const ids = new Set((lastStatus.notPrinted ?? []).map((r) => r.id));
+    if ([...ids].join() !== [...notPrinted].join()) {
+      notPrinted = ids;
+      renderReceipts();
+    }
   });
   events.addEventListener('receipt', (ev) => {
     const row = JSON.parse(ev.data);
@@ -218,21 +233,16 @@ function renderStatus() {
   const s = lastStatus;
   if (!s) return;
   if (s.store && s.store.name) $('store-name').textContent = s.store.name;
-  const strip = $('health');
-  strip.replaceChildren(
-    ...['pos', 'printer', 'broker', 'disk', 'clock'].map((key) => {
-      const light = s.health[key];
-      const why = light.level === 'ok' ? t(light.reason) : `${t(light.reason)}${light.detail ? ` — ${light.detail}` : ''}`;
-      return h('li', { class: `light ${light.level}`, 'data-check': key, title: light.detail ?? '' }, h('span', { class: 'dot' }), h('b', { text: t(key) }), h('span', { class: 'why', text: why }));
-    }),
-  );
+  renderHealth(s.health, t);
+  renderAlerts(s.alerts, { t, lang, today: today(), openDetail });
   $('parse-rate').textContent = percent(s.parseSuccessRate);
   renderPrinterText(s.printerText);
   $('sync-backlog').textContent = String(s.outboxBacklog);
   $('sync-last').textContent = ago(s.broker.lastAckAt, s.now);
-  $('sync-dropped').textContent = String(Object.values(s.dropped).reduce((a, b) => a + b, 0));
+  // Baskets given up on only: the tap's bytes while the printer was down are the alert's "not printed".
+  $('sync-dropped').textContent = String(Object.entries(s.dropped).filter(([k]) => k.startsWith('outbox')).reduce((a, [, b]) => a + b, 0));
   $('foot-version').textContent = s.version;
-  $('foot-uptime').textContent = duration(s.uptimeSeconds);
+  $('foot-uptime').textContent = duration(s.uptimeSeconds, t);
   $('foot-bytes').textContent = `${s.bytes.posToPrinter.toLocaleString('en-US')} ↓ / ${s.bytes.printerToPos.toLocaleString('en-US')} ↑`;
 }
 
@@ -275,9 +285,9 @@ function renderReceipts(flashId) {
     ...state.receipts.map((r) =>
       h(
         'tr',
-        { class: r.id === flashId ? 'flash clickable' : 'clickable', 'data-id': r.id, tabindex: 0, onclick: () => openDetail(r.id), onkeydown: (e) => e.key === 'Enter' && openDetail(r.id) },
-        h('td', { text: timeOf(r.time) }),
-        h('td', { class: 'hide-narrow', text: r.receiptNo ?? '—' }),
+        { class: `${r.id === flashId ? 'flash ' : ''}clickable${notPrinted.has(r.id) ? ' not-printed' : ''}`, 'data-id': r.id, tabindex: 0, onclick: () => openDetail(r.id), onkeydown: (e) => e.key === 'Enter' && openDetail(r.id) },
+        h('td', {}, whenOf(r.time, today()), notPrinted.has(r.id) ? h('small', { class: 'tag bad', title: t('notPrintedHint'), text: t('notPrinted') }) : null),
+        h('td', { class: 'hide-narrow', 'data-raw': '', text: r.receiptNo ?? '—' }),
         h('td', { class: 'mono', text: r.member ?? '—' }),
         h('td', { class: 'num hide-narrow', text: String(r.itemCount) }),
         h('td', { class: `num ${r.totalMinor !== null && r.totalMinor < 0 ? 'neg' : ''}`, text: `${money(r.totalMinor)}${r.kind === 'sale' ? '' : ` · ${t(r.kind)}`}` }),
@@ -298,7 +308,7 @@ function renderFailed(flashId) {
       h(
         'li',
         { class: f.id === flashId ? 'flash' : '', 'data-id': f.id },
-        h('button', { type: 'button', class: 'link', onclick: () => openDetail(f.id) }, `${timeOf(f.capturedAt)} — ${t.reason(f.reason)}`),
+        h('button', { type: 'button', class: 'link', onclick: () => openDetail(f.id) }, `${whenOf(f.capturedAt, today())} — ${t.reason(f.reason)}`),
         h('pre', { text: f.text.split('\n').slice(0, 6).join('\n') }),
       ),
     ),

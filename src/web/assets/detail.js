@@ -1,5 +1,12 @@
 // The receipt dialog: decoded text on one side, parsed fields on the other, for diagnosing a layout.
-import { $, h } from './format.js';
+import { $, h, whenOf } from './format.js';
+
+// A payment method as the parser reports it (cash, wechat, …) in the page's language; unknown ones as printed.
+const payName = (method, t) => {
+  const key = `pay_${String(method).toLowerCase()}`;
+  const words = t(key);
+  return words === key ? method : words;
+};
 
 // Member ids and phone numbers arrive masked (d.masked); the reveal button asks for the full text,
 // which the box logs (receipt id only).
@@ -12,19 +19,19 @@ export function showDetail(d, t, money) {
   if (!r) {
     fields.replaceChildren(h('p', { class: 'bad-text', text: t('parseFailed') }), problemsList(d.problems, t));
   } else {
-    const row = (k, v) => h('tr', {}, h('th', { text: t(k) }), h('td', { text: v }));
+    const row = (k, v, raw = false) => h('tr', {}, h('th', { text: t(k) }), h('td', { text: v, 'data-raw': raw || undefined }));
     fields.replaceChildren(
       h(
         'table',
         { class: 'kv' },
         row('store', r.store ?? '—'),
-        row('till', r.till ?? '—'),
-        row('receiptNo', r.receiptNo ?? '—'),
-        row('time', r.time ?? '—'),
-        row('member', r.member ?? '—'),
+        row('till', r.till ?? '—', true),
+        row('receiptNo', r.receiptNo ?? '—', true),
+        row('time', r.time ? whenOf(r.time, '') : '—'),
+        row('member', r.member ?? '—', true),
         row('kind', t(r.kind)),
         row('total', money(r.totalMinor)),
-        row('payments', r.payments.map((p) => `${p.method} ${money(p.amountMinor)}`).join(', ') || '—'),
+        row('payments', r.payments.map((p) => `${payName(p.method, t)} ${money(p.amountMinor)}`).join(', ') || '—'),
         row('discounts', r.discounts.map((x) => `${x.name} ${money(x.amountMinor)}`).join(', ') || '—'),
         row('change', money(r.changeMinor)),
         row('confidence', `${Math.round(r.check.confidence * 100)}%`),

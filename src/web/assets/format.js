@@ -37,6 +37,29 @@ export function timeOf(iso) {
   return m ? m[1] : iso;
 }
 
+// A time a person reads on a row: HH:MM today, MM-DD HH:MM on another day of this year, else the
+// full date. `today` is the store-local YYYY-MM-DD; an ISO with an offset is already store-local,
+// a UTC one ("…Z") is shown in the browser's zone.
+export function whenOf(iso, today) {
+  if (!iso) return '—';
+  let day;
+  let hm;
+  if (/Z$/.test(iso)) {
+    const d = new Date(iso);
+    const p = (n) => String(n).padStart(2, '0');
+    day = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+    hm = `${p(d.getHours())}:${p(d.getMinutes())}`;
+  } else {
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+    if (!m) return iso;
+    day = m[1];
+    hm = m[2];
+  }
+  if (day === today) return hm;
+  if (today && day.slice(0, 4) === today.slice(0, 4)) return `${day.slice(5)} ${hm}`;
+  return `${day} ${hm}`;
+}
+
 // Relative to the box's clock (status.now), so a phone with a different clock reads the same.
 export function ago(iso, nowIso, t) {
   if (!iso) return t('never');
@@ -48,9 +71,9 @@ export function ago(iso, nowIso, t) {
   return t('agoDay', { n: Math.floor(s / 86400) });
 }
 
-export function duration(seconds) {
+export function duration(seconds, t) {
   const d = Math.floor(seconds / 86400);
   const hh = Math.floor((seconds % 86400) / 3600);
   const mm = Math.floor((seconds % 3600) / 60);
-  return d > 0 ? `${d}d ${hh}h` : `${hh}h ${mm}m`;
+  return d > 0 ? t('durDH', { d, h: hh }) : t('durHM', { h: hh, m: mm });
 }

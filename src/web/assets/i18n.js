@@ -1,4 +1,6 @@
 // Page texts in Simplified Chinese and English. Keys are used by data-i18n attributes and by app.js.
+import { OWNER_TEXTS } from './i18n-owner.js';
+
 export const TEXTS = {
   'zh-CN': {
     title: '收银数据盒',
@@ -109,8 +111,9 @@ export const TEXTS = {
     spend: '累计消费',
     pAlive: '仍活跃概率',
     tier: '层级',
-    rules: '常一起买的商品（按提升度）',
-    rulesOf: '{n} 篮中共 {total} 条规则',
+    rules: '常一起买的商品',
+    rulesOf: '在 {n} 个购物篮中找到 {total} 组常见搭配',
+    noRulesYet: '购物篮还太少，暂不显示搭配',
     noRules: '还没有足够的购物篮找出规则',
     rule: '规则',
     support: '支持度',
@@ -255,8 +258,9 @@ export const TEXTS = {
     spend: 'Spend to date',
     pAlive: 'Still a customer',
     tier: 'Tier',
-    rules: 'Bought together (by lift)',
-    rulesOf: '{total} rules from {n} baskets',
+    rules: 'Often bought together',
+    rulesOf: '{total} pairings found in {n} baskets',
+    noRulesYet: 'Too few baskets yet for pairings',
     noRules: 'Not enough baskets for rules yet',
     rule: 'Rule',
     support: 'Support',
@@ -293,6 +297,8 @@ export const TEXTS = {
     agoDay: '{n} d ago',
   },
 };
+
+for (const lang of Object.keys(TEXTS)) Object.assign(TEXTS[lang], OWNER_TEXTS[lang]);
 
 const STORAGE_KEY = 'tillbox.lang';
 

@@ -3,6 +3,11 @@
 // Data goes in through textContent only.
 import { $, h } from './format.js';
 
+// Below these counts a pairing or a segment says more about chance than about customers.
+export const MIN_BASKETS_FOR_RULES = 30;
+export const MIN_BASKETS_PER_RULE = 5;
+export const MIN_MEMBERS_FOR_SEGMENTS = 20;
+
 const pct = (ratio, digits = 1) => (ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(digits)}%`);
 
 function movement(change) {
@@ -37,13 +42,23 @@ export function renderInsights(ins, { t, lang, money, ago, now }) {
       h(
         'tr',
         { 'data-segment': s.id },
-        h('td', {}, h('span', { class: 'seg-name', text: name(s) }), bar(s.members / largest)),
+        // The name explains itself on hover (title) and on a tap (the line below it opens).
+        h(
+          'td',
+          { class: 'seg', title: t(`seg_${s.id}`), onclick: (e) => e.currentTarget.classList.toggle('open') },
+          h('span', { class: 'seg-name', text: name(s) }),
+          h('small', { class: 'seg-help muted', text: t(`seg_${s.id}`) }),
+          bar(s.members / largest),
+        ),
         h('td', { class: 'num', text: String(s.members) }),
         h('td', { class: 'num' }, movement(s.change)),
       ),
     ),
   );
   $('ins-first-run').hidden = ins.previousAt !== null;
+  const few = ins.members.activeInWindow < MIN_MEMBERS_FOR_SEGMENTS;
+  $('ins-few-members').hidden = !few;
+  if (few) $('ins-few-members').textContent = t('fewMembers', { n: ins.members.activeInWindow });
 
   const c = ins.concentration;
   $('ins-concentration').textContent = c.salesShare === null ? '—' : t('concentration', { top: pct(c.topShare, 0), n: c.topMembers, share: pct(c.salesShare) });
@@ -78,19 +93,22 @@ export function renderInsights(ins, { t, lang, money, ago, now }) {
       ),
     );
 
-  $('ins-rules-of').textContent = t('rulesOf', { total: ins.rules.totalRules, n: ins.rules.baskets });
+  // Plain words with the counts behind them; pairings seen in a handful of baskets are not shown.
+  const baskets = ins.rules.baskets;
+  const shown = baskets < MIN_BASKETS_FOR_RULES ? [] : ins.rules.top.filter((r) => r.count >= MIN_BASKETS_PER_RULE);
+  $('ins-rules-of').textContent = baskets < MIN_BASKETS_FOR_RULES ? t('fewBaskets', { n: baskets, min: MIN_BASKETS_FOR_RULES }) : t('rulesOf', { total: shown.length, n: baskets });
   const rules = $('ins-rules');
-  if (ins.rules.top.length === 0) rules.replaceChildren(h('tr', {}, h('td', { colspan: 4, class: 'empty', text: t('noRules') })));
+  const and = lang === 'en' ? ' and ' : '和';
+  if (shown.length === 0) rules.replaceChildren(h('tr', {}, h('td', { colspan: 3, class: 'empty', text: t(baskets < MIN_BASKETS_FOR_RULES ? 'noRulesYet' : 'noRules') })));
   else
     rules.replaceChildren(
-      ...ins.rules.top.map((r) =>
+      ...shown.map((r) =>
         h(
           'tr',
-          {},
-          h('td', { class: 'rule', text: `${r.lhs.join(' + ')} ⇒ ${r.rhs}` }),
-          h('td', { class: 'num hide-narrow', text: pct(r.support, 2) }),
+          { title: `${t('support')} ${pct(r.support, 2)} · ${t('confidenceShort')} ${pct(r.confidence, 0)} · ${t('lift')} ${r.lift.toFixed(2)}` },
+          h('td', { class: 'rule', text: t('ruleText', { lhs: r.lhs.join(and), rhs: r.rhs }) }),
+          h('td', { class: 'num wrap', text: t('ruleCount', { n: r.count, total: baskets }) }),
           h('td', { class: 'num', text: pct(r.confidence, 0) }),
-          h('td', { class: 'num', text: r.lift.toFixed(2) }),
         ),
       ),
     );

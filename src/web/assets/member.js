@@ -3,7 +3,7 @@
 // full. Data goes in through textContent only.
 import { $, h } from './format.js';
 
-let shown = null; // { summary } | { error: i18n key } | null
+let shown = null; // { summary, latest?: true } | { error: i18n key } | null
 
 function thisMonth() {
   const d = new Date();
@@ -20,9 +20,20 @@ export function initMemberLookup(ctx) {
     if (id === '') return;
     $('member-submit').disabled = true;
     try {
-      const res = await fetch(`/api/members/${encodeURIComponent(id)}/summary?month=${encodeURIComponent(month)}`, { credentials: 'same-origin' });
-      if (res.ok) shown = { summary: await res.json() };
-      else shown = { error: res.status === 404 ? 'memberNotFound' : res.status === 400 ? 'memberInvalid' : 'failedRequest' };
+      const ask = (m) => fetch(`/api/members/${encodeURIComponent(id)}/summary?month=${encodeURIComponent(m)}`, { credentials: 'same-origin' });
+      const res = await ask(month);
+      if (res.ok) {
+        shown = { summary: await res.json() };
+        // Nothing in the month asked (early in a month, say): show the member's latest month with purchases.
+        const latest = shown.summary.lastVisit?.slice(0, 7);
+        if (shown.summary.receipts === 0 && latest && latest !== month) {
+          const again = await ask(latest);
+          if (again.ok) {
+            shown = { summary: await again.json(), latest: true };
+            $('member-month').value = latest;
+          }
+        }
+      } else shown = { error: res.status === 404 ? 'memberNotFound' : res.status === 400 ? 'memberInvalid' : 'failedRequest' };
     } catch {
       shown = { error: 'failedRequest' };
     } finally {
@@ -39,7 +50,8 @@ export function renderMember({ t, lang, money }) {
   const s = shown.summary;
   const spend = (amount) => money(amount, s.currency);
   out.replaceChildren(
-    h('p', { class: 'headline', 'data-result': 'summary', text: t('memberSpend', { month: s.month, total: spend(s.spendMinor), n: s.receipts }) }),
+    h('p', { class: 'headline', 'data-result': 'summary', text: t(s.receipts === 1 ? 'memberSpendOne' : 'memberSpend', { month: s.month, total: spend(s.spendMinor), n: s.receipts }) }),
+    ...(shown.latest ? [h('p', { class: 'hint', 'data-result': 'latest', text: t('memberShownLatest', { month: s.month }) })] : []),
     h('p', { class: 'muted', text: `${t('lastVisit')}: ${s.lastVisit ? s.lastVisit.slice(0, 10) : '—'}` }),
     h(
       'ul',
