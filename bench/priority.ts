@@ -28,6 +28,7 @@ import { CLI, DaemonProcess, writeConfig } from '../tests/tap/daemon-process.js'
 import { closeEnd, openEnd, PtyPair, SOCAT } from '../tests/support/socat.js';
 import { tempDir, waitFor } from '../tests/support/tmp.js';
 import { childrenOf } from './proc-sample.js';
+import { cpuSeconds } from './proc-sample.js';
 
 const { values } = parseArgs({
   options: {
@@ -118,16 +119,6 @@ function stat(xs: number[]): { n: number; p50: number; p99: number; max: number 
   return { n: s.length, p50: at(0.5), p99: at(0.99), max: s[s.length - 1] ?? NaN };
 }
 
-/** utime + stime of pid in seconds (clock ticks of 1/100 s); NaN when it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 function backlogBytes(n: number): Buffer {
   let clock = Date.UTC(2026, 10, 2, 8, 0, 0);
