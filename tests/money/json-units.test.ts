@@ -18,7 +18,6 @@ import { readStoredInsights } from '../../src/insights/job.js';
 import { aggregateForHeadOffice } from '../../src/insights/report.js';
 import { insightsAggregatePayload } from '../../src/money-json.js';
 import { openLedger } from '../../src/ledger/open.js';
-import { statusQueries } from '../../src/ledger/queries-status.js';
 import type { OutgoingNotification } from '../../src/shopper/channels.js';
 import { fileChannel } from '../../src/shopper/channel-file.js';
 import { webhookChannel } from '../../src/shopper/channel-webhook.js';
@@ -28,7 +27,8 @@ import { hashPassword } from '../../src/web/auth/password.js';
 import { item, receipt } from '../ledger/helpers.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { cookieFrom, testApp, type TestApp } from '../web/support/app.js';
-import { fakeDeps, makeInsights, makeReceipt } from '../web/support/fake-deps.js';
+import { makeInsights, makeReceipt } from '../web/support/fake-deps.js';
+import { ledgerQueryDeps } from '../web/support/ledger-deps.js';
 import { moneyViolations } from './walk.js';
 
 function io(): CommandIO & { out: () => string } {
@@ -106,15 +106,10 @@ describe('HTTP API', () => {
   let cookie: string;
   beforeAll(async () => {
     const ledger = openLedger(join(t.dir, 'ledger.db'), { timezone: 'Asia/Shanghai', currency: 'CNY', clock: () => now });
-    const q = statusQueries(ledger);
+    const base = ledgerQueryDeps(ledger, now);
+    const q = base.queries;
     const deps = {
-      ...fakeDeps(),
-      recentReceipts: (limit: number) => q.recentReceipts(limit),
-      storeSummary: (day: string) => q.storeSummary(day),
-      salesLast30Days: () => q.salesLast30Days(ledger.zone.parts(now).day),
-      salesByHour: (day: string) => q.salesByHour(day),
-      memberSummary: (member: string, month: string) => q.memberSummary(member, month),
-      reminderCounts: () => q.reminderCounts(new Date(now), 1),
+      ...base,
       insights: () => makeInsights(),
       receipt: (id: string) => {
         const stored = q.receipt(id);

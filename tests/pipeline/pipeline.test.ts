@@ -89,6 +89,24 @@ describe('pipeline: idle gaps on the monotonic clock (issue 17 item 5)', () => {
   ];
   const texts = (chunks: PipelineChunk[]) => run(chunks, { seq: 1, offset: 0 }, Infinity, 3000).docs.map((d) => d.text.trim());
 
+  /** One chunk in a journal read as the daemon polls it, with a 3 s idle gap. */
+  const chunksOf = (bytes: Uint8Array): PipelineChunk[] => [{ seq: 1, dir: 'pos>printer', wallTime: 0, monoUs: 1_000_000, bootId: 'b', bytes }];
+  const polled = (chunks: PipelineChunk[], moreComing?: () => boolean): { docs: string[]; p: Pipeline } => {
+    const docs: string[] = [];
+    const p = new Pipeline(
+      {
+        read: (after) => chunks.filter((c) => c.seq > after),
+        makeDecoder: () => new StreamDecoder({ encoding: 'gb18030' }),
+        onDocument: (doc) => docs.push(renderText(doc)),
+        savePosition: () => undefined,
+        idleGapMs: 3000,
+        ...(moreComing === undefined ? {} : { moreComing }),
+      },
+      { seq: 1, offset: 0 },
+    );
+    return { docs, p };
+  };
+
   it('does not split when the wall clock jumps a day but the monotonic clock moved 40 ms', () => {
     expect(texts(two({ wallTime: 1000, monoUs: 1_000_000 }, { wallTime: 1000 + 86_400_000, monoUs: 1_040_000 }))).toEqual([]);
   });
@@ -105,18 +123,7 @@ describe('pipeline: idle gaps on the monotonic clock (issue 17 item 5)', () => {
   });
 
   it('closes the open document when "now" on the monotonic clock is past the gap, not on wall time', () => {
-    const docs: string[] = [];
-    const chunks: PipelineChunk[] = [{ seq: 1, dir: 'pos>printer', wallTime: 0, monoUs: 1_000_000, bootId: 'b', bytes: bare[0]! }];
-    const p = new Pipeline(
-      {
-        read: (after) => chunks.filter((c) => c.seq > after),
-        makeDecoder: () => new StreamDecoder({ encoding: 'gb18030' }),
-        onDocument: (doc) => docs.push(renderText(doc)),
-        savePosition: () => undefined,
-        idleGapMs: 3000,
-      },
-      { seq: 1, offset: 0 },
-    );
+    const { docs, p } = polled(chunksOf(bare[0]!));
     p.step({ monoUs: 1_500_000, bootId: 'b' });
     p.step({ monoUs: 3_900_000, bootId: 'b' });
     expect(docs).toEqual([]);
@@ -125,20 +132,9 @@ describe('pipeline: idle gaps on the monotonic clock (issue 17 item 5)', () => {
   });
 
   it('is no idle gap while the tap says its journal writer is behind: the rest of the receipt is still coming', () => {
-    const docs: string[] = [];
-    const chunks: PipelineChunk[] = [{ seq: 1, dir: 'pos>printer', wallTime: 0, monoUs: 1_000_000, bootId: 'b', bytes: bare[0]! }];
     let behind = true;
-    const p = new Pipeline(
-      {
-        read: (after) => chunks.filter((c) => c.seq > after),
-        makeDecoder: () => new StreamDecoder({ encoding: 'gb18030' }),
-        onDocument: (doc) => docs.push(renderText(doc)),
-        savePosition: () => undefined,
-        idleGapMs: 3000,
-        moreComing: () => behind,
-      },
-      { seq: 1, offset: 0 },
-    );
+    const chunks = chunksOf(bare[0]!);
+    const { docs, p } = polled(chunks, () => behind);
     p.step({ monoUs: 1_500_000, bootId: 'b' });
     p.step({ monoUs: 9_000_000, bootId: 'b' }); // 8 s of silence in the journal, but the writer lags
     expect(docs).toEqual([]);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/web/auth/password.js';
 import { ARTIFACTS, browserAvailable, launchBrowser } from '../support/browser.js';
 import { tempDir } from '../support/tmp.js';
-import { testApp, type TestApp } from './support/app.js';
+import { testApp, type TestApp, listenOnLoopback } from './support/app.js';
 import { makeReceipt, receiptText } from './support/fake-deps.js';
 
 const PASSWORD = 'browser-owner-pw';
@@ -35,10 +35,7 @@ describe.skipIf(!run)('status page in headless Chromium', () => {
       t.deps.addReceipt(r, receiptText(r));
     }
     t.deps.addFailed({ id: 'failed-1', capturedAt: '2026-11-23T11:42:07+08:00', reason: 'no total found', text: '      好又多超市\n会员: 8800135790\n光明酸奶   2 x 5.80   11.60\n%%%% 打印机缺纸 %%%%\n' });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = t.app.server.address();
-    if (addr === null || typeof addr === 'string') throw new Error('no address');
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenOnLoopback(t.app);
     browser = await launchBrowser();
     context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();

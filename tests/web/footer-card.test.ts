@@ -9,7 +9,7 @@ import { HOLD_BUCKETS_MS } from '../../src/daemon/messages.js';
 import { hashPassword } from '../../src/web/auth/password.js';
 import type { FooterStats } from '../../src/web/deps.js';
 import { browserAvailable, launchBrowser } from '../support/browser.js';
-import { testApp, type TestApp } from './support/app.js';
+import { testApp, type TestApp, listenOnLoopback } from './support/app.js';
 
 const PASSWORD = 'footer-card-owner-pw';
 const run = browserAvailable();
@@ -28,10 +28,7 @@ describe.skipIf(!run)('footer card', () => {
   beforeAll(async () => {
     t = testApp({ passwordHash: await hashPassword(PASSWORD) });
     t.deps.footers = () => STATS;
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = t.app.server.address();
-    if (addr === null || typeof addr === 'string') throw new Error('no address');
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenOnLoopback(t.app);
     browser = await launchBrowser();
   });
 

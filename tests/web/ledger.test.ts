@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import { hashPassword } from '../../src/web/auth/password.js';
-import { statusQueries } from '../../src/ledger/queries-status.js';
 import { tempDir } from '../support/tmp.js';
 import { cookieFrom, testApp, type TestApp } from './support/app.js';
-import { fakeDeps, makeReceipt } from './support/fake-deps.js';
+import { makeReceipt } from './support/fake-deps.js';
+import { ledgerQueryDeps } from './support/ledger-deps.js';
 
 describe('web API over a real ledger', () => {
   let ledger: Ledger;
@@ -35,15 +35,10 @@ describe('web API over a real ledger', () => {
       pos += 500;
     }
     // The same ledger queries the daemon wires in (src/daemon/web-deps.ts).
-    const q = statusQueries(ledger);
+    const base = ledgerQueryDeps(ledger, now);
+    const q = base.queries;
     const deps = {
-      ...fakeDeps(),
-      recentReceipts: (limit: number) => q.recentReceipts(limit),
-      storeSummary: (day: string) => q.storeSummary(day),
-      salesLast30Days: () => q.salesLast30Days(ledger.zone.parts(now).day),
-      salesByHour: (day: string) => q.salesByHour(day),
-      memberSummary: (member: string, month: string) => q.memberSummary(member, month),
-      reminderCounts: () => q.reminderCounts(new Date(now), 1),
+      ...base,
       receipt: (id: string) => {
         const stored = q.receipt(id);
         return stored === null ? null : { id, capturedAt: stored.filedAt, text: `(journal bytes ${stored.journalFrom}..${stored.journalTo})\n会员 ${stored.receipt.member ?? ''}`, receipt: stored.receipt, problems: stored.receipt.check.problems };

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/web/auth/password.js';
 import { ARTIFACTS, browserAvailable, launchBrowser } from '../support/browser.js';
-import { testApp, type TestApp } from './support/app.js';
+import { testApp, type TestApp, listenOnLoopback } from './support/app.js';
 import { makeReceipt, receiptText } from './support/fake-deps.js';
 
 const PASSWORD = 'owner-page-pw';
@@ -68,10 +68,7 @@ describe.skipIf(!run)('the owner page: alerts, not-printed receipts, Chinese thr
       notPrinted: [{ id: unprinted.id, receiptNo: '0001-UNPR1', time: '2026-11-23T11:48:00+08:00' }],
       printerPaper: { state: 'paper_out', at: '2026-11-23T03:58:00.000Z' },
     };
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = t.app.server.address();
-    if (addr === null || typeof addr === 'string') throw new Error('no address');
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenOnLoopback(t.app);
     browser = await launchBrowser();
   });
 

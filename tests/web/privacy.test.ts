@@ -10,7 +10,7 @@ import { hashPassword } from '../../src/web/auth/password.js';
 import type { FailedReceiptRow, ReceiptRow } from '../../src/web/deps.js';
 import { MAX_MASKED_LINE_CHARS, maskText } from '../../src/web/mask.js';
 import { waitFor } from '../support/tmp.js';
-import { cookieFrom, testApp, type TestApp } from './support/app.js';
+import { cookieFrom, testApp, type TestApp, listenOnLoopback } from './support/app.js';
 import { makeReceipt } from './support/fake-deps.js';
 import { seededRandom as rng } from '../../src/demo/random.js';
 
@@ -140,10 +140,7 @@ describe('no member id or phone in clear in any response or event (200 generated
       }
       ids.push(seed % 2 === 0 ? `g${seed}` : `journal-${seed}-0`);
     }
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = t.app.server.address();
-    if (addr === null || typeof addr === 'string') throw new Error('no address');
-    const base = `http://127.0.0.1:${addr.port}`;
+    const base = await listenOnLoopback(t.app);
 
     // Unauthenticated: nothing but 401s and the public shell.
     for (const path of ['/', '/api/receipts', '/api/receipts/failed?limit=200', `/api/receipts/${ids[0]}`, `/api/receipts/${ids[0]}?reveal=1`, '/api/events', '/api/session']) {

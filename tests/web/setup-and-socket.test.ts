@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/web/auth/password.js';
 import { tempDir, waitFor } from '../support/tmp.js';
-import { cookieFrom, testApp, type TestApp } from './support/app.js';
+import { cookieFrom, testApp, type TestApp, listenOnLoopback } from './support/app.js';
 import { makeReceipt } from './support/fake-deps.js';
 
 let t: TestApp | undefined;
@@ -64,10 +64,7 @@ describe('first-run setup', () => {
 describe('over a real socket', () => {
   it('401 without login, then live receipts over SSE with masked members; logout and close() end the streams', async () => {
     t = testApp({ passwordHash: await hashPassword('socket-owner-pw') });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = t.app.server.address();
-    if (addr === null || typeof addr === 'string') throw new Error('no address');
-    const base = `http://127.0.0.1:${addr.port}`;
+    const base = await listenOnLoopback(t.app);
 
     const anon = await fetch(`${base}/api/status`);
     expect(anon.status).toBe(401);

@@ -37,3 +37,11 @@ export function cookieFrom(setCookie: string | string[] | undefined): string {
   if (first === undefined) throw new Error('no set-cookie header');
   return first.split(';')[0] ?? '';
 }
+
+/** Listens on an ephemeral loopback port; returns the base URL (real HTTP for browser and socket tests). */
+export async function listenOnLoopback(app: TestApp['app']): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('no address');
+  return `http://127.0.0.1:${addr.port}`;
+}
