@@ -29,6 +29,7 @@ import { closeEnd, openEnd, PtyPair, SOCAT } from '../tests/support/socat.js';
 import { tempDir, waitFor } from '../tests/support/tmp.js';
 import { childrenOf } from './proc-sample.js';
 import { cpuSeconds } from './proc-sample.js';
+import { oneChunk, rigOf, type Rig } from './chunk-probe.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,40 +68,6 @@ const say = (s: string): void => {
   if (!values.json) process.stdout.write(`${s}\n`);
 };
 
-interface Rig {
-  name: 'direct' | 'tap';
-  pos: SerialPort;
-  got(): number;
-  until(n: number): Promise<bigint>;
-}
-
-function rigOf(name: Rig['name'], pos: SerialPort, printer: SerialPort): Rig {
-  let got = 0;
-  let want: { n: number; res: (t: bigint) => void } | undefined;
-  printer.on('data', (d: Buffer) => {
-    got += d.length;
-    if (want !== undefined && got >= want.n) {
-      const w = want;
-      want = undefined;
-      w.res(process.hrtime.bigint());
-    }
-  });
-  return {
-    name, pos, got: () => got,
-    until: (n) => new Promise((res, rej) => {
-      if (got >= n) return res(process.hrtime.bigint());
-      const timer = setTimeout(() => rej(new Error(`${name}: not delivered within 30 s`)), 30_000);
-      want = { n, res: (t) => (clearTimeout(timer), res(t)) };
-    }),
-  };
-}
-
-async function oneChunk(r: Rig, chunk: Buffer): Promise<number> {
-  const target = r.got() + chunk.length;
-  const t0 = process.hrtime.bigint();
-  r.pos.write(chunk);
-  return Number((await r.until(target)) - t0) / 1e6;
-}
 
 /** Probes at a fixed schedule until `more()` says stop (checked every round) or `max` rounds. */
 async function probe(direct: Rig, tap: Rig, chunk: Buffer, max: number, more: () => boolean = () => true): Promise<{ direct: number[]; tap: number[] }> {
@@ -183,7 +150,7 @@ async function variant(name: string, direct: Rig, backlog: Buffer, chunk: Buffer
     const child = analyticsChild() ?? 0;
     const ends = [await openEnd(p1.a, 115200), await openEnd(p2.b, 115200)] as const;
     cleanups.push(...ends.map((e) => () => closeEnd(e)));
-    const tap = rigOf('tap', ends[0], ends[1]);
+    const tap = rigOf('tap', ends[0], ends[1], 30_000);
     await probe(direct, tap, chunk, 50); // warm-up, discarded
     const quiet = await probe(direct, tap, chunk, Number(values.probes));
 
@@ -241,7 +208,7 @@ async function main(): Promise<void> {
     cleanups.push(() => d1.kill(), () => d2.kill(), () => stopChild(relay));
     const ends = [await openEnd(d1.a, 115200), await openEnd(d2.b, 115200)] as const;
     cleanups.push(...ends.map((e) => () => closeEnd(e)));
-    const direct = rigOf('direct', ends[0], ends[1]);
+    const direct = rigOf('direct', ends[0], ends[1], 30_000);
     await new Promise((r) => setTimeout(r, 300));
     const runs = [];
     for (let round = 0; round < Number(values.rounds); round++) {

@@ -22,9 +22,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SerialPort } from 'serialport';
 import { withRss } from './proc-sample.js';
 import type { WebSide } from './tap-web-load.js';
+import { oneChunk, rigOf, type Rig } from './chunk-probe.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,47 +39,6 @@ const { values } = parseArgs({
 
 await main();
 
-interface Rig {
-  name: 'direct' | 'tap';
-  pos: SerialPort;
-  /** Bytes the printer end has received so far. */
-  got(): number;
-  /** Resolves with the hrtime (ns) of the data event that brought the count to `n`. */
-  until(n: number): Promise<bigint>;
-}
-
-/** Counts what the printer end receives and timestamps arrival inside the data event. */
-function rigOf(name: Rig['name'], pos: SerialPort, printer: SerialPort): Rig {
-  let got = 0;
-  let want: { n: number; res: (t: bigint) => void } | undefined;
-  printer.on('data', (d: Buffer) => {
-    got += d.length;
-    if (want !== undefined && got >= want.n) {
-      const w = want;
-      want = undefined;
-      w.res(process.hrtime.bigint());
-    }
-  });
-  return {
-    name,
-    pos,
-    got: () => got,
-    until: (n) =>
-      new Promise((res, rej) => {
-        if (got >= n) return res(process.hrtime.bigint());
-        const timer = setTimeout(() => rej(new Error(`${name}: chunk not delivered within 10 s`)), 10_000);
-        want = { n, res: (t) => (clearTimeout(timer), res(t)) };
-      }),
-  };
-}
-
-/** ms from the write at the POS end to the chunk's last byte at the printer end. */
-async function oneChunk(r: Rig, chunk: Buffer): Promise<number> {
-  const target = r.got() + chunk.length;
-  const t0 = process.hrtime.bigint();
-  r.pos.write(chunk);
-  return Number((await r.until(target)) - t0) / 1e6;
-}
 
 /** `rounds` rounds at a fixed schedule (one every intervalMs), both rigs per round, order alternating. */
 async function phase(direct: Rig, tap: Rig, chunk: Buffer, rounds: number, intervalMs: number): Promise<{ direct: number[]; tap: number[] }> {
