@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { formatDecimal, formatMoney } from '../shopper/money.js';
+import { basketId } from '../sync/basket.js';
 import { textColumns, type FooterLine } from './block.js';
 
 /** What a footer can say about one receipt; every part optional (anonymous: QR and store rules). */
@@ -74,12 +75,19 @@ export function composeLines(f: FooterFacts, lang: 'zh' | 'en', ascii: boolean):
 export const TOKEN_CHARS = 16;
 
 /**
- * {token} for the e-receipt URL: an HMAC-SHA-256 of the receipt id under the key head office
- * shares, base64url, cut to TOKEN_CHARS. Head office recomputes it for the receipts it received;
- * it names the receipt without revealing the member.
+ * {token} for the e-receipt URL: an HMAC-SHA-256, under the key head office shares, of the
+ * receipt's basket id (sha256 of store id and receipt id, the `id` of the basket this receipt
+ * is synced as), base64url, cut to TOKEN_CHARS. Head office never sees receipt ids, only basket
+ * ids, so it recomputes the token from the basket id it stored (`basketToken`); the token names
+ * the receipt without revealing the member.
  */
-export function receiptToken(receiptId: string, key: string): string {
-  return createHmac('sha256', key).update(receiptId).digest('base64url').slice(0, TOKEN_CHARS);
+export function receiptToken(storeId: string, receiptId: string, key: string): string {
+  return basketToken(basketId(storeId, receiptId), key);
+}
+
+/** The same token from a basket id, as head office computes it for each basket it receives. */
+export function basketToken(basket: string, key: string): string {
+  return createHmac('sha256', key).update(`tillbox-qr-v1\0${basket}`).digest('base64url').slice(0, TOKEN_CHARS);
 }
 
 /** footer.qr.url with {store} and {token} filled in. */

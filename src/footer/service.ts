@@ -123,7 +123,7 @@ export class FooterService {
       ...(opts.alreadyFiled === true ? { alreadyFiled: true } : {}),
     });
     const lines = composeLines(facts, language, ascii);
-    const qr = s.qr.url !== undefined && s.qr.key !== undefined ? { data: qrUrl(s.qr.url, s.storeId, receiptToken(receipt.id, s.qr.key)), size: s.qr.size } : undefined;
+    const qr = s.qr.url !== undefined && s.qr.key !== undefined ? { data: qrUrl(s.qr.url, s.storeId, receiptToken(s.storeId, receipt.id, s.qr.key)), size: s.qr.size } : undefined;
     if (lines.length === 0 && qr === undefined) return null;
     const bytes = renderBlock(qr !== undefined ? { lines, qr } : { lines }, state, { encoding, columns: s.columns });
     if (bytes === null) return null;

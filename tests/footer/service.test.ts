@@ -6,7 +6,8 @@ import { configFromObject } from '../../src/config/load.js';
 import type { FooterReplyMessage, FooterRequestMessage } from '../../src/daemon/messages.js';
 import { decodeAll } from '../../src/escpos/index.js';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
-import { receiptToken } from '../../src/footer/content.js';
+import { basketToken, receiptToken } from '../../src/footer/content.js';
+import { basketId } from '../../src/sync/basket.js';
 import { parseRules } from '../../src/footer/rules.js';
 import { footerServiceFor } from '../../src/footer/setup.js';
 import { categoryOfItem } from '../../src/ledger/catalogue.js';
@@ -82,8 +83,11 @@ describe('footer service (analytics side)', () => {
     expect(text).not.toContain(d.member!);
     const receipt = documentToReceipt(decodeAll(encodeReceiptText(d.lines), s.decoderOptions)[0]!, parseOptionsFromConfig(s.config, []));
     const id = (receipt as { id: string }).id;
-    const token = receiptToken(id, 'head-office-shared-key-0001');
+    const token = receiptToken('store-001', id, 'head-office-shared-key-0001');
     expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    // head office, which sees only the basket id, computes the same token
+    expect(basketToken(basketId('store-001', id), 'head-office-shared-key-0001')).toBe(token);
+    expect(basketToken(basketId('store-002', id), 'head-office-shared-key-0001')).not.toBe(token);
     expect(decodeAll(block, s.decoderOptions)[0]!.barcodes[0]!.data).toBe(`https://crm.example/r/store-001/${token}`);
   });
 
