@@ -4,15 +4,23 @@
  * into PostgreSQL idempotently by basket id. A message is acknowledged (PUBACK) only after its
  * INSERT has committed; if the database fails, the connection is dropped without the PUBACK and
  * the broker delivers the message again after the reconnect.
+ *
+ * For the shopper page (src/headoffice/web/) the same client also takes the boxes' answers to
+ * consent messages (`response/consent`, shared like baskets) and their retained VAPID public keys
+ * (`webpush`, a plain subscription: MQTT 5 sends no retained messages to shared subscriptions),
+ * and publishes consent messages to one box (`publish`).
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { optionalMissing } from '../optional-dep.js';
+import { basketToken } from '../footer/content.js';
 import type { Logger } from '../log.js';
 import type { BasketV1, BasketV2 } from '../sync/basket.js';
 import { redactUrl } from '../sync/connection.js';
-import { ensureTables, insertBasket, insertRejected } from './store.js';
+import { parseConsentResponse, parseWebPushKey } from './consent.js';
+import { answerConsentRequest, SHOPPER_DDL, storeWebPushKey } from './shopper-store.js';
+import { backfillTokens, ensureTables, insertBasket, insertRejected } from './store.js';
 
 export interface HeadOfficeOptions {
   mqttUrl: string;
@@ -23,6 +31,8 @@ export interface HeadOfficeOptions {
   name: string;
   logger: Logger;
   mqtt?: Partial<IClientOptions>;
+  /** The key boxes use for the receipt QR token (footer.qr.key); absent: no tokens are stored. */
+  qrKey?: string;
 }
 
 export interface HeadOfficeStats {
@@ -31,11 +41,15 @@ export interface HeadOfficeStats {
   duplicates: number;
   rejected: number;
   dbErrors: number;
+  consentAnswers: number;
+  webpushKeys: number;
 }
 
 export interface HeadOffice {
   readonly topic: string;
   stats(): HeadOfficeStats;
+  /** Publishes QoS 1, not retained; resolves on PUBACK. */
+  publish(topic: string, payload: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,9 +65,16 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
   const db = new pg.Client({ connectionString: opts.dbUrl });
   db.on('error', (err) => logger.error({ err }, 'database connection error'));
   await db.connect();
-  await ensureTables(db);
+  await ensureTables(db, SHOPPER_DDL);
+  const { qrKey } = opts;
+  if (qrKey !== undefined) {
+    const filled = await backfillTokens(db, (id) => basketToken(id, qrKey));
+    if (filled > 0) logger.info({ filled }, 'QR tokens computed for baskets stored without one');
+  }
   const topic = `$share/${opts.group}/tillbox/+/+/basket`;
-  const stats: HeadOfficeStats = { received: 0, inserted: 0, duplicates: 0, rejected: 0, dbErrors: 0 };
+  const answers = `$share/${opts.group}/tillbox/+/+/response/consent`;
+  const keys = 'tillbox/+/+/webpush';
+  const stats: HeadOfficeStats = { received: 0, inserted: 0, duplicates: 0, rejected: 0, dbErrors: 0, consentAnswers: 0, webpushKeys: 0 };
 
   const client: MqttClient = connect(opts.mqttUrl, {
     protocolVersion: 5,
@@ -64,7 +85,38 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
     ...opts.mqtt,
   });
 
-  async function store(topicName: string, payload: Buffer): Promise<void> {
+  /** response/consent and webpush; anything else on these topics is logged and acknowledged. */
+  async function boxMessage(store: string, box: string, leaf: string, payload: Buffer): Promise<void> {
+    const text = payload.toString('utf8');
+    if (leaf === 'webpush') {
+      const key = parseWebPushKey(text);
+      if (key === undefined) logger.warn({ store, box }, 'webpush key rejected: expected {"schema":1,"publicKey":"<base64url P-256 point>"}');
+      else {
+        await storeWebPushKey(db, store, box, key);
+        stats.webpushKeys++;
+      }
+      return;
+    }
+    const answer = parseConsentResponse(text);
+    if (answer === null) {
+      logger.warn({ store, box }, 'response/consent rejected: expected {"id":…,"ok":true|false}');
+      return;
+    }
+    if (await answerConsentRequest(db, store, box, answer.id, answer.ok, answer.error, answer.message)) stats.consentAnswers++;
+    else logger.warn({ store, box, id: answer.id }, 'response/consent for no pending request of this box');
+  }
+
+  async function route(topicName: string, payload: Buffer): Promise<void> {
+    const parts = topicName.split('/');
+    const [, store, box, leaf, sub] = parts;
+    if (store !== undefined && box !== undefined && ((leaf === 'response' && sub === 'consent' && parts.length === 5) || (leaf === 'webpush' && parts.length === 4))) {
+      await boxMessage(store, box, leaf, payload);
+      return;
+    }
+    await storeBasket(topicName, payload);
+  }
+
+  async function storeBasket(topicName: string, payload: Buffer): Promise<void> {
     stats.received++;
     const text = payload.toString('utf8');
     let doc: unknown;
@@ -83,13 +135,13 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
       logger.warn({ topic: topicName, reason }, 'basket rejected');
       return;
     }
-    if (await insertBasket(db, doc, opts.name)) stats.inserted++;
+    if (await insertBasket(db, doc, opts.name, qrKey !== undefined ? basketToken(doc.id, qrKey) : null)) stats.inserted++;
     else stats.duplicates++;
   }
 
   // mqtt.js sends the PUBACK when this callback is called: only after the INSERT committed.
   client.handleMessage = (packet, done) => {
-    store(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload).then(
+    route(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload).then(
       () => done(),
       (err: unknown) => {
         stats.dbErrors++;
@@ -102,7 +154,7 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
 
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => {
-      client.subscribe(topic, { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+      client.subscribe([topic, answers, keys], { qos: 1 }, (err) => (err ? reject(err) : resolve()));
     });
     client.once('error', reject);
   });
@@ -111,6 +163,9 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
   return {
     topic,
     stats: () => ({ ...stats }),
+    async publish(topicName, payload) {
+      await client.publishAsync(topicName, payload, { qos: 1, retain: false });
+    },
     async stop() {
       await client.endAsync();
       await db.end();
