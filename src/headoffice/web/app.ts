@@ -41,7 +41,7 @@ const ASSETS: Record<string, string> = {
 export async function buildShopperApp(deps: ShopperAppDeps): Promise<FastifyInstance> {
   const logger = deps.logger.child({ module: 'headoffice-web' });
   const now = deps.now ?? (() => new Date());
-  const app = Fastify({ logger: false, disableRequestLogging: true, trustProxy: deps.trustProxy === true, bodyLimit: 16_384 });
+  const app = Fastify({ logger: false, trustProxy: deps.trustProxy === true, bodyLimit: 16_384 });
   await app.register(cookie);
   const dir = join(packageRoot(), 'src', 'headoffice', 'web', 'assets');
   const files = new Map(Object.entries(ASSETS).map(([name, type]) => [name, { body: readFileSync(join(dir, name)), type }]));

@@ -45,6 +45,7 @@ export interface Words {
   monthTitle: (month: string) => string;
   spent: string;
   receipts: string;
+  receiptsTitle: string;
   howMoneyWent: string;
   expiringTitle: string;
   expiringNone: string;
@@ -95,7 +96,8 @@ export const WORDS: Record<Lang, Words> = {
     myMonth: '查看我的本月消费',
     monthTitle: (m) => `我的 ${m.slice(0, 4)} 年 ${Number(m.slice(5, 7))} 月`,
     spent: '本月消费',
-    receipts: '小票',
+    receipts: '张小票',
+    receiptsTitle: '本月小票',
     howMoneyWent: '钱花在哪儿了',
     expiringTitle: '即将到期',
     expiringNone: '近期购买的商品中没有即将到期的。',
@@ -145,6 +147,7 @@ export const WORDS: Record<Lang, Words> = {
     monthTitle: (m) => `My month: ${m}`,
     spent: 'Spent this month',
     receipts: 'receipts',
+    receiptsTitle: 'Receipts this month',
     howMoneyWent: 'How the money went',
     expiringTitle: 'Expiring soon',
     expiringNone: 'Nothing you bought recently expires soon.',

@@ -184,6 +184,7 @@ ${m.list.length === 0 ? `<p>${esc(w.noReceipts)}</p>` : ''}
 <ul class="cats" id="categories">
 ${cats}
 </ul>
+${m.list.length === 0 ? '' : `<h2>${esc(w.receiptsTitle)}</h2>`}
 <ul class="receipts" id="receipts">
 ${receipts}
 </ul>
