@@ -64,7 +64,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const every = Number(values['stats-every'] ?? '60');
   if (!(every >= 0)) throw new TillboxError('TBX_USAGE', '--stats-every: expected a number of seconds (0: only at the end)');
 
-  const qrKey = readQrKey(values['qr-key-file']);
+  const qrKey = readQrKey(values['qr-key-file'], io.env);
   const webPort = values.web === undefined ? undefined : Number(values.web);
   if (webPort !== undefined && !(Number.isInteger(webPort) && webPort >= 0 && webPort <= 65535)) throw new TillboxError('TBX_USAGE', '--web: expected a TCP port number (0-65535)');
   if (webPort !== undefined && qrKey === undefined) throw new TillboxError('TBX_USAGE', '--web: the shopper page needs the boxes\' QR key: --qr-key-file FILE or TILLBOX_HEADOFFICE_QR_KEY (footer.qr.key on the boxes)');
@@ -111,7 +111,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 }
 
 /** The boxes' footer.qr.key: from a file (trailing newline dropped) or TILLBOX_HEADOFFICE_QR_KEY. */
-function readQrKey(file: string | undefined): string | undefined {
+function readQrKey(file: string | undefined, env: CommandIO['env']): string | undefined {
   let key: string | undefined;
   if (file !== undefined) {
     try {
@@ -119,9 +119,10 @@ function readQrKey(file: string | undefined): string | undefined {
     } catch (err) {
       throw new TillboxError('TBX_USAGE', `--qr-key-file: cannot read ${file}: ${(err as Error).message}`, { cause: err });
     }
-  } else key = process.env['TILLBOX_HEADOFFICE_QR_KEY'];
+  } else key = env['TILLBOX_HEADOFFICE_QR_KEY'];
+  if (key === '') return undefined;
   if (key !== undefined && key.length < 16) throw new TillboxError('TBX_USAGE', `${file !== undefined ? '--qr-key-file' : 'TILLBOX_HEADOFFICE_QR_KEY'}: expected the boxes' footer.qr.key (at least 16 characters)`);
-  return key === '' ? undefined : key;
+  return key;
 }
 
 /** `tillbox headoffice --help`: the usage line, and a line per option of the parse table. */
