@@ -5,11 +5,13 @@
  * test (a subscriber and a publisher on the broker): its real implementation is another part.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basketToken } from '../../src/footer/content.js';
+import { backfillTokens, insertBasket } from '../../src/headoffice/store.js';
 import { pseudonymFor } from '../../src/sync/pseudonym.js';
 import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO } from '../support/mosquitto.js';
 import { waitFor } from '../support/tmp.js';
-import { basketOf, BOX, csrfOf, NOW, pgAvailable, postHeaders, PSEUDONYM_KEY, receipt, startRig, STORE, tokenOf, VAPID, type Rig } from './fixtures/rig.js';
+import { basketOf, BOX, csrfOf, NOW, pgAvailable, postHeaders, PSEUDONYM_KEY, QR_KEY, receipt, startRig, STORE, tokenOf, VAPID, type Rig } from './fixtures/rig.js';
 
 const enabled = toolAvailable(MOSQUITTO) && (await pgAvailable());
 const MEMBER = '8800123456';
@@ -112,6 +114,10 @@ describe.skipIf(!enabled)('head-office shopper page (PostgreSQL, mosquitto, HTTP
     const dump = (await rig.pool.query(`SELECT string_agg(t::text, ' ') AS all FROM (SELECT * FROM tillbox_consent_requests) t`)).rows[0] as { all: string };
     expect(dump.all).toContain(String(msg['id']));
     expect(dump.all).not.toContain('shopper@example.org');
+    // Nor logged it, nor the pseudonym; the log says a consent message went out, to which box.
+    expect(rig.logs()).toContain('consent message published');
+    expect(rig.logs()).not.toContain('shopper@example.org');
+    expect(rig.logs()).not.toContain(PSEUDONYM.slice(3));
     const sessions = (await rig.pool.query('SELECT * FROM tillbox_shopper_sessions')).rows.map((r) => JSON.stringify(r)).join(' ');
     expect(sessions).not.toContain('shopper@example.org');
     expect(sessions).not.toContain((cookie.split(';')[0] ?? '').split('=')[1]);
@@ -197,6 +203,20 @@ describe.skipIf(!enabled)('head-office shopper page (PostgreSQL, mosquitto, HTTP
     const stored = (await rig.pool.query('SELECT * FROM tillbox_consent_requests WHERE id = $1', [msg.id])).rows.map((r) => JSON.stringify(r)).join('');
     expect(stored).toContain('TBX_WEBPUSH_INVALID');
     expect(stored).not.toContain('push.example.net');
+  });
+
+  it('a basket stored before head office had the QR key gets its token when the consumer starts with it', async () => {
+    const b = basketOf(receipt(MEMBER, '2026-11-19T11:00:00+08:00', [{ name: '豆浆', amount: 300 }]));
+    const client = await rig.pool.connect();
+    try {
+      await insertBasket(client, b, 'older-consumer', null);
+      expect((await page(`/r/${STORE}/${tokenOf(b)}`)).status).toBe(404);
+      expect(await backfillTokens(client, (id) => basketToken(id, QR_KEY))).toBe(1);
+      expect(await backfillTokens(client, (id) => basketToken(id, QR_KEY))).toBe(0);
+    } finally {
+      client.release();
+    }
+    expect((await page(`/r/${STORE}/${tokenOf(b)}`)).status).toBe(200);
   });
 
   it('rate-limits sign-ups per basket and per client address, refused forms included', async () => {
