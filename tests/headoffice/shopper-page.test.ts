@@ -66,7 +66,7 @@ describe.skipIf(!enabled)('head-office shopper page (PostgreSQL, mosquitto, HTTP
     expect((await page(`/r/${STORE}/${altered}`, { 'accept-language': 'zh-CN' })).text).toContain('没有找到这张小票');
   });
 
-  it('refuses a sign-up without the consent box, without the form token or from another origin; then one sign-up is exactly one consent message, confirmed by the box', async () => {
+  it('refuses a sign-up without the consent box, without the form token or from another origin; then one sign-up is exactly one consent message, confirmed by the box; withdrawing is one more', async () => {
     const b = basketOf(yoghurt);
     const token = tokenOf(b);
     const path = `/r/${STORE}/${token}`;
@@ -109,6 +109,25 @@ describe.skipIf(!enabled)('head-office shopper page (PostgreSQL, mosquitto, HTTP
     const me = await page('/me?lang=en', { cookie: cookie.split(';')[0] ?? '' });
     expect(me.text).toContain('Confirmed by the store');
     expect(me.text).not.toContain(PSEUDONYM.slice(3));
+
+    // Withdrawing is one action: withdraw:true for the same pseudonym, to the same box, no channels.
+    const withdrawCsrf = csrfOf(me.text);
+    const wd = await fetch(`${rig.base}/me/withdraw?lang=en`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: rig.base, cookie: cookie.split(';')[0] ?? '', 'x-forwarded-for': '198.51.100.1' }, body: new URLSearchParams({ csrf: withdrawCsrf }) });
+    expect(wd.status).toBe(303);
+    const wsent = await waitFor(() => rig.box.messages.filter((m) => m.topic === CONSENT_TOPIC)[1]);
+    const wmsg = JSON.parse(wsent.payload) as Record<string, unknown>;
+    expect(wmsg).toMatchObject({ schema: 1, source: 'qr', member: PSEUDONYM, withdraw: true, channels: {} });
+    expect(wmsg['id']).not.toBe(msg['id']);
+    expect((await page('/me?lang=en', { cookie: cookie.split(';')[0] ?? '' })).text).toContain('Withdrawal sent');
+    await rig.box.client.publishAsync(`tillbox/${STORE}/${BOX}/response/consent`, JSON.stringify({ id: wmsg['id'], ok: true }), { qos: 1 });
+    await waitFor(async () => (await state()) === 'confirmed', 10_000, 50);
+    const after = await page('/me?lang=en', { cookie: cookie.split(';')[0] ?? '' });
+    expect(after.text).toContain('no more messages will be sent');
+    expect(after.text).not.toContain('id="withdraw"');
+    // and the receipt page offers the sign-up form again
+    expect((await page(path, { cookie: cookie.split(';')[0] ?? '' })).text).toContain('id="signup"');
+    // a withdrawal without the form token is refused
+    expect((await fetch(`${rig.base}/me/withdraw`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: rig.base, cookie: cookie.split(';')[0] ?? '' }, body: '' })).status).toBe(403);
 
     // Head office did not keep the address: it is in no table.
     const dump = (await rig.pool.query(`SELECT string_agg(t::text, ' ') AS all FROM (SELECT * FROM tillbox_consent_requests) t`)).rows[0] as { all: string };

@@ -56,6 +56,11 @@ export interface Words {
   otherCurrency: (n: number) => string;
   notSignedUp: string;
   stateLabel: string;
+  withdraw: string;
+  withdrawHint: string;
+  withdrawPending: string;
+  withdrawConfirmed: string;
+  withdrawFailed: string;
   signOut: string;
   privacy: string;
 }
@@ -108,6 +113,11 @@ export const WORDS: Record<Lang, Words> = {
     otherCurrency: (n) => `另有 ${n} 张其他币种的小票未计入。`,
     notSignedUp: '请先通过小票上的二维码订阅，才能查看本月消费。',
     stateLabel: '订阅状态',
+    withdraw: '停止接收所有消息',
+    withdrawHint: '门店将删除您的联系方式并停止发送，包括已排队的消息。',
+    withdrawPending: '退订已提交，正在等待门店确认…',
+    withdrawConfirmed: '门店已确认：不再向您发送任何消息。',
+    withdrawFailed: '门店未能完成退订，请稍后再试。',
     signOut: '在本设备退出',
     privacy: '总部在您订阅之前不记录任何关于您的信息，本页面不使用统计或跟踪。',
   },
@@ -158,6 +168,11 @@ export const WORDS: Record<Lang, Words> = {
     otherCurrency: (n) => `${n} receipt(s) in another currency are not included.`,
     notSignedUp: 'Sign up through the QR code on a receipt first to see your month.',
     stateLabel: 'Sign-up',
+    withdraw: 'Stop all messages',
+    withdrawHint: 'The store deletes your contact and stops sending, queued messages included.',
+    withdrawPending: 'Withdrawal sent, waiting for the store to confirm…',
+    withdrawConfirmed: 'Confirmed by the store: no more messages will be sent to you.',
+    withdrawFailed: 'The store could not process the withdrawal. Please try again later.',
     signOut: 'Sign out on this device',
     privacy: 'Head office records nothing about you before you sign up; this page uses no analytics or tracking.',
   },

@@ -56,6 +56,8 @@ function categoryName(id: string, lang: Lang): string {
 export interface SignupState {
   state: ConsentState;
   error: string | null;
+  /** The latest request was a withdrawal. */
+  withdraw: boolean;
 }
 
 export interface ReceiptView {
@@ -91,6 +93,7 @@ ${pays === '' ? '' : `<ul class="pays" aria-label="${esc(w.paid)}">\n${pays}\n</
 
 export function stateText(s: SignupState, lang: Lang): string {
   const w = WORDS[lang];
+  if (s.withdraw) return s.state === 'confirmed' ? w.withdrawConfirmed : s.state === 'failed' ? w.withdrawFailed : w.withdrawPending;
   return s.state === 'confirmed' ? w.confirmed : s.state === 'failed' ? w.failed : w.pending;
 }
 
@@ -136,6 +139,8 @@ export function messagePage(lang: Lang, path: string, title: string, text: strin
 
 export interface MonthPageView {
   lang: Lang;
+  /** CSRF token for the withdrawal form. */
+  csrf: string;
   signup: SignupState;
   /** null: the sign-up was keyed by basket id; the month cannot be assembled. */
   month: MonthView | null;
@@ -190,6 +195,10 @@ ${receipts}
 </ul>
 </section>
 <section class="card"><h2>${esc(w.expiringTitle)}</h2>${expiringList(m.expiring, v.lang)}</section>`;
+  }
+  const withdrawn = v.signup.withdraw && v.signup.state !== 'failed';
+  if (!withdrawn) {
+    body += `\n<section class="card"><form method="post" action="/me/withdraw?lang=${v.lang}" id="withdraw-form"><input type="hidden" name="csrf" value="${esc(v.csrf)}"><p class="hint">${esc(w.withdrawHint)}</p><button type="submit" class="secondary" id="withdraw">${esc(w.withdraw)}</button></form></section>`;
   }
   body += `\n<form method="post" action="/me/signout?lang=${v.lang}" class="signout"><button type="submit" class="link">${esc(w.signOut)}</button></form>`;
   return layout(v.lang, v.month === null ? w.signedUp : w.monthTitle(v.month.month), body, '/me');

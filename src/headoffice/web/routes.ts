@@ -7,9 +7,9 @@ import type pg from 'pg';
 import type { Logger } from '../../log.js';
 import type { SlidingWindowLimiter } from '../../web/auth/rate-limit.js';
 import type { BasketV1, BasketV2 } from '../../sync/basket.js';
-import { checkSignUp, consentMessage } from '../consent.js';
+import { checkSignUp, consentMessage, type ConsentMessage } from '../consent.js';
 import { ownMonth, type StoredBasket } from '../month.js';
-import { consentState, createSession, deleteSession, insertConsentRequest, markConsentFailed, sessionFor, webPushKey, type ShopperSession } from '../shopper-store.js';
+import { consentState, createSession, deleteSession, insertConsentRequest, markConsentFailed, sessionFor, setSessionRequest, webPushKey, type ShopperSession } from '../shopper-store.js';
 import { BASKETS_TABLE } from '../store.js';
 import { sameOrigin, type CsrfTokens } from './csrf.js';
 import { WORDING_VERSION, WORDS, pickLang, type Lang } from './i18n.js';
@@ -52,12 +52,27 @@ const wantsJson = (req: FastifyRequest): boolean => (req.headers['content-type']
 const html = (reply: FastifyReply, code: number, body: string): FastifyReply => reply.code(code).type('text/html; charset=utf-8').send(body);
 
 export function registerShopperRoutes(app: FastifyInstance, d: RouteDeps): void {
+  /** Publishes one consent message to its box; false (and the request marked failed) if the broker refused it. */
+  async function send(store: string, box: string, msg: ConsentMessage): Promise<boolean> {
+    const topic = `tillbox/${store}/${box}/config/consent`;
+    try {
+      // Waits for the PUBACK at most PUBLISH_WAIT_MS; a slower broker leaves the request pending.
+      await Promise.race([d.publish(topic, JSON.stringify(msg)), new Promise((resolve) => setTimeout(resolve, PUBLISH_WAIT_MS).unref())]);
+    } catch (err) {
+      d.logger.error({ err: { message: (err as Error).message }, store, box }, 'consent message not published');
+      await markConsentFailed(d.db, msg.id, 'HO_PUBLISH_FAILED', 'the broker did not take the message');
+      return false;
+    }
+    d.logger.info({ store, box, request: msg.id, channels: Object.keys(msg.channels), withdraw: msg.withdraw }, 'consent message published');
+    return true;
+  }
+
   async function session(req: FastifyRequest): Promise<ShopperSession | null> {
     return sessionFor(d.db, req.cookies[COOKIE]);
   }
   async function signupOf(s: ShopperSession): Promise<SignupState> {
     const st = await consentState(d.db, s.request);
-    return st === null ? { state: 'failed', error: null } : { state: st.state, error: st.error };
+    return st === null ? { state: 'failed', error: null, withdraw: false } : { state: st.state, error: st.error, withdraw: st.withdraw };
   }
 
   app.get<{ Params: { store: string; token: string } }>('/r/:store/:token', async (req, reply) => {
@@ -73,7 +88,12 @@ export function registerShopperRoutes(app: FastifyInstance, d: RouteDeps): void 
       basket: b.payload,
       csrf: d.csrf.issue(`${b.store}/${req.params.token}`, d.now().getTime()),
       vapidKey: await webPushKey(d.db, b.store, b.box),
-      signedUp: mine && s !== null ? await signupOf(s) : null,
+      signedUp: await (async () => {
+        if (!mine || s === null) return null;
+        const st = await signupOf(s);
+        // After a confirmed withdrawal the shopper may sign up again.
+        return st.withdraw && st.state === 'confirmed' ? null : st;
+      })(),
     });
     return html(reply, 200, page);
   });
@@ -132,15 +152,35 @@ export function registerShopperRoutes(app: FastifyInstance, d: RouteDeps): void 
     if (s === null) return html(reply, 200, messagePage(lang, '/me', WORDS[lang].myMonth, WORDS[lang].notSignedUp, 'not-signed-up'));
     const signup = await signupOf(s);
     const now = d.now();
+    const csrf = d.csrf.issue(`withdraw/${s.basket}`, now.getTime());
     if (s.member === null) {
       const row = (await d.db.query<StoredBasket>(`SELECT store, token, payload FROM ${BASKETS_TABLE} WHERE id = $1`, [s.basket])).rows[0];
       const one = row === undefined ? null : ownMonth([row], now);
-      return html(reply, 200, monthPage({ lang, signup, month: null, single: row?.payload ?? null, expiringSingle: one?.expiring ?? [] }));
+      return html(reply, 200, monthPage({ lang, csrf, signup, month: null, single: row?.payload ?? null, expiringSingle: one?.expiring ?? [] }));
     }
     // Two months back covers "this month" in any offset, and what was bought recently enough to expire soon.
     const since = new Date(now.getTime() - 62 * 86_400_000);
     const rows = (await d.db.query<StoredBasket>(`SELECT store, token, payload FROM ${BASKETS_TABLE} WHERE member = $1 AND time >= $2 ORDER BY time DESC LIMIT 5000`, [s.member, since])).rows;
-    return html(reply, 200, monthPage({ lang, signup, month: ownMonth(rows, now), single: null, expiringSingle: [] }));
+    return html(reply, 200, monthPage({ lang, csrf, signup, month: ownMonth(rows, now), single: null, expiringSingle: [] }));
+  });
+
+  // Withdrawal: one action, everything for this pseudonym (or basket) at its box: `withdraw:true`
+  // with no channels (head office keeps no address to name one by).
+  app.post<{ Body: Record<string, unknown> }>('/me/withdraw', async (req, reply) => {
+    const lang = langOf(req);
+    const w = WORDS[lang];
+    const s = await session(req);
+    const cookieToken = req.cookies[COOKIE];
+    if (!sameOrigin(req.headers.origin, req.headers.host) || s === null || cookieToken === undefined) return html(reply, 403, messagePage(lang, '/me', w.withdraw, w.formExpired));
+    const body = req.body !== null && typeof req.body === 'object' ? req.body : {};
+    if (!d.csrf.check(`withdraw/${s.basket}`, body['csrf'], d.now().getTime())) return html(reply, 403, messagePage(lang, '/me', w.withdraw, w.formExpired));
+    const wait = d.perAddress.attempt(req.ip);
+    if (wait > 0) return html(reply.header('retry-after', String(wait)), 429, messagePage(lang, '/me', w.withdraw, w.tooMany));
+    const msg = consentMessage({ email: null, webpush: null, kinds: [] }, { member: s.member, basket: s.basket }, WORDING_VERSION, d.now(), true);
+    await insertConsentRequest(d.db, { id: msg.id, store: s.store, box: s.box, basket: s.basket, member: s.member, channels: [], kinds: [], wording: WORDING_VERSION, withdraw: true });
+    await setSessionRequest(d.db, cookieToken, msg.id);
+    if (!(await send(s.store, s.box, msg))) return html(reply, 503, messagePage(lang, '/me', w.withdraw, w.withdrawFailed));
+    return reply.code(303).header('location', `/me?lang=${lang}`).send();
   });
 
   app.post('/me/signout', async (req, reply) => {
