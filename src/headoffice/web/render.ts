@@ -158,7 +158,7 @@ function expiringList(items: MonthView['expiring'], lang: Lang): string {
 
 export function monthPage(v: MonthPageView): string {
   const w = WORDS[v.lang];
-  const status = `<p class="state state-${v.signup.state}" id="status" data-poll="/api/signup" data-lang="${v.lang}">${esc(w.stateLabel)}: ${esc(stateText(v.signup, v.lang))}</p>`;
+  const status = `<p class="state state-${v.signup.state}" id="status" data-poll="/api/signup" data-lang="${v.lang}">${esc(w.stateLabel)}${v.lang === 'zh' ? '：' : ': '}${esc(stateText(v.signup, v.lang))}</p>`;
   let body: string;
   if (v.month === null) {
     const single = v.single === null ? '' : receiptBlock(v.single, v.lang);
