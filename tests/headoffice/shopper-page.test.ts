@@ -54,6 +54,17 @@ describe.skipIf(!enabled)('head-office shopper page (PostgreSQL, mosquitto, HTTP
     expect((await page(`/r/${STORE}/${token}`, { 'accept-language': 'en-GB,en;q=0.9' })).text).toContain('<html lang="en">');
   });
 
+  it('a basket v1 from an older box renders the same amounts', async () => {
+    const v2 = basketOf(receipt(MEMBER, '2026-10-02T09:00:00+08:00', [{ name: '苹果 1kg', amount: 1299 }, { name: '鸡蛋', amount: 1501 }]));
+    const { items, discounts, totalMinor, payments, ...rest } = v2;
+    const v1 = { ...rest, schema: 1, items: items.map(({ amountMinor, ...i }) => ({ ...i, amount: amountMinor })), discounts: [], total: totalMinor, payments: payments.map((p) => ({ method: p.method, amount: p.amountMinor })) };
+    expect(discounts).toEqual([]);
+    await rig.box.client.publishAsync(`tillbox/${STORE}/${BOX}/basket`, JSON.stringify(v1), { qos: 1 });
+    await waitFor(async () => (await rig.pool.query('SELECT schema FROM tillbox_baskets WHERE id = $1', [v2.id])).rows[0]?.schema === 1);
+    const r = await page(`/r/${STORE}/${tokenOf(v2)}?lang=en`);
+    for (const s of ['¥12.99', '¥15.01', '<span class="amt" id="total">¥28.00</span>']) expect(r.text).toContain(s);
+  });
+
   it('an unknown, altered or misplaced token is a friendly 404', async () => {
     const b = basketOf(receipt(MEMBER, '2026-11-20T10:00:00+08:00', [{ name: '鸡蛋 10枚', amount: 1500 }]));
     const token = await rig.publishBasket(b);
