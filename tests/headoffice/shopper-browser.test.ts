@@ -14,7 +14,7 @@ import { ARTIFACTS, browserAvailable, launchBrowser } from '../support/browser.j
 import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO } from '../support/mosquitto.js';
 import { waitFor } from '../support/tmp.js';
-import { basketOf, BOX, pgAvailable, PSEUDONYM_KEY, receipt, startRig, STORE, type Rig } from './fixtures/rig.js';
+import { basketOf, BOX, pgAvailable, PSEUDONYM_KEY, receipt, startRig, STORE, VAPID, type Rig } from './fixtures/rig.js';
 
 const enabled = browserAvailable() && toolAvailable(MOSQUITTO) && (await pgAvailable());
 const MEMBER = '13912345678';
@@ -30,6 +30,8 @@ describe.skipIf(!enabled)('head-office shopper page in Chromium at 390×844', ()
 
   beforeAll(async () => {
     rig = await startRig();
+    await rig.box.client.publishAsync(`tillbox/${STORE}/${BOX}/webpush`, JSON.stringify({ schema: 1, publicKey: VAPID }), { qos: 1, retain: true });
+    await waitFor(async () => (await rig.pool.query('SELECT 1 FROM tillbox_box_webpush')).rowCount === 1);
     await rig.publishBasket(basketOf(receipt(MEMBER, '2026-11-02T10:20:00+08:00', [{ name: '猪肉 500g', amount: 2450 }, { name: '上海青', amount: 390 }])));
     await rig.publishBasket(basketOf(receipt(MEMBER, '2026-11-18T17:05:00+08:00', [{ name: '鲜牛奶 1L', qty: 2, amount: 2380 }, { name: '洗洁精', amount: 1590 }])));
     token = await rig.publishBasket(
@@ -59,6 +61,9 @@ describe.skipIf(!enabled)('head-office shopper page in Chromium at 390×844', ()
     expect(await page.locator('#receipt').textContent()).toContain('光明酸奶 200g');
     // Phone first: nothing wider than the screen.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The box published its VAPID key and Chromium has the Push API: the option is offered (not ticked).
+    expect(await page.locator('#push').isVisible()).toBe(true);
+    expect(await page.locator('#push').isChecked()).toBe(false);
     await shot('1-receipt-zh');
     await page.click('#lang-switch');
     await page.waitForURL(/lang=en/);

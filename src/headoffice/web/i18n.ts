@@ -31,6 +31,7 @@ export interface Words {
   webpushHint: string;
   webpushNone: string;
   kinds: Record<ConsentKind, string>;
+  kindsLegend: string;
   consentText: string;
   consentBox: string;
   submit: string;
@@ -87,6 +88,7 @@ export const WORDS: Record<Lang, Words> = {
     webpush: '在本机浏览器接收通知',
     webpushHint: '浏览器会询问是否允许通知。',
     webpushNone: '此浏览器或门店暂不支持浏览器通知。',
+    kindsLegend: '想收到哪些消息',
     kinds: { expiry: '到期提醒', monthly: '每月消费小结', buyAgain: '该补货提醒', offers: '优惠信息' },
     consentText: '我同意本门店通过上面选择的方式，向我发送所勾选类型的消息。我的联系方式只转交给本门店的收银数据盒用于发送这些消息，总部不保存。我可以随时在消息中的链接或本页面退订。',
     consentBox: '我已阅读并同意以上说明',
@@ -142,6 +144,7 @@ export const WORDS: Record<Lang, Words> = {
     webpush: 'Notifications in this browser',
     webpushHint: 'Your browser will ask whether to allow notifications.',
     webpushNone: 'Browser notifications are not available here.',
+    kindsLegend: 'Which messages',
     kinds: { expiry: 'Expiry reminders', monthly: 'Monthly summary', buyAgain: 'Buy-again reminders', offers: 'Offers' },
     consentText: 'I agree that this store may send me the kinds of messages ticked above, by the means I chose. My contact is passed only to this store\'s till box to send them; head office does not keep it. I can unsubscribe at any time through the link in every message or on this page.',
     consentBox: 'I have read and agree to the above',

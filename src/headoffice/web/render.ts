@@ -118,7 +118,7 @@ function signupForm(v: ReceiptView): string {
 <input type="hidden" name="webpush" id="webpush" value="">
 <label class="field">${esc(w.email)}<input type="email" name="email" id="email" autocomplete="email" inputmode="email" placeholder="${esc(w.emailHint)}" maxlength="254"></label>
 ${push}
-<fieldset><legend class="sr">${esc(w.signupTitle)}</legend>
+<fieldset><legend class="legend">${esc(w.kindsLegend)}</legend>
 ${kinds}
 </fieldset>
 <p class="consent" id="consent-text" data-wording="${WORDING_VERSION}">${esc(w.consentText)} <span class="wording">(${WORDING_VERSION})</span></p>
