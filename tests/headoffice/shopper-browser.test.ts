@@ -3,8 +3,9 @@
  * scan → e-receipt in zh, switch to en, sign up by e-mail (refused without the consent box),
  * the box (played by the test on the real broker) confirms, the page says so, and the own month
  * opens. No request leaves the server, no console errors. Screenshots: tests/artifacts/ho-*.png.
- * Web push is not subscribed here: headless Chromium has no push service to register with
- * (the subscription path is covered over HTTP in shopper-page.test.ts).
+ * A real web-push subscription cannot exist here: headless Chromium has no push service (the
+ * service worker registers, subscribe() rejects, and the page says so); the subscription's path
+ * to the box is covered over HTTP with a well-formed subscription in shopper-page.test.ts.
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -110,6 +111,27 @@ describe.skipIf(!enabled)('head-office shopper page in Chromium at 390×844', ()
     await page.waitForURL(/lang=zh/);
     expect(await page.locator('#month h1').textContent()).toBe('我的 2026 年 11 月');
     await shot('6-month-zh');
+  });
+
+  it('web push: the service worker registers at the root; where the browser cannot subscribe, the page says so and sends nothing', async () => {
+    // Headless Chromium runs like incognito, where Chrome has no Push API service (crbug 41124656):
+    // subscribe() rejects, which is the path a shopper on such a browser meets.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.grantPermissions(['notifications'], { origin: rig.base });
+    const p = await context.newPage();
+    p.on('request', (r) => requests.push(r.url()));
+    const before = rig.box.messages.length;
+    await p.goto(`${rig.base}/r/${STORE}/${token}?lang=en`);
+    await p.check('#push');
+    await p.check('input[name="kinds"][value="expiry"]');
+    await p.check('#consent');
+    await p.click('#submit');
+    await expect.poll(() => p.locator('#status').textContent(), { timeout: 20_000 }).toContain('Notifications were not allowed, or are not supported here');
+    expect(await p.evaluate('navigator.serviceWorker.getRegistration().then((r) => (r ? r.scope : null))')).toBe(`${rig.base}/`);
+    expect(await p.locator('#submit').isEnabled()).toBe(true);
+    await p.screenshot({ path: join(ARTIFACTS, 'ho-8-push-unavailable.png'), fullPage: true });
+    await context.close();
+    expect(rig.box.messages.slice(before).filter((m) => m.topic.endsWith('/config/consent'))).toEqual([]);
   });
 
   it('an unknown token is a friendly 404 page', async () => {

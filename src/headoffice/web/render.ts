@@ -24,6 +24,7 @@ function layout(lang: Lang, title: string, body: string, path: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${esc(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/shopper.css">
 <script src="/assets/shopper.js" defer></script>
 </head>
