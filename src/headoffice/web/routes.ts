@@ -103,7 +103,7 @@ export function registerShopperRoutes(app: FastifyInstance, d: RouteDeps): void 
     const w = WORDS[lang];
     const json = wantsJson(req);
     const fail = (code: number, problems: string[], text: string): FastifyReply =>
-      json ? reply.code(code).send({ ok: false, problems, message: text }) : html(reply, code, messagePage(lang, req.url.split('?')[0] ?? '/', w.signupTitle, text, 'signup-error'));
+      json ? reply.code(code).send({ ok: false, problems, message: text }) : html(reply, code, messagePage(lang, `/r/${encodeURIComponent(req.params.store)}/${encodeURIComponent(req.params.token)}`, w.signupTitle, text, 'signup-error'));
     if (!sameOrigin(req.headers.origin, req.headers.host)) return fail(403, ['origin'], w.formExpired);
     const b = await findBasket(d.db, req.params.store, req.params.token);
     if (b === null) return reply.callNotFound();
@@ -135,7 +135,7 @@ export function registerShopperRoutes(app: FastifyInstance, d: RouteDeps): void 
     if (old !== undefined) await deleteSession(d.db, old);
     const token = await createSession(d.db, { store: b.store, box: b.box, basket: b.id, member: b.member, request: msg.id }, SESSION_DAYS);
     reply.setCookie(COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', maxAge: SESSION_DAYS * 86400 });
-    if (json) return reply.code(202).send({ ok: true, state: 'pending', text: w.pending, month: b.member !== null });
+    if (json) return reply.code(202).send({ ok: true, state: 'pending', text: w.pending, link: w.myMonth });
     return reply.code(303).header('location', `/me?lang=${lang}`).send();
   });
 

@@ -4,8 +4,8 @@
 (function () {
   'use strict';
   const WORDS = {
-    zh: { sending: '正在提交…', push: '浏览器未允许通知，或不支持。', error: '提交失败，请稍后再试。', confirmed: '门店已确认：订阅成功。' },
-    en: { sending: 'Sending…', push: 'Notifications were not allowed, or are not supported here.', error: 'Could not send; please try again later.', confirmed: 'Confirmed by the store: you are signed up.' },
+    zh: { sending: '正在提交…', push: '浏览器未允许通知，或不支持。', error: '提交失败，请稍后再试。' },
+    en: { sending: 'Sending…', push: 'Notifications were not allowed, or are not supported here.', error: 'Could not send; please try again later.' },
   };
 
   function bars() {
@@ -96,7 +96,7 @@
         link.className = 'button';
         link.id = 'my-month';
         link.href = `/me?lang=${lang}`;
-        link.textContent = lang === 'zh' ? '查看我的本月消费' : 'See my month';
+        link.textContent = out.link;
         form.after(link);
         poll(status);
       } catch {
