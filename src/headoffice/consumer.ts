@@ -53,6 +53,9 @@ export interface HeadOffice {
   stop(): Promise<void>;
 }
 
+/** A box's webpush key or consent answer is well under this; a larger payload is not parsed. */
+export const MAX_BOX_MESSAGE_BYTES = 4096;
+
 /** Every basket schema version head office accepts: v1 from older boxes, v2 (`…Minor` money fields) from current ones. */
 const schemas = [1, 2].map((v) => JSON.parse(readFileSync(new URL(`../../schemas/basket.v${v}.json`, import.meta.url), 'utf8')) as object);
 
@@ -85,8 +88,12 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
     ...opts.mqtt,
   });
 
-  /** response/consent and webpush; anything else on these topics is logged and acknowledged. */
+  /** response/consent and webpush; anything malformed or oversized is logged and acknowledged. */
   async function boxMessage(store: string, box: string, leaf: string, payload: Buffer): Promise<void> {
+    if (payload.length > MAX_BOX_MESSAGE_BYTES) {
+      logger.warn({ store, box, topic: leaf, bytes: payload.length, max: MAX_BOX_MESSAGE_BYTES }, 'box message over its size limit: acknowledged, not read');
+      return;
+    }
     const text = payload.toString('utf8');
     if (leaf === 'webpush') {
       const key = parseWebPushKey(text);
