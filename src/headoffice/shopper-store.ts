@@ -117,6 +117,8 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
 /** A new session; the cookie carries the random token, the table only its hash. */
 export async function createSession(db: pg.Pool | pg.ClientBase, s: ShopperSession, lifetimeDays: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
+  // Expired sessions go when new ones come, so the table holds at most the live ones and a day's worth.
+  await db.query(`DELETE FROM ${SESSIONS_TABLE} WHERE expires_at < now() - interval '1 day'`);
   await db.query(
     `INSERT INTO ${SESSIONS_TABLE} (token_hash, store, box, basket, member, request, expires_at) VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))`,
     [hashToken(token), s.store, s.box, s.basket, s.member, s.request, lifetimeDays],
