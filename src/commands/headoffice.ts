@@ -97,7 +97,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await pool.end();
     };
   }
-  const line = (s: HeadOfficeStats): string => `headoffice ${name}: received ${s.received}, inserted ${s.inserted}, duplicates ${s.duplicates}, rejected ${s.rejected}, db errors ${s.dbErrors}\n`;
+  const line = (s: HeadOfficeStats): string => `headoffice ${name}: received ${s.received}, inserted ${s.inserted}, duplicates ${s.duplicates}, rejected ${s.rejected}, db errors ${s.dbErrors}, consent answers ${s.consentAnswers}, webpush keys ${s.webpushKeys}\n`;
   const timer = every > 0 ? setInterval(() => io.stdout.write(line(ho.stats())), every * 1000) : null;
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

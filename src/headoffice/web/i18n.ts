@@ -21,6 +21,7 @@ export interface Words {
   paid: string;
   payment: Record<string, string>;
   kindNote: Record<string, string>;
+  truncated: string;
   notFoundTitle: string;
   notFound: string;
   signupTitle: string;
@@ -78,6 +79,7 @@ export const WORDS: Record<Lang, Words> = {
     discounts: '优惠',
     paid: '支付',
     payment: { cash: '现金', card: '银行卡', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', voucher: '券', other: '其他' },
+    truncated: '这张小票太长，只同步了前面的部分商品；合计以打印为准。',
     kindNote: { refund: '这是一张退货小票。', reprint: '这是一张重打印的小票，不重复计算。', void: '这张小票已作废。', other: '这不是一张销售小票。' },
     notFoundTitle: '没有找到这张小票',
     notFound: '这个二维码对应的小票还没有到达总部，或者链接不完整。小票通常会在几分钟内同步；请稍后再扫一次。',
@@ -134,6 +136,7 @@ export const WORDS: Record<Lang, Words> = {
     discounts: 'Discounts',
     paid: 'Paid',
     payment: { cash: 'Cash', card: 'Card', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay', voucher: 'Voucher', other: 'Other' },
+    truncated: 'This receipt was too long to sync in full; only its first items are shown. The total is as printed.',
     kindNote: { refund: 'This is a refund receipt.', reprint: 'This is a reprint; it is not counted twice.', void: 'This receipt was voided.', other: 'This is not a sales receipt.' },
     notFoundTitle: 'Receipt not found',
     notFound: 'The receipt behind this code has not reached head office yet, or the link is incomplete. Receipts usually arrive within minutes; please scan again later.',

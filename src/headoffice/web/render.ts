@@ -79,10 +79,11 @@ function receiptBlock(b: BasketV1 | BasketV2, lang: Lang): string {
   const disc = discounts.map((d) => `<li class="item disc"><span class="name">${esc(d.name)}</span><span class="qty"></span><span class="amt">${money(d.amountMinor)}</span></li>`).join('\n');
   const pays = payments.map((p) => `<li><span>${esc(w.payment[p.method] ?? p.method)}</span><span class="amt">${money(p.amountMinor)}</span></li>`).join('\n');
   const note = b.kind !== 'sale' ? `<p class="kind">${esc(w.kindNote[b.kind] ?? '')}</p>` : '';
+  const cut = b.truncated !== undefined ? `<p class="kind" id="truncated">${esc(w.truncated)}</p>` : '';
   return `<section class="card receipt" id="receipt">
 <h1>${esc(w.title)}</h1>
 <dl class="meta"><dt>${esc(w.store)}</dt><dd id="store">${esc(b.store)}</dd><dt>${esc(w.time)}</dt><dd id="time">${esc(showTime(b.time, lang))}</dd></dl>
-${note}
+${note}${cut}
 <ul class="items">
 ${items}
 ${disc}
