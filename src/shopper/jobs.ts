@@ -19,7 +19,7 @@ import { queueDueReminders } from './reminders/queue.js';
 export interface ShopperJobsDeps {
   ledger: Ledger;
   outbox: Outbox;
-  config: Pick<Config, 'store' | 'reminders' | 'notifications'>;
+  config: Pick<Config, 'store' | 'reminders'> & { notifications: Pick<Config['notifications'], 'language' | 'monthlySummary' | 'buyAgain'> };
   logger: Logger;
   /** Wall clock; tests pass their own. */
   now?: () => Date;
