@@ -61,6 +61,8 @@ export interface ConsentStore {
   withdraw(member: string, w: Withdrawal): { consents: number; cancelled: number; contactsDeleted: number };
   withdrawByKey(mid: number, w: Withdrawal): { consents: number; cancelled: number; contactsDeleted: number };
   view(member: string): MemberConsentView | null;
+  /** Deletes one contact point; channels needing it stop at once (the outbox checks before each delivery). */
+  removeContact(member: string, kind: ContactKind): boolean;
   /** Clear contact values, for the channel that delivers to one. */
   contactsOf(mid: number): Contacts;
   /** Granted for this channel and kind, and the contact the channel needs is there. */
@@ -162,6 +164,10 @@ export function createConsentStore(ledger: Ledger): ConsentStore {
       if (c.webpush !== undefined) contacts.webpush = maskSubscription(c.webpush);
       const consent = (consentRows.all(mid) as (Omit<ConsentRow, 'granted'> & { granted: number })[]).map((r) => ({ ...r, granted: r.granted === 1 }));
       return { contacts, consent };
+    },
+    removeContact(member, kind) {
+      const mid = keyOf(member, false);
+      return mid !== undefined && contactDel.run(mid, kind).changes > 0;
     },
     contactsOf,
     deliverable,
