@@ -40,6 +40,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** The id, if the payload has a usable one (for the reply to a message that fails validation). */
 export function consentMessageId(payload: Buffer): string | null {
   try {
+    // An over-size payload is never parsed whole: only its first KiB is looked at.
+    if (payload.length > MAX_CONSENT_BYTES) throw new Error('too large to parse');
     const id = (JSON.parse(payload.toString('utf8')) as Record<string, unknown> | null)?.['id'];
     return typeof id === 'string' && id.length > 0 && id.length <= MAX_CONSENT_ID_LENGTH ? id : null;
   } catch {
