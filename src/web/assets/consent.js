@@ -18,7 +18,8 @@ const STR = {
     ch_email: '电子邮件', ch_webhook: '短信/微信（webhook）', ch_mqtt: '总部 CRM（MQTT）', ch_file: '演示文件', ch_webpush: '网页推送',
     text: '会员同意本店通过所选渠道发送所选类型的消息；可随时在收银台或邮件中的链接退订。',
     signUp: '登记同意', withdraw: '撤回全部', show: '查看',
-    reach: '可送达会员（到期提醒）', tomorrow: '明天将发送的到期提醒', delivered: '已送达', pending: '待发送', failed: '失败', withdrawn: '已取消',
+    reach: '可送达', tomorrow: '明天', delivered: '已送达', pending: '待发', failed: '失败', withdrawn: '已取消',
+    figuresHint: '可送达：同意接收到期提醒且留有联系方式的会员；明天：明天真正会发出的到期提醒（未同意的会员不计）。',
     recent: '最近的消息', none: '暂无', unknownMember: '本机还没有这位会员的记录。', saved: '已登记。', withdrawnMsg: (n) => `已撤回，取消了 ${n} 条待发送的消息。`,
     granted: '已同意', off: '已撤回', failedRequest: '请求失败', contacts: '联系方式',
   },
@@ -28,7 +29,8 @@ const STR = {
     ch_email: 'E-mail', ch_webhook: 'SMS / WeChat (webhook)', ch_mqtt: 'Head-office CRM (MQTT)', ch_file: 'Demo file', ch_webpush: 'Web Push',
     text: 'The member agrees that this shop sends the chosen kinds of message by the chosen channels; they can unsubscribe at the till or by the link in any e-mail.',
     signUp: 'Record consent', withdraw: 'Withdraw all', show: 'Show',
-    reach: 'Members reached (expiry)', tomorrow: 'Expiry reminders going out tomorrow', delivered: 'Delivered', pending: 'Pending', failed: 'Failed', withdrawn: 'Cancelled',
+    reach: 'Reach', tomorrow: 'Tomorrow', delivered: 'Delivered', pending: 'Pending', failed: 'Failed', withdrawn: 'Cancelled',
+    figuresHint: 'Reach: members who agreed to expiry reminders and left a contact; Tomorrow: expiry reminders that will really go out tomorrow (members without consent count zero).',
     recent: 'Latest messages', none: 'None yet', unknownMember: 'This box has no record of this member yet.', saved: 'Recorded.', withdrawnMsg: (n) => `Withdrawn; ${n} queued message(s) cancelled.`,
     granted: 'granted', off: 'withdrawn', failedRequest: 'Request failed', contacts: 'Contacts',
   },
@@ -68,7 +70,7 @@ function figures() {
   });
   return h('div', { class: 'scroll' }, h('table', { class: 'ins-table consent-figures' },
     h('thead', {}, h('tr', {}, h('th', {}), ...['reach', 'tomorrow', 'delivered', 'pending', 'failed'].map((k) => h('th', { class: 'num', text: t(k) })))),
-    h('tbody', {}, ...rows)));
+    h('tbody', {}, ...rows)), h('p', { class: 'hint', text: t('figuresHint') }));
 }
 
 function recent() {
@@ -146,8 +148,9 @@ async function load() {
   try {
     state = await send('/api/notifications');
   } catch {
-    return; // not logged in (401), or this box runs no notifications
+    return; // not logged in (401)
   }
+  if (state === null) return; // this box runs no notifications
   $('consent-card').hidden = false;
   render();
 }

@@ -39,9 +39,9 @@ function jsonOnly(request: FastifyRequest, reply: FastifyReply): boolean {
 
 export function consentRoutes(app: FastifyInstance, ctx: WebContext): void {
   const n = ctx.deps.notifications;
+  // Always answered, so the page can tell "no notifications on this box" from an error.
+  app.get('/api/notifications', async (_request, reply) => (n === undefined ? reply.type('application/json').send('null') : n.state()));
   if (n === undefined) return;
-
-  app.get('/api/notifications', async () => n.state());
 
   app.get<{ Params: { id: string } }>('/api/members/:id/consent', { schema: { params: memberParams } }, async (request) => {
     const view = n.consentOf(request.params.id);
