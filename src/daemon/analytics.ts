@@ -223,6 +223,8 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   if (config.mqtt !== undefined) channels.push(sync.notificationChannel());
   const notifications = createOutbox(ledger, channels, { logger: log, ratePerMinute: setup.ratePerMinute });
   const jobs: ShopperJobs = startShopperJobs({ ledger, outbox: notifications, config, logger });
+  // A restarted box catches up on due reminders and retries soon, not at the next quarter hour.
+  const firstTick = setTimeout(() => void jobs.tick(), 5_000);
   const insightsTask = cron.schedule(config.insights.cron, () => runNightlyInsights({ config, sync, logger: log }), { timezone: config.store.timezone });
   // A new box shows insights on its first day rather than after the first night.
   const firstInsights = existsSync(join(config.dataDir, 'insights.json')) ? undefined : setTimeout(() => void runNightlyInsights({ config, sync, logger: log }), 10_000);
@@ -260,6 +262,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       await web.close();
       clearTimeout(firstInsights);
       await insightsTask.stop();
+      clearTimeout(firstTick);
       await jobs.stop();
       setup.close();
       clearInterval(poll);

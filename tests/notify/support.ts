@@ -1,9 +1,7 @@
 /**
  * Shared parts of the notification tests: a ledger with members who bought things, a throw-away
- * certificate (openssl) for the SMTP and push servers, and an RFC 8291 decryption written from
- * the RFC with node:crypto (independent of web-push's own encryption code).
+ * certificate (openssl) for the SMTP and push servers, and the RFC 8291 decryption.
  */
-import { createDecipheriv, createHmac, type ECDH } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,31 +28,6 @@ export function shoppers(ledger: Ledger, members: readonly string[]): void {
   });
 }
 
-const hmac = (key: Buffer, ...data: Buffer[]): Buffer => {
-  const h = createHmac('sha256', key);
-  for (const d of data) h.update(d);
-  return h.digest();
-};
-
-/** RFC 8291 §3.4 + RFC 8188 §2: one aes128gcm record, decrypted with the user agent's keys. */
-export function decryptPush(body: Buffer, ua: ECDH, authSecret: Buffer): string {
-  const salt = body.subarray(0, 16);
-  const idlen = body[20] ?? 0;
-  const asPublic = body.subarray(21, 21 + idlen);
-  const ciphertext = body.subarray(21 + idlen);
-  const ecdhSecret = ua.computeSecret(asPublic);
-  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), ua.getPublicKey(), asPublic]);
-  const ikm = hmac(hmac(authSecret, ecdhSecret), keyInfo, Buffer.from([1]));
-  const prk = hmac(salt, ikm);
-  const cek = hmac(prk, Buffer.from('Content-Encoding: aes128gcm\0'), Buffer.from([1])).subarray(0, 16);
-  const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0'), Buffer.from([1])).subarray(0, 12);
-  const d = createDecipheriv('aes-128-gcm', cek, nonce);
-  d.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
-  const plain = Buffer.concat([d.update(ciphertext.subarray(0, ciphertext.length - 16)), d.final()]);
-  // Padding: the last record ends with 0x02 followed by zeros (RFC 8188 §2).
-  let end = plain.length - 1;
-  while (end >= 0 && plain[end] === 0) end--;
-  if (plain[end] !== 2) throw new Error('bad padding delimiter');
-  return plain.subarray(0, end).toString('utf8');
-}
+/** RFC 8291 decryption: src/demo/push-receiver.ts (written from the RFC with node:crypto, not web-push's code). */
+export { decryptPush } from '../../src/demo/push-receiver.js';
 
