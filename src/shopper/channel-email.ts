@@ -45,7 +45,7 @@ export function emailChannel(opts: EmailChannelOptions): EmailChannel {
   const ca = e.ca !== undefined ? readFileSync(e.ca) : opts.tls?.ca;
   const transport = nodemailer.createTransport({
     pool: true,
-    maxConnections: 2,
+    maxConnections: 4,
     host: e.host,
     port: e.port,
     secure: e.security === 'tls',

@@ -28,7 +28,11 @@ export interface OutboxOptions {
   ratePerMinute?: Readonly<Record<string, number>>;
   /** Monotonic clock for the rate limit (ms). Default performance.now. */
   monoNow?: () => number;
+  /** Deliveries in flight at once (default DRAIN_CONCURRENCY). */
+  concurrency?: number;
 }
+
+export const DRAIN_CONCURRENCY = 8;
 
 export interface DrainResult {
   delivered: number;
@@ -90,6 +94,7 @@ export function createOutbox(ledger: Ledger, channels: readonly NotificationChan
   const base = opts.baseDelayMs ?? 30_000;
   const maxDelay = opts.maxDelayMs ?? 6 * 3600_000;
   const random = opts.random ?? Math.random;
+  const concurrency = Math.max(1, opts.concurrency ?? DRAIN_CONCURRENCY);
   const log = opts.logger?.child({ module: 'outbox' });
 
   const consent = createConsentStore(ledger);
@@ -148,21 +153,29 @@ export function createOutbox(ledger: Ledger, channels: readonly NotificationChan
     return granted;
   });
 
+  /**
+   * One batch of due deliveries, CONCURRENCY at a time (a mail server or webhook answers in
+   * milliseconds; one at a time left the link idle). Outcomes are written in one transaction at
+   * the end of the batch (one fsync instead of one per message): a crash in between means a
+   * message delivered but not yet marked goes out again, which receivers absorb (same id).
+   */
   async function drainOnce(now: Date): Promise<DrainResult> {
     const result: DrainResult = { delivered: 0, failed: 0, withdrawn: 0, gaveUp: 0, deferred: 0 };
     const rows = dueSel.all(now.getTime()) as DueRow[];
-    for (const r of rows) {
+    const marks: (() => void)[] = [];
+    const one = async (r: DueRow): Promise<void> => {
       const channel = byName.get(r.channel);
-      if (channel === undefined) continue; // channel not configured in this run: keep it for later
+      if (channel === undefined) return; // channel not configured in this run: keep it for later
       const contacts = consent.contactsOf(r.mid);
       if (!consent.deliverable(r.mid, r.channel, consentKindOf(r.kind), contacts)) {
+        // Written at once: a withdrawal must never wait for the batch.
         markDone.run('withdrawn', 0, null, 'consent withdrawn', r.notification_id, r.channel);
         result.withdrawn++;
-        continue;
+        return;
       }
       if (!takeSlot(r.channel)) {
         result.deferred++;
-        continue;
+        return;
       }
       const contact = contactFor(r.channel, contacts);
       const n: OutgoingNotification = {
@@ -171,25 +184,37 @@ export function createOutbox(ledger: Ledger, channels: readonly NotificationChan
       };
       try {
         await channel.deliver(n);
-        markDone.run('delivered', 1, new Date().toISOString(), null, r.notification_id, r.channel);
+        const at = new Date().toISOString();
+        marks.push(() => markDone.run('delivered', 1, at, null, r.notification_id, r.channel));
         result.delivered++;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const permanent = err instanceof PermanentDeliveryError;
         if (permanent && err.contactGone) {
           const need = CHANNEL_CONTACT[r.channel];
-          if (need !== undefined) contactDel.run(r.mid, need.contact);
+          if (need !== undefined) marks.push(() => contactDel.run(r.mid, need.contact));
         }
         if (permanent || r.attempts + 1 >= maxAttempts) {
-          markDone.run('failed', 1, null, message, r.notification_id, r.channel);
+          marks.push(() => markDone.run('failed', 1, null, message, r.notification_id, r.channel));
           result.gaveUp++;
         } else {
           const delay = Math.min(maxDelay, base * 2 ** r.attempts) * (0.75 + random() * 0.5);
-          markRetry.run(Math.round(now.getTime() + delay), message, r.notification_id, r.channel);
+          marks.push(() => markRetry.run(Math.round(now.getTime() + delay), message, r.notification_id, r.channel));
         }
         result.failed++;
         log?.warn({ err, notification: r.notification_id, channel: r.channel, attempts: r.attempts + 1 }, 'notification delivery failed');
       }
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < rows.length) await one(rows[next++] as DueRow);
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    } finally {
+      db.transaction(() => {
+        for (const m of marks) m();
+      })();
     }
     return result;
   }
