@@ -3,7 +3,9 @@
  * idempotent by message id, refused with a coded reply naming the field (never echoing the
  * address), withdrawn in one message; the box's VAPID public key is retained on `webpush`.
  */
+import { Writable } from 'node:stream';
 import { connect, type MqttClient } from 'mqtt';
+import { createLogger } from '../../src/log.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createConsentInbound } from '../../src/shopper/consent/inbound.js';
 import { MAX_CONSENT_BYTES } from '../../src/shopper/consent/message.js';
@@ -17,7 +19,7 @@ import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { collect } from '../sync/fixtures/collector.js';
-import { quietLogger, testConfig } from '../sync/fixtures/config.js';
+import { testConfig } from '../sync/fixtures/config.js';
 import { tempLedger } from '../ledger/helpers.js';
 import { shoppers } from './support.js';
 
@@ -48,8 +50,10 @@ describe.skipIf(!toolAvailable(MOSQUITTO))('config/consent over a real mosquitto
     const outbox = openSyncOutbox(config);
     const store = createConsentStore(env.ledger);
     const pseudonymise = (m: string): string => pseudonymFor(m, KEY, 1);
-    const onConsent = createConsentInbound({ ledger: env.ledger, store, resolver: memberResolver(env.ledger, pseudonymise, (id) => basketId('store-001', id)) });
-    const sync = createSync({ config, logger: quietLogger(), outbox, onConsent, webpushPublicKey: 'BPublicKeyForTheTest', backoff: { minMs: 50, maxMs: 400 } });
+    const logLines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c: Buffer, _e, done) => { logLines.push(c.toString('utf8')); done(); } }) });
+    const onConsent = createConsentInbound({ ledger: env.ledger, store, logger, resolver: memberResolver(env.ledger, pseudonymise, (id) => basketId('store-001', id)) });
+    const sync = createSync({ config, logger, outbox, onConsent, webpushPublicKey: 'BPublicKeyForTheTest', backoff: { minMs: 50, maxMs: 400 } });
     cleanups.push(() => outbox.close(), () => sync.stop());
     const replies = await collect(broker.url, [`${BASE}/response/consent`]);
     cleanups.push(() => replies.close());
@@ -103,8 +107,10 @@ describe.skipIf(!toolAvailable(MOSQUITTO))('config/consent over a real mosquitto
     expect(store.channelsFor(m1, 'expiry', ['email', 'webpush'])).toEqual([]);
     expect(store.contactsOf(m1)).toEqual({});
 
-    for (const r of replies.on(`${BASE}/response/consent`)) {
-      for (const secret of ['anna@example.cn', 'ben@example.cn', 'carl@example.cn', 'push.example', '8800000001']) expect(r).not.toContain(secret);
+    // Neither the replies nor the log carry an address, a subscription or a member id.
+    expect(logLines.join('')).toContain('inbound consent applied');
+    for (const text of [...replies.on(`${BASE}/response/consent`), logLines.join('')]) {
+      for (const secret of ['anna@example.cn', 'ben@example.cn', 'carl@example.cn', 'push.example', '8800000001', '8800000002']) expect(text).not.toContain(secret);
     }
 
     // The VAPID public key is retained: a subscriber that comes later still gets it.
