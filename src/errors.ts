@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   TBX_OUTBOX_FULL: 'the sync outbox is full and its policy is reject-new',
   TBX_MQTT_PAYLOAD_INVALID: 'an inbound MQTT payload failed validation',
   TBX_MQTT_PAYLOAD_TOO_LARGE: 'an inbound MQTT payload is over its size limit; acknowledged and refused unread',
+  TBX_CONSENT_MEMBER_UNKNOWN: 'a consent message or command names a member (pseudonym or basket id) this box cannot find',
   TBX_AUTH_REQUIRED: 'the request needs an authenticated owner session',
   TBX_SCHEMA_TOO_NEW: 'a database was written by a newer tillbox (its schema version is higher than this one knows)',
   TBX_MIGRATION_FAILED: 'a schema migration failed; the database was left at its previous version',

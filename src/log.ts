@@ -17,6 +17,9 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
           'member', '*.member', 'memberId', '*.memberId', 'phone', '*.phone',
           'password', '*.password', 'config.mqtt.password', 'pseudonymKey', '*.pseudonymKey',
           'req.headers.cookie', 'req.headers.authorization',
+          // Contacts (src/shopper/consent/): never logged on purpose; redacted should one slip in.
+          'email', '*.email', 'mobile', '*.mobile', 'address', '*.address', 'contact', '*.contact', 'contacts', '*.contacts',
+          'subscription', '*.subscription', 'endpoint', '*.endpoint', 'webhookSecret', '*.webhookSecret',
         ],
         censor: '[redacted]',
       },

@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../demo/broker.js';
+import { startDemoNotify } from '../demo/notify.js';
 import { startSimPrinter } from '../demo/printer.js';
-import { demoReceipts, localWallClock } from '../demo/receipts.js';
+import { DEMO_MEMBERS, demoReceipts, localWallClock } from '../demo/receipts.js';
 import { printJob, waitForListener } from '../demo/till.js';
 import { encodeReceiptText } from '../escpos/encoder.js';
 import { hashPassword } from '../web/auth/password.js';
@@ -43,8 +44,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const hashFile = resolve(dataDir, 'demo-password.hash');
   const hash = existsSync(hashFile) ? readFileSync(hashFile, 'utf8').trim() : await hashPassword(DEMO_PASSWORD);
   writeFileSync(hashFile, `${hash}\n`);
+  const storeName = '鲜丰超市（人民路店）';
+  const notify = await startDemoNotify(dataDir, storeName);
+  const ledgerFile = resolve(dataDir, 'ledger.db');
+  notify.signUp(ledgerFile, values.timezone);
   const config = {
-    store: { id: 'demo-store', name: '鲜丰超市（人民路店）', timezone: values.timezone, currency: 'CNY' },
+    store: { id: 'demo-store', name: storeName, timezone: values.timezone, currency: 'CNY' },
     box: { id: 'demo-box' },
     pos: { listen: `127.0.0.1:${posPort}` },
     printer: { host: '127.0.0.1', port: printer.port },
@@ -53,15 +58,18 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     web: { host: '127.0.0.1', port: Number(values.port), adminPasswordHash: hash },
     // aedes (the embedded broker) speaks MQTT 3.1.1 only.
     mqtt: { url: mqttUrl, protocolVersion: broker === undefined ? 5 : 4 },
-    sync: { member: 'none' },
-    notifications: { file: resolve(dataDir, 'notifications.jsonl') },
+    // The key only signs the e-mails' unsubscribe links here: baskets still carry no member.
+    sync: { member: 'none', pseudonymKey: 'demo-pseudonym-key-not-a-secret' },
+    // Messages at any hour, so a demo at night shows deliveries too.
+    reminders: { hour: 0, quietStart: 0, quietEnd: 0 },
+    notifications: notify.notifications,
     log: { level: 'info' },
   };
   writeFileSync(configFile, `# written by tillbox demo\n${stringify(config)}`);
 
   const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
   const log = createWriteStream(resolve(dataDir, 'tillbox.log'), { flags: 'a' });
-  const daemon: ChildProcess = spawn(process.execPath, [cli, 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...io.env } });
+  const daemon: ChildProcess = spawn(process.execPath, [cli, 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...io.env, ...notify.env } });
   daemon.stdout?.pipe(log);
   daemon.stderr?.pipe(log);
   let daemonExited = false;
@@ -79,6 +87,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     }
     await printer.close();
     await broker?.close();
+    await notify.close();
     log.end();
   };
   let stopping = false;
@@ -102,6 +111,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         `  status page  http://${config.web.host}:${config.web.port}/   (owner password: ${DEMO_PASSWORD})`,
         `  MQTT broker  ${mqttUrl}${broker ? ' (embedded)' : ''}   topics tillbox/demo-store/demo-box/#`,
         `  data         ${dataDir}   logs: ${resolve(dataDir, 'tillbox.log')}`,
+        ...notify.lines,
+        `  signed up    member ${DEMO_MEMBERS[0]?.slice(0, 2)}******${DEMO_MEMBERS[0]?.slice(-2)} by e-mail, ${DEMO_MEMBERS[1]?.slice(0, 2)}******${DEMO_MEMBERS[1]?.slice(-2)} by web push (see the page's member messages card)`,
         `  printing ${backfill} back-dated receipts, then one every ${intervalMs / 1000} s; Ctrl-C stops`,
         `  some receipts are torn on purpose (paper out mid-receipt): their "flagged for review" warnings in the log are expected`,
         '',
@@ -123,6 +134,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       if (r !== undefined) await printJob('127.0.0.1', posPort, encodeReceiptText(r.lines, { encoding: 'gb18030' })).catch(unlessStopping);
     }
     if (tornBack > 0) io.stdout.write(`back-dated receipts printed; ${tornBack} of them torn on purpose (they show among the failed receipts)\n`);
+    if (!stopping && !daemonExited) {
+      // Let the pipeline file the back-dated receipts, then queue what the signed-up members get.
+      await new Promise((res) => setTimeout(res, 3000));
+      const q = await notify.queueNow(ledgerFile, values.timezone, new Date());
+      io.stdout.write(`queued for the signed-up members: ${q.summaries} monthly summary(ies), ${q.reminders} expiry reminder(s); delivered within a minute\n`);
+    }
     for (let n = 0; (liveCount === 0 || n < liveCount) && !stopping && !daemonExited; n++) {
       const r = receipts.next().value;
       if (r === undefined) break;

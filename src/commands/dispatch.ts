@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Entry> = {
   parse: { about: 'ESC/POS bytes to Receipt JSON lines', load: () => import('./parse.js') },
   summary: { about: "a member's or the store's spend summary", load: () => import('./summary.js') },
   reminders: { about: 'expiry reminders due on a date', load: () => import('./reminders.js') },
+  members: { about: "a member's consent and contacts (consent, contact), or forget them", load: () => import('./members.js') },
   export: { about: 'receipts and items as CSV', load: () => import('./export.js') },
   reparse: { about: 're-decode and re-parse the journal into the ledger', load: () => import('./reparse.js') },
   catalogue: { about: 'import a store catalogue (CSV)', load: () => import('./catalogue.js') },

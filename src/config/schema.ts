@@ -147,7 +147,41 @@ export const configSchema = {
         monthlySummary: { type: 'boolean', default: true, description: 'send a spend summary on the 1st of each month' },
         buyAgain: { type: 'boolean', default: false, description: 'daily at reminders.hour, suggest restocking what a member buys at a regular interval (3+ purchases)' },
         file: { type: 'string', description: 'append messages to this file (demo channel)' },
-        webhook: { type: 'string', pattern: '^https?://', description: 'POST messages to this URL' },
+        webhook: { type: 'string', pattern: '^https?://', description: 'POST messages to this URL (signed when webhookSecret is set; carries the mobile number only of members who consented to the webhook channel)' },
+        webhookSecret: { type: 'string', minLength: 16, description: 'HMAC-SHA-256 key for the x-tillbox-signature header over "timestamp.body" (better: TILLBOX_NOTIFICATIONS_WEBHOOKSECRET); receivers reject timestamps more than 300 s off' },
+        webhookTemplate: { type: 'string', description: 'JSON file shaping the webhook body: string values may hold {{id}} {{kind}} {{language}} {{title}} {{body}} {{text}} {{mobile}} {{member}} {{createdAt}} (docs/notifications.md); absent: tillbox\'s own body' },
+        email: {
+          type: 'object', additionalProperties: false, description: 'e-mail over SMTP to members who consented and gave an address; absent: no e-mail channel',
+          properties: {
+            host: { type: 'string', minLength: 1, description: 'SMTP server' },
+            port: { type: 'integer', minimum: 1, maximum: 65535, default: 587, description: 'SMTP port (587 submission with STARTTLS, 465 TLS)' },
+            security: { type: 'string', enum: ['starttls', 'tls', 'none'], default: 'starttls', description: 'starttls: upgrade required (refuses a server without it); tls: TLS from the first byte; none: plain (a local relay only)' },
+            user: { type: 'string', description: 'SMTP user name (absent: no AUTH)' },
+            password: { type: 'string', description: 'SMTP password (better: TILLBOX_NOTIFICATIONS_EMAIL_PASSWORD)' },
+            from: { type: 'string', minLength: 3, description: 'sender, e.g. "示例超市 <shop@example.cn>"' },
+            unsubscribeUrl: { type: 'string', pattern: '^https?://', description: 'unsubscribe link template with {member} (the pseudonym, as in baskets) and {channel}, e.g. the head-office shopper page; absent (or no sync.pseudonymKey): the mail says how to unsubscribe at the till' },
+            ca: { type: 'string', description: 'CA certificate file (PEM) to trust for the SMTP server' },
+          },
+          required: ['host', 'from'],
+        },
+        webpush: {
+          type: 'object', additionalProperties: false, description: 'Web Push to browsers that subscribed on the head-office shopper page (VAPID keys made on first start in dataDir/vapid.json, mode 0600; the public key is published on the webpush topic)',
+          properties: {
+            enabled: { type: 'boolean', default: false, description: 'run the Web Push channel' },
+            subject: { type: 'string', pattern: '^(mailto:|https://)', default: 'mailto:owner@tillbox.invalid', description: 'VAPID subject: a mailto: or https: contact for push services' },
+            ttlSeconds: { type: 'integer', minimum: 0, maximum: 2419200, default: 86400, description: 'how long a push service keeps a message for an offline browser' },
+          },
+        },
+        rateLimit: {
+          type: 'object', additionalProperties: false, default: {}, description: 'most deliveries per minute per channel; the rest wait for the next minute',
+          properties: {
+            email: { type: 'integer', minimum: 1, default: 60, description: 'e-mails per minute' },
+            webpush: { type: 'integer', minimum: 1, default: 120, description: 'Web Push messages per minute' },
+            webhook: { type: 'integer', minimum: 1, default: 120, description: 'webhook calls per minute' },
+            mqtt: { type: 'integer', minimum: 1, default: 600, description: 'MQTT notification messages per minute' },
+            file: { type: 'integer', minimum: 1, default: 6000, description: 'file channel lines per minute' },
+          },
+        },
       },
     },
     footer: {

@@ -48,7 +48,18 @@ export interface Config {
     whenFull: 'drop-oldest' | 'reject-new';
   };
   reminders: { daysBefore: number; hour: number; quietStart: number; quietEnd: number };
-  notifications: { language: 'zh' | 'en'; monthlySummary: boolean; buyAgain: boolean; file?: string; webhook?: string };
+  notifications: {
+    language: 'zh' | 'en';
+    monthlySummary: boolean;
+    buyAgain: boolean;
+    file?: string;
+    webhook?: string;
+    webhookSecret?: string;
+    webhookTemplate?: string;
+    email?: { host: string; port: number; security: 'starttls' | 'tls' | 'none'; user?: string; password?: string; from: string; unsubscribeUrl?: string; ca?: string };
+    webpush?: { enabled: boolean; subject: string; ttlSeconds: number };
+    rateLimit: { email: number; webpush: number; webhook: number; mqtt: number; file: number };
+  };
   footer: {
     enabled: boolean;
     dryRun: boolean;

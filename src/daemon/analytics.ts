@@ -17,10 +17,12 @@ import { FaultLog, isDiskFull } from '../io/write-fault.js';
 import type { ParseOptions } from '../receipt/index.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
 import { createOutbox } from '../shopper/outbox.js';
-import { fileChannel } from '../shopper/channel-file.js';
-import { webhookChannel } from '../shopper/channel-webhook.js';
 import { startShopperJobs, type ShopperJobs } from '../shopper/jobs.js';
-import type { NotificationChannel } from '../shopper/channels.js';
+import { channelsFromConfig, vapidKeysFor } from '../shopper/setup.js';
+import { createConsentStore } from '../shopper/consent/store.js';
+import { createConsentInbound } from '../shopper/consent/inbound.js';
+import { memberResolver } from '../shopper/consent/resolve.js';
+import { basketId } from '../sync/basket.js';
 import { createSync, openSyncOutbox, pseudonymFor, type Sync } from '../sync/index.js';
 import type { Outbox } from '../sync/outbox.js';
 import { statusQueries } from '../ledger/queries-status.js';
@@ -89,9 +91,20 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   const dateLearning = { orders: new TillDateOrders(join(config.dataDir, DATE_ORDERS_FILE)), till: tillKey(config) };
   const receipts = new Receipts({ ledger, reader, decoderOptions, parseOptions, logger: log, dateLearning, storedReceipt: (id) => queries.receipt(id)?.receipt ?? null });
 
+  const key = config.sync.pseudonymKey;
+  const pseudonymise = key === undefined ? undefined : (m: string): string => pseudonymFor(m, key, config.sync.pseudonymKeyVersion);
+  const vapid = vapidKeysFor(config);
+  const consentInbound = createConsentInbound({
+    ledger,
+    store: createConsentStore(ledger),
+    resolver: memberResolver(ledger, pseudonymise, (id) => basketId(config.store.id, id)),
+    logger: log,
+  });
   const sync: Sync = createSync({
     config,
     logger,
+    onConsent: consentInbound,
+    ...(vapid !== undefined ? { webpushPublicKey: vapid.publicKey } : {}),
     outbox: basketOutbox,
     categoryOf: receipts.categoryOf,
     health: () => ({ parseFailures: receipts.stats.failed }),
@@ -205,18 +218,13 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
 
   await sync.start();
 
-  const channels: NotificationChannel[] = [];
-  if (config.notifications.file !== undefined) channels.push(fileChannel(config.notifications.file));
-  if (config.notifications.webhook !== undefined) {
-    // The webhook leaves the box: members go out only as keyed pseudonyms, so it needs the key.
-    const key = config.sync.pseudonymKey;
-    const version = config.sync.pseudonymKeyVersion;
-    if (key === undefined) log.warn('notifications.webhook is set but sync.pseudonymKey is not: the webhook channel stays off');
-    else channels.push(webhookChannel({ url: config.notifications.webhook, pseudonymise: (m) => pseudonymFor(m, key, version) }));
-  }
+  const setup = channelsFromConfig(config, { pseudonymise, vapid, logger: log });
+  const channels = [...setup.channels];
   if (config.mqtt !== undefined) channels.push(sync.notificationChannel());
-  const notifications = createOutbox(ledger, channels, { logger: log });
+  const notifications = createOutbox(ledger, channels, { logger: log, ratePerMinute: setup.ratePerMinute });
   const jobs: ShopperJobs = startShopperJobs({ ledger, outbox: notifications, config, logger });
+  // A restarted box catches up on due reminders and retries soon, not at the next quarter hour.
+  const firstTick = setTimeout(() => void jobs.tick(), 5_000);
   const insightsTask = cron.schedule(config.insights.cron, () => runNightlyInsights({ config, sync, logger: log }), { timezone: config.store.timezone });
   // A new box shows insights on its first day rather than after the first night.
   const firstInsights = existsSync(join(config.dataDir, 'insights.json')) ? undefined : setTimeout(() => void runNightlyInsights({ config, sync, logger: log }), 10_000);
@@ -232,7 +240,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       : undefined;
 
   const web = buildApp(
-    webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current, footer }),
+    webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current, footer, notifications }),
     webOptionsFromConfig(config, logger),
   );
   if (opts.listen ?? true) await web.listen({ host: config.web.host, port: config.web.port });
@@ -254,7 +262,9 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       await web.close();
       clearTimeout(firstInsights);
       await insightsTask.stop();
+      clearTimeout(firstTick);
       await jobs.stop();
+      setup.close();
       clearInterval(poll);
       clearInterval(couponTimer);
       footer?.flush();

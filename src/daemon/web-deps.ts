@@ -15,6 +15,9 @@ import type { FooterService } from '../footer/service.js';
 import { HOLD_BUCKETS_MS, type TapStatsMessage } from './messages.js';
 import { JOURNAL_WATCH_LOOKBACK_MS, JournalWatch } from './journal-watch.js';
 import type { Receipts } from './receipts.js';
+import type { Outbox as NotificationOutbox } from '../shopper/outbox.js';
+import { reachableReminders } from '../shopper/consent/reach.js';
+import { notificationsWebDeps } from './notify-web-deps.js';
 
 /** The clock and disk probes are refreshed this often (ms): statfs is cheap, and a full disk should show soon. */
 const PROBE_EVERY_MS = 5_000;
@@ -33,6 +36,8 @@ export interface WebDepsParts {
   /** The pipeline's failing writes (ledger, position file), null when it writes fine. */
   pipelineFault?: () => FaultState | null;
   footer?: FooterService | undefined;
+  /** The notification outbox: the consent card, the notification state, honest reminder counts. */
+  notifications?: NotificationOutbox;
   now?: () => number;
 }
 
@@ -133,7 +138,14 @@ export function webDeps(p: WebDepsParts): WebDeps {
     salesLast30Days: () => q.salesLast30Days(today()),
     salesByHour: (day) => q.salesByHour(day),
     memberSummary: (member, month) => q.memberSummary(member, month),
-    reminderCounts: () => q.reminderCounts(new Date(now()), p.config.reminders.daysBefore),
+    // Only reminders some configured channel will actually send (issue 12: not "12 tomorrow" for nobody).
+    reminderCounts: () => {
+      const all = q.reminderCounts(new Date(now()), p.config.reminders.daysBefore);
+      if (p.notifications === undefined) return all;
+      const r = reachableReminders(p.ledger, new Date(now()), p.config.reminders.daysBefore, p.notifications.channels);
+      return { dueToday: r.dueToday, dueTomorrow: r.dueTomorrow, next7Days: r.next7Days, sentLast7Days: all.sentLast7Days };
+    },
+    ...(p.notifications !== undefined ? { notifications: notificationsWebDeps(p.ledger, p.notifications, p.config.reminders.daysBefore, now) } : {}),
     insights: () => {
       try {
         statSync(insightsFile);

@@ -176,6 +176,44 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX coupons_rule_day ON coupons (rule_id, day);
   CREATE INDEX coupons_rule_member ON coupons (rule_id, member_hash) WHERE member_hash IS NOT NULL;
   `,
+  // 3: contacts and consent per channel AND kind of message (issue 12, src/shopper/consent/).
+  // A member's contact points (e-mail, mobile, one Web Push subscription as JSON) and, for each
+  // (channel, kind), whether it is granted, when, where it was given (till page, head office,
+  // QR sign-up, CLI) and which consent wording the shopper saw. The old per-channel consent
+  // covered the kinds that existed then (expiry, monthly, buyAgain; never offers) and becomes
+  // one row per kind with source 'migrated', wording 'v0'. consent_messages makes the inbound
+  // config/consent message idempotent by its id (the reply is kept and sent again on a repeat).
+  // None of these is derived from the journal: clearDerived() keeps them; forget deletes them.
+  `
+  CREATE TABLE contacts (
+    mid INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('email', 'mobile', 'webpush')),
+    value TEXT NOT NULL,
+    source TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (mid, kind)
+  ) WITHOUT ROWID;
+  ALTER TABLE consent RENAME TO consent_v1;
+  CREATE TABLE consent (
+    mid INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('expiry', 'monthly', 'buyAgain', 'offers')),
+    granted INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('till', 'headoffice', 'qr', 'cli', 'migrated')),
+    wording TEXT NOT NULL,
+    PRIMARY KEY (mid, channel, kind)
+  ) WITHOUT ROWID;
+  INSERT INTO consent (mid, channel, kind, granted, updated_at, source, wording)
+    SELECT c.mid, c.channel, k.kind, c.granted, c.updated_at, 'migrated', 'v0'
+    FROM consent_v1 c CROSS JOIN (SELECT 'expiry' AS kind UNION ALL SELECT 'monthly' UNION ALL SELECT 'buyAgain') k;
+  DROP TABLE consent_v1;
+  CREATE TABLE consent_messages (
+    id TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    reply TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

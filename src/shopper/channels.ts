@@ -8,6 +8,8 @@
  * channel must be safe to call again with the same notification: receivers de-duplicate on `id`.
  */
 
+import type { Contacts } from './consent/types.js';
+
 export type NotificationKind = 'monthly-summary' | 'expiry-reminder' | 'buy-again';
 
 export type NotificationLanguage = 'zh' | 'en';
@@ -33,11 +35,32 @@ export interface OutgoingNotification {
   readonly body: string;
   /** ISO 8601 with offset: when the message was queued. */
   readonly createdAt: string;
+  /**
+   * Set by the outbox at delivery time for channels that deliver to a person (e-mail, Web Push,
+   * webhook): ONLY the contact this member gave for THIS channel, read from the ledger right
+   * before the delivery (a contact changed or deleted since queueing is honoured).
+   */
+  readonly contact?: Contacts;
 }
 
 export interface NotificationChannel {
-  /** Short stable name used for consent and delivery bookkeeping: 'file', 'webhook', 'mqtt'. */
+  /** Short stable name used for consent and delivery bookkeeping: 'file', 'webhook', 'mqtt', 'email', 'webpush'. */
   readonly name: string;
   /** Resolves once the message is accepted (written, HTTP 2xx, PUBACK); rejects to be retried. */
   deliver(n: OutgoingNotification): Promise<void>;
+}
+
+/**
+ * A rejection that retrying cannot fix (a push subscription the push service says is gone, an
+ * address the mail server refuses for good): the outbox marks the delivery failed at once.
+ */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true;
+  /** The member's contact for this channel is gone for good: the outbox deletes it. */
+  readonly contactGone: boolean;
+  constructor(message: string, opts: { contactGone?: boolean; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'PermanentDeliveryError';
+    this.contactGone = opts.contactGone ?? false;
+  }
 }

@@ -14,12 +14,12 @@ import { queueMonthlySummaries } from './monthly.js';
 import type { Outbox } from './outbox.js';
 import { queueBuyAgain } from './reminders/buy-again.js';
 import { isQuietHour } from './reminders/plan.js';
-import { queueDueReminders } from './reminders/queue.js';
+import { queueDueRemindersInChunks } from './reminders/queue.js';
 
 export interface ShopperJobsDeps {
   ledger: Ledger;
   outbox: Outbox;
-  config: Pick<Config, 'store' | 'reminders' | 'notifications'>;
+  config: Pick<Config, 'store' | 'reminders'> & { notifications: Pick<Config['notifications'], 'language' | 'monthlySummary' | 'buyAgain'> };
   logger: Logger;
   /** Wall clock; tests pass their own. */
   now?: () => Date;
@@ -45,7 +45,7 @@ export function startShopperJobs(deps: ShopperJobsDeps): ShopperJobs {
     if (r.delivered + r.failed + r.withdrawn > 0) log.info(r, 'outbox drained');
   };
   const tick = async (): Promise<void> => {
-    const r = queueDueReminders(deps.ledger, deps.outbox, cfg, now());
+    const r = await queueDueRemindersInChunks(deps.ledger, deps.outbox, cfg, now());
     if (r.messages + r.expired + r.noConsent > 0) log.info(r, 'expiry reminders');
     await drain();
   };

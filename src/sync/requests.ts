@@ -5,19 +5,24 @@
 import type { Logger } from '../log.js';
 import type { Receipt } from '../receipt/types.js';
 import { checkSize, errorResponse, inboundLimit, parseCatalogue, parseProfiles, parseRequest, parseResyncFrom, payloadDigest, transactionHint, type CatalogueRow } from './inbound.js';
-import type { ResponsePayload, Topics } from './topics.js';
+import type { ConsentReplyPayload, ResponsePayload, Topics } from './topics.js';
 
 export interface InboundCallbacks {
   onCatalogue?: (rows: CatalogueRow[]) => void | Promise<void>;
   onProfiles?: (yamlTexts: string[]) => void | Promise<void>;
   /** Receipts from this store-local date (YYYY-MM-DD) on, to queue again for head office. */
   resyncFrom?: (date: string) => Iterable<Receipt> | Promise<Iterable<Receipt>>;
+  /**
+   * config/consent (not retained, every message applied, idempotent by its own id): returns the
+   * reply published on response/consent as it is (src/shopper/consent/inbound.ts).
+   */
+  onConsent?: (payload: Buffer) => ConsentReplyPayload | Promise<ConsentReplyPayload>;
 }
 
 export interface InboundDeps extends InboundCallbacks {
   topics: Topics;
   logger: Logger;
-  reply(op: string, payload: ResponsePayload): void;
+  reply(op: string, payload: ResponsePayload | ConsentReplyPayload): void;
   health(): unknown;
   /** Queue receipts again, acknowledged ones included; returns how many were queued. */
   requeue(receipts: Iterable<Receipt>): { receipts: number; queued: number };
@@ -99,7 +104,17 @@ export function createInboundHandler(deps: InboundDeps): (topic: string, payload
     }
   }
 
+  async function onConsent(payload: Buffer): Promise<void> {
+    if (payload.length === 0) return;
+    if (deps.onConsent === undefined) {
+      deps.reply('consent', { id: null, ok: false, error: 'TBX_MQTT_PAYLOAD_INVALID', message: 'config/consent: this box keeps no consent (no ledger attached)' });
+      return;
+    }
+    deps.reply('consent', await deps.onConsent(payload));
+  }
+
   return async (topic, payload) => {
+    if (topic === `${configPrefix}consent`) return onConsent(payload);
     if (topic.startsWith(configPrefix)) return onConfig(topic.slice(configPrefix.length), payload);
     if (topic.startsWith(requestPrefix)) return onRequest(topic.slice(requestPrefix.length), payload);
     deps.logger.debug({ topic }, 'ignoring message on unexpected topic');

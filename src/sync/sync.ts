@@ -16,7 +16,7 @@ import { mqttNotificationChannel } from './notify.js';
 import type { EnqueueResult, Outbox } from './outbox.js';
 import type { FaultState } from '../io/write-fault.js';
 import { createInboundHandler, type InboundCallbacks } from './requests.js';
-import { topicsFor, type CouponPayload, type ExternalHealth, type StatusPayload, type Topics } from './topics.js';
+import { topicsFor, type CouponPayload, type ExternalHealth, type StatusPayload, type Topics, type WebPushKeyPayload } from './topics.js';
 
 export interface SyncDeps extends InboundCallbacks {
   config: Config;
@@ -31,6 +31,8 @@ export interface SyncDeps extends InboundCallbacks {
   drain?: Partial<DrainOptions>;
   /** How often the retained status is refreshed while connected (ms). */
   statusIntervalMs?: number;
+  /** The VAPID public key to publish retained on `webpush` on every connect (Web Push on). */
+  webpushPublicKey?: string;
   random?: () => number;
 }
 
@@ -185,6 +187,10 @@ export function createSync(deps: SyncDeps): Sync {
           handlers: {
             onConnect: (client, generation, connack) => {
               publishStatus(client);
+              if (deps.webpushPublicKey !== undefined) {
+                const key: WebPushKeyPayload = { schema: 1, publicKey: deps.webpushPublicKey };
+                publishQos1(client, topics.webpush, JSON.stringify(key), true).catch((err: unknown) => logger.debug({ err }, 'webpush key publish not acknowledged'));
+              }
               client.subscribe([topics.configFilter, topics.requestFilter], { qos: 1 }, (err) => {
                 if (err) logger.warn({ err }, 'subscribe failed');
               });

@@ -11,10 +11,12 @@ export interface Topics {
   insights: string;
   /** Coupon codes printed on at-till footers (src/footer/coupon-sync.ts). */
   coupon: string;
+  /** Retained: the box's VAPID public key (WebPushKeyPayload), published on every connect. */
+  webpush: string;
   /** Subscriptions (QoS 1): retained config/catalogue and config/profiles, and request/{op}. */
   configFilter: string;
   requestFilter: string;
-  config(name: 'catalogue' | 'profiles'): string;
+  config(name: 'catalogue' | 'profiles' | 'consent'): string;
   request(op: string): string;
   response(op: string): string;
 }
@@ -28,6 +30,7 @@ export function topicsFor(storeId: string, boxId: string): Topics {
     notification: `${base}/notification`,
     insights: `${base}/insights`,
     coupon: `${base}/coupon`,
+    webpush: `${base}/webpush`,
     configFilter: `${base}/config/+`,
     requestFilter: `${base}/request/+`,
     config: (name) => `${base}/config/${name}`,
@@ -89,4 +92,19 @@ export interface CouponPayload {
     /** The basket id (as on the basket topic) of the receipt it was printed on. */
     basket: string;
   }[];
+}
+
+/** Retained on `webpush`: what head office's shopper page subscribes browsers with. */
+export interface WebPushKeyPayload {
+  schema: 1;
+  /** The VAPID public key, base64url (an uncompressed P-256 point), as applicationServerKey. */
+  publicKey: string;
+}
+
+/** On `response/consent`: the reply to a config/consent message, by its id. Never an address. */
+export interface ConsentReplyPayload {
+  id: string | null;
+  ok: boolean;
+  error?: string;
+  message?: string;
 }

@@ -21,6 +21,7 @@ import { DEFAULT_HEALTH_LIMITS, judgeHealth, type HealthLimits } from './health.
 import { LiveHub, type LiveLimits } from './live.js';
 import { parseSuccessRate } from './metrics.js';
 import { apiRoutes } from './routes/api.js';
+import { consentRoutes } from './routes/consent.js';
 import { authRoutes } from './routes/auth.js';
 import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -115,6 +116,7 @@ export function buildApp(deps: WebDeps, opts: WebOptions): FastifyInstance {
       return reply.code(401).send({ error: 'unauthorized', code: 'TBX_AUTH_REQUIRED' });
     });
     apiRoutes(owner, ctx);
+    consentRoutes(owner, ctx);
     metricsRoutes(owner, ctx);
     liveRoutes(owner, ctx);
   });

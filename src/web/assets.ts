@@ -25,6 +25,7 @@ const PAGE_FILES: Record<string, string> = {
   'detail.js': 'text/javascript; charset=utf-8',
   'insights.js': 'text/javascript; charset=utf-8',
   'member.js': 'text/javascript; charset=utf-8',
+  'consent.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
   'icon.svg': 'image/svg+xml',
 };

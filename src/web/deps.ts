@@ -8,6 +8,7 @@
  * `YYYY-MM` in the store's time zone. Member ids are given here in clear: the web layer masks them
  * before anything reaches a person, except a logged-in owner asking for one member.
  */
+import type { NotificationsDeps } from './notify-deps.js';
 import type { PrinterTextStatus } from '../pipeline/text-status.js';
 import type { Rule } from '../insights/basket-rules.js';
 import type { TierSummary } from '../insights/tiers.js';
@@ -266,6 +267,8 @@ export interface WebDeps {
   /** null when the member has no receipts at all. */
   memberSummary(memberId: string, month: string): MaybePromise<MemberSummary | null>;
   reminderCounts(): MaybePromise<ReminderCounts>;
+  /** Consent card, notification state and its /metrics lines (src/web/routes/consent.ts). */
+  notifications?: NotificationsDeps;
   insights?(): MaybePromise<InsightsSummary | null>;
   /** At-till footer figures; absent or null when footers are off. */
   footers?(): MaybePromise<FooterStats | null>;

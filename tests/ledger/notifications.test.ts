@@ -97,7 +97,7 @@ describe('notifications: outbox, consent, channels', () => {
       expect(await outbox.drain(new Date(t0.getTime() + 59_000))).toMatchObject({ delivered: 0, failed: 0 });
       // ... and delivered after it.
       expect(await outbox.drain(new Date(t0.getTime() + 60_000))).toMatchObject({ delivered: 1 });
-      expect(bodies).toEqual([{ schema: 1, id: 'n-web', member: 'p:10', kind: 'expiry-reminder', language: 'zh', title: '明天到期: 光明酸奶', body: '明天到期: 光明酸奶', createdAt: '2026-11-23T09:00:00+08:00', idempotencyKey: 'n-web' }]);
+      expect(bodies).toEqual([{ schema: 1, id: 'n-web', member: 'p:10', kind: 'expiry-reminder', language: 'zh', title: '明天到期: 光明酸奶', body: '明天到期: 光明酸奶', createdAt: '2026-11-23T09:00:00+08:00', contact: null, idempotencyKey: 'n-web' }]);
       expect(JSON.stringify(bodies)).not.toContain('8800123456');
       const row = env.ledger.db.prepare('SELECT status, attempts, last_error FROM deliveries').get();
       // The failure was recorded, then cleared by the successful attempt.

@@ -4,6 +4,7 @@ import type { WebContext } from '../context.js';
 import { judgeHealth } from '../health.js';
 import { renderFooterMetrics } from '../footer-metrics.js';
 import { renderMetrics } from '../metrics.js';
+import { renderNotifyMetrics } from '../notify-metrics.js';
 
 export function metricsRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/metrics', async (_request, reply) => {
@@ -15,6 +16,7 @@ export function metricsRoutes(app: FastifyInstance, ctx: WebContext): void {
       loginRateLimited: ctx.auth.counters.loginRateLimited,
     });
     const footers = ctx.deps.footers === undefined ? null : await ctx.deps.footers();
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(footers === null ? body : body + renderFooterMetrics(footers));
+    const notify = ctx.deps.notifications === undefined ? '' : renderNotifyMetrics(ctx.deps.notifications.state());
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send((footers === null ? body : body + renderFooterMetrics(footers)) + notify);
   });
 }
