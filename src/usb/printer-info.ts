@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * A USB printer's identity as the kernel's usblp driver shows it in sysfs, read under a root
@@ -37,8 +37,14 @@ function attr(dir: string, name: string): string | undefined {
 /** The printer behind usblp device `name` (lp0, or a path ending in it), or undefined when sysfs has none. */
 export function readUsbPrinter(sysfsRoot: string, name: string): UsbPrinterInfo | undefined {
   const lp = basename(name);
-  const intf = join(sysfsRoot, 'class', 'usbmisc', lp, 'device');
-  const dev = join(intf, '..');
+  let intf: string;
+  try {
+    // Resolved, not joined: path.join would fold `device/..` lexically into the class directory.
+    intf = realpathSync(join(sysfsRoot, 'class', 'usbmisc', lp, 'device'));
+  } catch {
+    return undefined;
+  }
+  const dev = dirname(intf);
   const vendorId = attr(dev, 'idVendor');
   const productId = attr(dev, 'idProduct');
   if (vendorId === undefined || productId === undefined) return undefined;
