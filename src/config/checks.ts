@@ -58,6 +58,9 @@ export function semanticChecks(doc: Doc): string[] {
   if ((pos?.['usbGadget'] === true || str(printer, 'usb') !== undefined) && (str(pos, 'listen') !== undefined || str(printer, 'host') !== undefined)) {
     problems.push('pos.usbGadget / printer.usb: a USB side goes with a serial or USB other side, not with network printing');
   }
+  if (section(doc, 'bypass')?.['enabled'] === true && (str(pos, 'listen') !== undefined || str(printer, 'host') !== undefined)) {
+    problems.push('bypass.enabled: a relay switches serial or USB lines; network printing has none to switch');
+  }
   add(dirProblem('dataDir', typeof doc['dataDir'] === 'string' ? doc['dataDir'] : undefined));
   add(hostProblem('web.host', str(web, 'host')));
   const hash = str(web, 'adminPasswordHash');

@@ -67,6 +67,10 @@ export class SerialSide {
     this.stat = { kind: opts.device?.kind ?? 'serial', address: opts.path, up: false, bytesIn: 0, chunksIn: 0, losses: 0, lastError: null };
   }
 
+  get kind(): 'serial' | 'usb' {
+    return this.opts.device?.kind ?? 'serial';
+  }
+
   get up(): boolean {
     return this.stat.up;
   }
@@ -75,8 +79,16 @@ export class SerialSide {
     return { ...this.stat };
   }
 
-  /** The start-up open: a missing or locked port is an installer error and is thrown. */
-  async start(): Promise<void> {
+  /**
+   * The start-up open: a missing or locked port is an installer error and is thrown. With
+   * `waitIfAbsent` (a USB side behind the bypass switch, whose device appears only once the relay
+   * is energised) a missing device is waited for instead, as after a loss.
+   */
+  async start(waitIfAbsent = false): Promise<void> {
+    if (!this.present() && waitIfAbsent) {
+      this.startWaiting();
+      return;
+    }
     if (!this.present()) {
       throw new TillboxError('TBX_PORT_NOT_FOUND', `${this.name} port ${this.path} does not exist (check the cable/adapter and the udev rule, or ${this.name}.path)`);
     }
@@ -93,10 +105,7 @@ export class SerialSide {
     }
   }
 
-  /**
-   * Whether the device can be opened now. A USB side may wait for its device at start-up (behind
-   * a bypass switch it only appears once the switch is energised): `startWaiting` does that.
-   */
+  /** Whether the device can be opened now (and, for a USB side, where it is). */
   private present(): boolean {
     const dev = this.opts.device;
     const p = dev?.resolvePath !== undefined ? dev.resolvePath() : this.opts.path;
@@ -106,8 +115,7 @@ export class SerialSide {
     return existsSync(p) && (dev?.ready?.() ?? true);
   }
 
-  /** Start-up without the device present: keep trying in the background, as after a loss. */
-  startWaiting(): void {
+  private startWaiting(): void {
     if (this.stat.up || this.reopenTimer !== undefined) return;
     this.stat.lastError = 'device not present yet';
     this.log.info('device not present yet; waiting for it');

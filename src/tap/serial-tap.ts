@@ -17,8 +17,11 @@ export class SerialTap implements Tap {
   private readonly printer: SerialSide;
   private readonly counters: RelayCounters;
   private readonly hold: FooterHold | undefined;
+  /** With the bypass relay on, a USB side's device appears only after the switch-in: start without it. */
+  private readonly waitForUsb: boolean;
 
-  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap' | 'usb' | 'dataDir'>, record: Recorder, logger: Logger, footer?: FooterLink) {
+  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap' | 'usb' | 'dataDir' | 'bypass'>, record: Recorder, logger: Logger, footer?: FooterLink) {
+    this.waitForUsb = config.bypass.enabled;
     const common = { reopenMinMs: config.tap.reopenMinMs, reopenMaxMs: config.tap.reopenMaxMs, logger };
     // A USB side is the same side logic over another device (usb-side.ts); the relay below is shared.
     this.pos = config.pos.usbGadget
@@ -52,9 +55,9 @@ export class SerialTap implements Tap {
   }
 
   async start(): Promise<void> {
-    await this.pos.start();
+    await this.pos.start(this.waitForUsb && this.pos.kind === 'usb');
     try {
-      await this.printer.start();
+      await this.printer.start(this.waitForUsb && this.printer.kind === 'usb');
     } catch (err) {
       await this.pos.stop();
       throw err;
