@@ -5,12 +5,13 @@
  * records the release, exactly when the real tool would let go of the line. Everything around it
  * is real: the bash helper, the heartbeat, a blocked event loop, a SIGSTOPped and a SIGKILLed tap.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpiosetLine } from '../../src/bypass/gpioset-line.js';
 import { createLogger } from '../../src/log.js';
 import { toolAvailable } from '../support/corpus.js';
+import { gpiosetStandIn } from '../support/gpio-standin.js';
 import { closeEnd, collect, openEnd, SOCAT } from '../support/socat.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { tapLines } from '../support/usb-emulation.js';
@@ -22,16 +23,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A bin dir with the stand-in gpioset, and a reader of the state it records. */
-function standIn(dir: string): { bin: string; log: string; state: () => string[] } {
-  const log = join(dir, 'gpio.log');
-  const bin = join(dir, 'bin');
-  const tool = join(bin, 'gpioset');
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(tool, `#!/bin/bash\necho "held $*" >> "$TBX_FAKE_GPIO_LOG"\ncat > /dev/null\necho released >> "$TBX_FAKE_GPIO_LOG"\n`);
-  chmodSync(tool, 0o755);
-  return { bin, log, state: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
-}
+const standIn = gpiosetStandIn;
 
 const last = (s: string[]): string | undefined => s.at(-1);
 
