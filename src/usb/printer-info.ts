@@ -34,9 +34,21 @@ function attr(dir: string, name: string): string | undefined {
   }
 }
 
-/** The printer behind usblp device `name` (lp0, or a path ending in it), or undefined when sysfs has none. */
+/**
+ * The printer behind usblp device `name` (lp0, or a path ending in it, or a udev symlink to one
+ * such as /dev/tillbox-printer-usb), or undefined when sysfs has none.
+ */
 export function readUsbPrinter(sysfsRoot: string, name: string): UsbPrinterInfo | undefined {
-  const lp = basename(name);
+  const direct = readLp(sysfsRoot, basename(name));
+  if (direct !== undefined || !name.includes('/')) return direct;
+  try {
+    return readLp(sysfsRoot, basename(realpathSync(name)));
+  } catch {
+    return undefined;
+  }
+}
+
+function readLp(sysfsRoot: string, lp: string): UsbPrinterInfo | undefined {
   let intf: string;
   try {
     // Resolved, not joined: path.join would fold `device/..` lexically into the class directory.

@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, configFromObject } from '../../src/config/load.js';
 import { gadgetEnv } from '../../src/usb/gadget-env.js';
 import { gadgetReady, readGadgetState } from '../../src/usb/gadget-state.js';
 import { describePrinter, listUsbPrinters, readUsbPrinter } from '../../src/usb/printer-info.js';
@@ -125,5 +126,26 @@ describe.skipIf(!toolAvailable(SOCAT))('USB sides in the daemon (ptys for the de
     posEnd.write(Buffer.from('b'));
     await waitFor(() => at.bytes().toString() === 'b');
     expect((await daemon.stop()).code).toBe(0);
+  });
+});
+
+describe('USB and bypass config', () => {
+  const problems = (raw: object): readonly string[] => {
+    try {
+      configFromObject(raw, {});
+      return [];
+    } catch (err) {
+      if (err instanceof ConfigError) return err.problems;
+      throw err;
+    }
+  };
+  it('USB sides go with serial or USB, not network printing; the relay needs lines to switch', () => {
+    expect(problems({ pos: { usbGadget: true }, printer: { usb: 'auto' } })).toEqual([]);
+    expect(problems({ pos: { usbGadget: true } })).toEqual([]);
+    expect(problems({ printer: { usb: '/dev/usb/lp0' } })).toEqual([]);
+    expect(problems({ pos: { usbGadget: true, listen: '0.0.0.0:9100' }, printer: { host: '10.0.0.5' } })).toContainEqual(expect.stringMatching(/^pos\.usbGadget: set together with pos\.listen/));
+    expect(problems({ pos: { listen: '0.0.0.0:9100' }, printer: { host: '10.0.0.5', usb: 'auto' } })).toContainEqual(expect.stringMatching(/^printer\.usb: set together with printer\.host/));
+    expect(problems({ printer: { usb: 'lp0' } })).toContainEqual(expect.stringMatching(/^printer\.usb/));
+    expect(problems({ pos: { listen: '0.0.0.0:9100' }, printer: { host: '10.0.0.5' }, bypass: { enabled: true } })).toContainEqual(expect.stringMatching(/^bypass\.enabled: a relay switches serial or USB lines/));
   });
 });
