@@ -74,6 +74,18 @@ describe('gpioset relay holder (stand-in tool)', () => {
     expect(reasons[0]).toContain('gpioset failed: gpioset: error setting the GPIO line values');
     expect(line.energised).toBe(false);
   });
+
+  // The real tool (Debian gpiod, libgpiod v1.6) with no GPIO chip on this machine: it must get as
+  // far as setting the line (so the arguments are its syntax) and its failure must be reported.
+  it.skipIf(!toolAvailable('/usr/bin/gpioset'))('the real gpioset takes the arguments; with no chip here its error is reported as a failure to hold', async () => {
+    const line = new GpiosetLine({ chip: 'gpiochip0', line: 17, activeLow: true, hangMs: 300, logger: quiet, command: '/usr/bin/gpioset' });
+    const reasons: string[] = [];
+    line.onReleased = (r) => reasons.push(r);
+    line.energise();
+    await waitFor(() => reasons.length === 1, 5000);
+    expect(reasons[0]).toMatch(/^gpioset failed: (\/usr\/bin\/)?gpioset: error (setting the GPIO line values|opening gpiochip)/);
+    expect(reasons[0]).not.toMatch(/unrecognized|invalid|usage/i);
+  });
 });
 
 describe.skipIf(!toolAvailable(SOCAT))('bypass relay in the daemon (stand-in gpioset, real ptys)', () => {
