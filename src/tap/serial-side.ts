@@ -81,8 +81,8 @@ export class SerialSide {
 
   /**
    * The start-up open: a missing or locked port is an installer error and is thrown. With
-   * `waitIfAbsent` (a USB side behind the bypass switch, whose device appears only once the relay
-   * is energised) a missing device is waited for instead, as after a loss.
+   * `waitIfAbsent` (a USB side: a printer switched off, a POS not connected yet, a device behind the
+   * bypass switch) a missing device is waited for instead, as after a loss.
    */
   async start(waitIfAbsent = false): Promise<void> {
     if (!this.present() && waitIfAbsent) {
@@ -118,7 +118,7 @@ export class SerialSide {
   private startWaiting(): void {
     if (this.stat.up || this.reopenTimer !== undefined) return;
     this.stat.lastError = 'device not present yet';
-    this.log.info('device not present yet; waiting for it');
+    this.log.warn({ path: this.path }, 'device not present yet; waiting for it (printer off, POS not connected? tillbox doctor says more)');
     this.scheduleReopen();
   }
 

@@ -17,11 +17,8 @@ export class SerialTap implements Tap {
   private readonly printer: SerialSide;
   private readonly counters: RelayCounters;
   private readonly hold: FooterHold | undefined;
-  /** With the bypass relay on, a USB side's device appears only after the switch-in: start without it. */
-  private readonly waitForUsb: boolean;
 
-  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap' | 'usb' | 'dataDir' | 'bypass'>, record: Recorder, logger: Logger, footer?: FooterLink) {
-    this.waitForUsb = config.bypass.enabled;
+  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap' | 'usb' | 'dataDir'>, record: Recorder, logger: Logger, footer?: FooterLink) {
     const common = { reopenMinMs: config.tap.reopenMinMs, reopenMaxMs: config.tap.reopenMaxMs, logger };
     // A USB side is the same side logic over another device (usb-side.ts); the relay below is shared.
     this.pos = config.pos.usbGadget
@@ -55,9 +52,11 @@ export class SerialTap implements Tap {
   }
 
   async start(): Promise<void> {
-    await this.pos.start(this.waitForUsb && this.pos.kind === 'usb');
+    // A USB device that is not there yet is waited for: a printer switched off, a POS not yet
+    // connected, or both behind the bypass switch (their devices appear once it is energised).
+    await this.pos.start(this.pos.kind === 'usb');
     try {
-      await this.printer.start(this.waitForUsb && this.printer.kind === 'usb');
+      await this.printer.start(this.printer.kind === 'usb');
     } catch (err) {
       await this.pos.stop();
       throw err;

@@ -91,6 +91,32 @@ describe.skipIf(!toolAvailable(SOCAT))('USB sides in the daemon (ptys for the de
     expect((await daemon.stop()).code).toBe(0);
   });
 
+  it('a USB printer switched off at start-up is waited for, not a start-up error', async () => {
+    const d = dir();
+    const sys = join(d, 'sys');
+    const devDir = join(d, 'dev', 'usb');
+    mkdirSync(devDir, { recursive: true });
+    const pos = await PtyPair.create(join(d, 'posT'), join(d, 'posD'));
+    cleanups.push(() => pos.kill());
+    const daemon = DaemonProcess.run(writeConfig(d, { pos: { path: pos.b }, printer: { usb: join(devDir, 'lp0') }, usb: { sysfsRoot: sys, devDir } }));
+    cleanups.push(async () => void (await daemon.stop()));
+    await daemon.waitMsg('tap ready');
+    expect(daemon.logs.some((l) => l.msg?.startsWith('device not present yet') === true && l['side'] === 'printer')).toBe(true);
+    const posEnd = await openEnd(pos.a);
+    cleanups.push(() => closeEnd(posEnd));
+    posEnd.write(Buffer.from('while off\n'));
+    fakeUsbPrinterSysfs(sys, 'lp0', GPRINTER);
+    const prn = await PtyPair.create(join(devDir, 'lp0'), join(d, 'prnT'));
+    cleanups.push(() => prn.kill());
+    const printer = await openEnd(prn.b);
+    cleanups.push(() => closeEnd(printer));
+    await daemon.waitLog((l) => l.msg === 'port back' && l['side'] === 'printer', 5000);
+    const at = collect(printer);
+    posEnd.write(Buffer.from('on\n'));
+    await waitFor(() => at.bytes().toString() === 'on\n');
+    expect((await daemon.stop()).code).toBe(0);
+  });
+
   it('printer.usb: auto follows a replugged printer that comes back as another lpN', async () => {
     const d = dir();
     const sys = join(d, 'sys');
