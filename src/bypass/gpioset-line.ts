@@ -29,9 +29,9 @@ export interface GpiosetLineOptions {
  */
 const HELPER = [
   'set -u',
-  't=$1; shift',
+  't=$1; tool=$2; shift 2',
   // Process substitution: gpioset's stdin is the read end, fd 3 here the only write end.
-  'exec 3> >(exec "$TBX_GPIOSET" --mode=wait "$@")',
+  'exec 3> >(exec "$tool" --mode=wait "$@")',
   'gp=$!',
   'while kill -0 "$gp" 2>/dev/null && IFS= read -r -t "$t" _; do :; done',
   'kill -0 "$gp" 2>/dev/null || exit 3',
@@ -58,10 +58,7 @@ export class GpiosetLine implements BypassLine {
     if (this.child !== undefined) return;
     const { chip, line, activeLow, hangMs } = this.opts;
     const args = [...(activeLow ? ['--active-low'] : []), chip, `${line}=1`];
-    const child = spawn('bash', ['-c', HELPER, 'tillbox-relay', (hangMs / 1000).toFixed(3), ...args], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-      env: { ...process.env, TBX_GPIOSET: this.opts.command ?? 'gpioset' },
-    });
+    const child = spawn('bash', ['-c', HELPER, 'tillbox-relay', (hangMs / 1000).toFixed(3), this.opts.command ?? 'gpioset', ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -69,14 +66,17 @@ export class GpiosetLine implements BypassLine {
     });
     // EPIPE once the helper is gone: its exit is what counts.
     child.stdin?.on('error', () => {});
-    child.once('error', (err) => this.log.error({ err }, 'cannot run the relay helper (bash, gpioset)'));
-    child.once('exit', (code, signal) => {
+    const gone = (reason: string): void => {
       if (this.child !== child) return;
       this.child = undefined;
       clearInterval(this.beat);
-      const reason = code === 3 ? `gpioset failed: ${stderr.trim() || 'no message'}` : code === 0 ? 'heartbeat missed (event loop stalled)' : `relay helper exited (${signal ?? code})`;
       this.onReleased(reason);
-    });
+    };
+    // No bash: spawn fails with 'error' and no 'exit'; the line was never held.
+    child.once('error', (err) => gone(`cannot run the relay helper: ${err.message}`));
+    child.once('exit', (code, signal) =>
+      gone(code === 3 ? `gpioset failed: ${stderr.trim() || 'no message'}` : code === 0 ? 'heartbeat missed (event loop stalled)' : `relay helper exited (${signal ?? code})`),
+    );
     this.beat = setInterval(() => child.stdin?.write('\n'), Math.max(50, Math.floor(hangMs / 4)));
     this.log.info({ hangMs }, 'relay energised (the box relays; released on stop, loss, a stalled loop or death)');
   }
