@@ -6,6 +6,10 @@ import { SerialPortStream } from '@serialport/stream';
 const openAsync = promisify(open);
 const readAsync = promisify(read);
 
+/** Consecutive read EIOs taken as usblp's transient read errors (about 1 s), then a loss. */
+const READ_EIO_RETRIES = 50;
+const READ_EIO_PAUSE_MS = 20;
+
 /**
  * A USB printer character device as a serialport stream, so a USB side runs through the same
  * SerialSide (loss, reopen, back-pressure) and SerialTap as a serial one: `/dev/usb/lp*` (kernel
@@ -17,11 +21,21 @@ const readAsync = promisify(read);
  * and a write the device cannot take yet waits for POLLOUT. Exclusivity comes from the drivers
  * (usblp and g_printer both refuse a second open with EBUSY), not from flock.
  */
-class CharDevicePort extends LinuxPortBinding {
+/** fs.read, promisified; replaceable so the tests can play usblp's EIO and EINVAL replies. */
+export type ReadFn = (fd: number, buffer: Buffer, offset: number, length: number, position: null) => Promise<{ bytesRead: number }>;
+
+export class CharDevicePort extends LinuxPortBinding {
+  private readonly readFn: ReadFn;
   /** Set when the device has no read channel (a unidirectional printer: usblp read is EINVAL). */
   private noRead = false;
   private zeroReads = 0;
+  private readErrors = 0;
   private parked: (() => void) | undefined;
+
+  constructor(fd: number, options: Required<LinuxOpenOptions>, readFn: ReadFn = readAsync) {
+    super(fd, options);
+    this.readFn = readFn;
+  }
 
   override async read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
     for (;;) {
@@ -35,9 +49,10 @@ class CharDevicePort extends LinuxPortBinding {
         continue;
       }
       try {
-        const { bytesRead } = await readAsync(fd, buffer, offset, length, null);
+        const { bytesRead } = await this.readFn(fd, buffer, offset, length, null);
         if (bytesRead > 0) {
           this.zeroReads = 0;
+          this.readErrors = 0;
           return { buffer, bytesRead };
         }
         // A zero-length read: a zero-length packet from usblp, or a hung-up pty in the tests.
@@ -52,6 +67,11 @@ class CharDevicePort extends LinuxPortBinding {
         } else if (code === 'EINVAL') {
           // usblp: "if (!usblp->bidir) return -EINVAL" — the printer has no status channel.
           this.noRead = true;
+        } else if (code === 'EIO' && ++this.readErrors <= READ_EIO_RETRIES) {
+          // usblp returns EIO for a failed read URB and resubmits it ("applications loop in order
+          // to get the new read going", drivers/usb/class/usblp.c): not a loss. An unplug shows
+          // as ENODEV or a vanished node (SerialSide's watch), and a persistent EIO gives up.
+          await new Promise((r) => setTimeout(r, READ_EIO_PAUSE_MS));
         } else throw err;
       }
     }
@@ -79,7 +99,7 @@ class CharDevicePort extends LinuxPortBinding {
   override async drain(): Promise<void> {}
 }
 
-const DEFAULTS: Required<LinuxOpenOptions> = {
+export const CHAR_DEVICE_DEFAULTS: Required<LinuxOpenOptions> = {
   path: '', baudRate: 9600, dataBits: 8, lock: false, stopBits: 1, parity: 'none', rtscts: false, xon: false, xoff: false, xany: false, hupcl: false, vmin: 1, vtime: 0,
 };
 
@@ -87,7 +107,7 @@ export const charDeviceBinding: BindingInterface<CharDevicePort, LinuxOpenOption
   list: async () => [],
   async open(options) {
     const fd = await openAsync(options.path, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
-    return new CharDevicePort(fd, { ...DEFAULTS, ...options });
+    return new CharDevicePort(fd, { ...CHAR_DEVICE_DEFAULTS, ...options });
   },
 };
 

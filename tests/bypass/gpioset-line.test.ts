@@ -5,7 +5,7 @@
  * records the release, exactly when the real tool would let go of the line. Everything around it
  * is real: the bash helper, the heartbeat, a blocked event loop, a SIGSTOPped and a SIGKILLed tap.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpiosetLine } from '../../src/bypass/gpioset-line.js';
@@ -18,6 +18,8 @@ import { tapLines } from '../support/usb-emulation.js';
 import { DaemonProcess, writeConfig } from '../tap/daemon-process.js';
 
 const quiet = createLogger({ level: 'silent' });
+// Say which ran: a gpio-sim chip would need configfs and the gpio-sim module (neither here).
+console.info(existsSync('/sys/kernel/config/gpio-sim') ? 'gpio-sim is available but not used: these tests run a stand-in gpioset' : 'gpio-sim unavailable (no /sys/kernel/config/gpio-sim): stand-in gpioset and the real gpioset up to "no chip"');
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
