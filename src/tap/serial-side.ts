@@ -85,11 +85,12 @@ export class SerialSide {
    * bypass switch) a missing device is waited for instead, as after a loss.
    */
   async start(waitIfAbsent = false): Promise<void> {
-    if (!this.present() && waitIfAbsent) {
+    const here = this.present();
+    if (!here && waitIfAbsent) {
       this.startWaiting();
       return;
     }
-    if (!this.present()) {
+    if (!here) {
       throw new TillboxError('TBX_PORT_NOT_FOUND', `${this.name} port ${this.path} does not exist (check the cable/adapter and the udev rule, or ${this.name}.path)`);
     }
     try {
