@@ -8,6 +8,9 @@ import { BypassController, type SideView } from '../../src/bypass/controller.js'
 import { FakeBypassLine } from '../../src/bypass/line.js';
 import { createLogger } from '../../src/log.js';
 import type { Timers } from '../../src/tap/footer-types.js';
+import { judgeHealth } from '../../src/web/health.js';
+import { renderMetrics } from '../../src/web/metrics.js';
+import { statusSnapshot, TAP_STALE_MS } from '../../src/web/status-from-tap.js';
 
 const quiet = createLogger({ level: 'silent' });
 
@@ -90,5 +93,28 @@ describe('bypass relay rules (fake line)', () => {
     at(100);
     expect(line.energised).toBe(true);
     expect(line.history).toEqual(['energise', 'release', 'energise']);
+  });
+});
+
+describe('bypass state on the status page', () => {
+  it('reaches /api/status and /metrics from fresh tap figures only', () => {
+    const side = { kind: 'serial' as const, address: '/dev/x', up: true, bytesIn: 0, chunksIn: 0, losses: 0, lastError: null };
+    const tap = {
+      type: 'tap-stats' as const, at: 1_000_000, uptimeMs: 1000, journalPath: '/j', links: { pos: side, printer: side }, bytes: { posToPrinter: 0, printerToPos: 0 },
+      droppedWhilePrinterDown: { chunks: 0, bytes: 0 }, droppedWhilePosDown: { chunks: 0, bytes: 0 }, sessions: 0,
+      journal: { posted: 0, committed: 0, dropped: 0, droppedBytes: 0, stalled: null, stallsRecovered: 0, lagChunks: 0, lagMs: 0, lastSeq: 0, workerRestarts: 0, writerUp: true },
+      rssBytes: 1, bypass: { energised: true },
+    };
+    const parts = (nowMs: number) => ({
+      version: '0', nowMs, tap, processUptimeSeconds: 1, receiptsToday: 0, parse: { ok: 0, failed: 0 }, journalBacklogBytes: 0, outboxBacklog: 0,
+      broker: { state: 'disabled' as const, lastAckAt: null }, dropped: {}, clock: { synced: true }, disk: null,
+    });
+    const s = statusSnapshot(parts(1_000_500));
+    expect(s.bypass).toEqual({ energised: true });
+    const web = { sseClients: 0, sseRefused: { session: 0, total: 0 }, loginFailures: 0, loginRateLimited: 0 };
+    expect(renderMetrics(s, judgeHealth(s, 1_000_500), web)).toContain('\ntillbox_bypass_energised 1\n');
+    const stale = statusSnapshot(parts(1_000_000 + TAP_STALE_MS + 1000));
+    expect(stale.bypass).toBeUndefined();
+    expect(renderMetrics(stale, judgeHealth(stale, 1_000_000 + TAP_STALE_MS + 1000), web)).not.toContain('tillbox_bypass_energised');
   });
 });
