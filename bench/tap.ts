@@ -1,23 +1,29 @@
 /**
  * bench/tap: what the tap costs compared with a direct link, measured in the same run.
  *
- *   npm run build && npx tsx bench/tap.ts [--json] [--corpus DIR] [--chunks N]
+ *   npm run build && npx tsx bench/tap.ts [--json] [--corpus DIR] [--chunks N] [--usb]
  *
  * Two identical rigs of socat pty pairs; in one the middle is the real tap process
  * (`node dist/cli.js run`, journal and analytics child included), in the other a plain
  * `socat` relay. Latency is per chunk, POS end write → printer end read, rounds interleaved so
  * machine noise hits both alike; "added" is tap minus direct at the same percentile.
+ *
+ * --usb adds a third rig, the tap with both sides on its USB path (pos.usbGadget, printer.usb):
+ * ptys stand in for /dev/g_printer0 and /dev/usb/lp0, opened as USB printer devices are
+ * (src/tap/char-device.ts), with a fake sysfs for the printer's identity. It measures the tap's
+ * own cost on that path, not a USB bus's (there is none here).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SerialPort } from 'serialport';
 import { stringify } from 'yaml';
 import { closeEnd, openEnd, PtyPair, SOCAT } from '../tests/support/socat.js';
 import { tempDir, waitFor } from '../tests/support/tmp.js';
+import { fakeUsbPrinterSysfs, GPRINTER } from '../tests/support/usb-emulation.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, corpus: { type: 'string' }, chunks: { type: 'string', default: '3000' }, 'node-flags': { type: 'string' } } });
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, corpus: { type: 'string' }, chunks: { type: 'string', default: '3000' }, 'node-flags': { type: 'string' }, usb: { type: 'boolean' } } });
 const REPO = resolve(import.meta.dirname, '..');
 /** Run the tap exactly as production does: with the node flags of systemd/tillbox.service's ExecStart. */
 const UNIT_FLAGS = (/^Environment="TBX_NODE_FLAGS=([^"]*)"$/m.exec(readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8'))?.[1] ?? '').trim();
@@ -37,15 +43,20 @@ interface Rig {
   pid: number;
 }
 
-async function rig(name: 'tap' | 'direct', dir: string): Promise<Rig> {
+async function rig(name: 'tap' | 'usb' | 'direct', dir: string): Promise<Rig> {
   const a = await PtyPair.create(join(dir, `${name}-posT`), join(dir, `${name}-posD`));
   const b = await PtyPair.create(join(dir, `${name}-prnD`), join(dir, `${name}-prnT`));
   let middle: ChildProcess;
-  if (name === 'tap') {
-    const cfg = join(dir, 'tillbox.yaml');
-    writeFileSync(cfg, stringify({ pos: { path: a.b, baudRate: 115200 }, printer: { path: b.a, baudRate: 115200 }, dataDir: join(dir, 'data'), web: { host: '127.0.0.1', port: 0 }, log: { level: 'warn' } }));
+  if (name === 'tap' || name === 'usb') {
+    const cfg = join(dir, `${name}.yaml`);
+    const data = join(dir, `${name}-data`);
+    const sides =
+      name === 'tap'
+        ? { pos: { path: a.b, baudRate: 115200 }, printer: { path: b.a, baudRate: 115200 } }
+        : { pos: { usbGadget: true, gadgetPath: a.b }, printer: { usb: b.a }, usb: { sysfsRoot: usbSysfs(dir, basename(b.a)) } };
+    writeFileSync(cfg, stringify({ ...sides, dataDir: data, web: { host: '127.0.0.1', port: 0 }, log: { level: 'warn' } }));
     middle = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
-    await waitFor(() => existsSync(join(dir, 'data', 'journal.db')), 20_000);
+    await waitFor(() => existsSync(join(data, 'journal.db')), 20_000);
     await new Promise((r) => setTimeout(r, 1000));
   } else {
     middle = spawn(SOCAT, ['-b', '65536', `${a.b},raw,echo=0`, `${b.a},raw,echo=0`], { stdio: 'ignore' });
@@ -71,6 +82,13 @@ async function rig(name: 'tap' | 'direct', dir: string): Promise<Rig> {
       await b.kill();
     },
   };
+}
+
+/** A fake sysfs naming the emulated printer device (the tap reads its identity at open). */
+function usbSysfs(dir: string, lp: string): string {
+  const root = join(dir, 'usb-sys');
+  fakeUsbPrinterSysfs(root, lp, GPRINTER);
+  return root;
 }
 
 function total(bufs: Buffer[]): number {
@@ -143,15 +161,18 @@ try {
   say('starting rigs (direct socat relay, tillbox tap) ...');
   const direct = await rig('direct', t.dir);
   const tap = await rig('tap', t.dir);
+  const usb = values.usb === true ? await rig('usb', t.dir) : undefined;
+  const rigs = usb !== undefined ? [direct, tap, usb] : [direct, tap];
   const chunks = Number(values.chunks);
-  const lat: Record<string, number[]> = { tap: [], direct: [] };
+  const lat: Record<string, number[]> = { tap: [], direct: [], usb: [] };
   const chunk = Buffer.from('\x1b!\x00 2x 光明酸奶 5.80  11.60\n'.padEnd(32, ' '), 'utf8').subarray(0, 32);
   for (let i = 0; i < 20; i++) {
-    await roundTrip(direct, chunk);
-    await roundTrip(tap, chunk);
+    for (const r of rigs) await roundTrip(r, chunk);
   }
   for (let i = 0; i < chunks; i++) {
-    for (const r of i % 2 === 0 ? [direct, tap] : [tap, direct]) lat[r.name]!.push(await roundTrip(r, chunk));
+    // Rotated each round, so no rig always goes first.
+    const order = rigs.map((_, k) => rigs[(k + i) % rigs.length]!);
+    for (const r of order) lat[r.name]!.push(await roundTrip(r, chunk));
     await new Promise((res) => setTimeout(res, 1));
   }
   const stat = (xs: number[]) => {
@@ -168,6 +189,7 @@ try {
   const big = payload(4 * 1024 * 1024);
   const fastDirect = await blast(direct, big);
   const fastTap = await blast(tap, big);
+  const usbPhase = usb !== undefined ? { paced: await paced(usb, line, 11_520), fast: await blast(usb, big) } : undefined;
 
   // Zero altered bytes: everything the printer end of the tap rig received, in order.
   const sentAll = Buffer.concat([...Array.from({ length: 20 + chunks }, () => chunk), line, big]);
@@ -175,6 +197,13 @@ try {
   let altered = Math.abs(got.length - sentAll.length);
   for (let i = 0; i < Math.min(got.length, sentAll.length); i++) if (got[i] !== sentAll[i]) altered++;
   const rss = vmHwm(tap.pid);
+  let usbAltered = 0;
+  if (usb !== undefined) {
+    const gotUsb = Buffer.concat(usb.received);
+    usbAltered = Math.abs(gotUsb.length - sentAll.length);
+    for (let i = 0; i < Math.min(gotUsb.length, sentAll.length); i++) if (gotUsb[i] !== sentAll[i]) usbAltered++;
+    await usb.stop();
+  }
   await tap.stop();
   await direct.stop();
 
@@ -192,6 +221,18 @@ try {
     bytesChecked: sentAll.length,
     tapPeakRssBytes: { lineSpeed: rssLineSpeed, afterUnthrottled: rss },
     targets: { addedP99Ms: 1, rssBytes: 80 * 1024 * 1024 },
+    ...(usb !== undefined && usbPhase !== undefined
+      ? (() => {
+          const lu = stat(lat['usb']!);
+          return {
+            usb: {
+              latencyMs: { usb: lu, addedVsDirect: { p50: lu.p50 - ld.p50, p99: lu.p99 - ld.p99 }, vsSerialTap: { p50: lu.p50 - lt.p50, p99: lu.p99 - lt.p99 } },
+              throughputBytesPerSec: { at115200: Math.round(usbPhase.paced), unthrottled: Math.round(usbPhase.fast), ratioToDirect: usbPhase.fast / fastDirect },
+              alteredBytes: usbAltered,
+            },
+          };
+        })()
+      : {}),
   };
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -204,6 +245,14 @@ try {
     say(`throughput at 115200 baud (offered 11520 B/s): tap ${Math.round(paceTap)} B/s, direct ${Math.round(paceDirect)} B/s`);
     say(`throughput unthrottled (4 MiB): tap ${(fastTap / 1e6).toFixed(1)} MB/s, direct ${(fastDirect / 1e6).toFixed(1)} MB/s (ratio ${(fastTap / fastDirect).toFixed(2)})`);
     say(`altered bytes: ${altered} of ${sentAll.length}`);
+    if (result.usb !== undefined) {
+      const u = result.usb;
+      say(`USB path (emulated devices, --usb):`);
+      say(`  tillbox tap   p50 ${f(u.latencyMs.usb.p50)} ms  p99 ${f(u.latencyMs.usb.p99)} ms`);
+      say(`  added         p50 ${f(u.latencyMs.addedVsDirect.p50)} ms  p99 ${f(u.latencyMs.addedVsDirect.p99)} ms vs direct; ${f(u.latencyMs.vsSerialTap.p50)} / ${f(u.latencyMs.vsSerialTap.p99)} ms vs the serial tap`);
+      say(`  throughput    ${u.throughputBytesPerSec.at115200} B/s at 115200 offered, ${(u.throughputBytesPerSec.unthrottled / 1e6).toFixed(1)} MB/s unthrottled (ratio to direct ${u.throughputBytesPerSec.ratioToDirect.toFixed(2)})`);
+      say(`  altered bytes ${u.alteredBytes} of ${sentAll.length}`);
+    }
     say(`tap node flags: ${NODE_FLAGS.join(' ') || '(none)'}`);
     say(`tap process peak RSS: ${(rssLineSpeed / 1048576).toFixed(1)} MiB through the latency and 115200-baud phases, ${(rss / 1048576).toFixed(1)} MiB after the 4 MiB unthrottled blast   (target < 80 MiB)`);
   }

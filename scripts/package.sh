@@ -103,6 +103,9 @@ cp systemd/tillbox.sysusers.conf "$PKG/usr/lib/sysusers.d/tillbox.conf"
 cp firmware-config/99-tillbox.rules "$PKG/usr/lib/udev/rules.d/99-tillbox.rules"
 cp tillbox.example.yaml "$PKG/usr/share/tillbox/tillbox.example.yaml"
 cp firmware-config/config.txt.md "$PKG/usr/share/doc/tillbox/"
+# USB POS side (docs/usb.md): the gadget set-up, run as root by its own units; not enabled by postinst.
+cp firmware-config/tillbox-gadget.sh "$PKG/usr/share/tillbox/tillbox-gadget.sh"
+cp firmware-config/tillbox-gadget.service firmware-config/tillbox-gadget.path "$PKG/usr/lib/systemd/system/"
 [ -f docs/notes/h7-package-cli.md ] && cp docs/notes/h7-package-cli.md "$PKG/usr/share/doc/tillbox/install.md"
 { echo "tillbox $VERSION"; echo; cat LICENSE; } >"$PKG/usr/share/doc/tillbox/copyright"
 cp packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm "$PKG/DEBIAN/"
@@ -110,7 +113,7 @@ cp packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm "$PK
 # Modes: root-owned (dpkg-deb --root-owner-group), directories 0755, files 0644, executables 0755.
 find "$PKG" -type d -exec chmod 0755 {} +
 find "$PKG" -type f -exec chmod 0644 {} +
-chmod 0755 "$PKG/usr/bin/tillbox" "$PKG/DEBIAN/postinst" "$PKG/DEBIAN/prerm" "$PKG/DEBIAN/postrm"
+chmod 0755 "$PKG/usr/bin/tillbox" "$PKG/usr/share/tillbox/tillbox-gadget.sh" "$PKG/DEBIAN/postinst" "$PKG/DEBIAN/prerm" "$PKG/DEBIAN/postrm"
 find "$APP/node_modules" -type f \( -name '*.node' -o -path '*/.bin/*' \) -exec chmod 0755 {} +
 
 INSTALLED_KB=$(du -sk --exclude=DEBIAN "$PKG" | cut -f1)

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { clockCheck, dataDirCheck, portsCheck, type CheckResult, type DoctorCheck } from '../daemon/doctor-checks.js';
 import { footerCheck } from '../footer/doctor.js';
+import { usbCheck } from '../usb/doctor.js';
 import { isTillboxError, TillboxError } from '../errors.js';
 import { runDetect } from '../daemon/doctor-detect.js';
 import { detectText as detectEscPosText } from '../escpos/detect-api.js';
@@ -31,7 +32,7 @@ const profilesCheck: DoctorCheck = async (config) => {
 };
 
 /** The checks after the config check, in checklist order. Each is independent and gets the validated config. */
-const CHECKS: readonly DoctorCheck[] = [portsCheck, dataDirCheck, clockCheck, profilesCheck, brokerCheck, footerCheck];
+const CHECKS: readonly DoctorCheck[] = [portsCheck, usbCheck, dataDirCheck, clockCheck, profilesCheck, brokerCheck, footerCheck];
 
 const MARK: Record<CheckResult['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 

@@ -53,6 +53,14 @@ export function semanticChecks(doc: Doc): string[] {
   if ((str(pos, 'listen') === undefined) !== (str(printer, 'host') === undefined)) {
     problems.push(str(pos, 'listen') === undefined ? 'printer.host: set, but pos.listen is not (network printing needs both)' : 'pos.listen: set, but printer.host is not (network printing needs both)');
   }
+  if (pos?.['usbGadget'] === true && str(pos, 'listen') !== undefined) problems.push('pos.usbGadget: set together with pos.listen (the POS prints either over USB or over the network)');
+  if (str(printer, 'usb') !== undefined && str(printer, 'host') !== undefined) problems.push('printer.usb: set together with printer.host (the printer is either on USB or on the network)');
+  if ((pos?.['usbGadget'] === true || str(printer, 'usb') !== undefined) && (str(pos, 'listen') !== undefined || str(printer, 'host') !== undefined)) {
+    problems.push('pos.usbGadget / printer.usb: a USB side goes with a serial or USB other side, not with network printing');
+  }
+  if (section(doc, 'bypass')?.['enabled'] === true && (str(pos, 'listen') !== undefined || str(printer, 'host') !== undefined)) {
+    problems.push('bypass.enabled: a relay switches serial or USB lines; network printing has none to switch');
+  }
   add(dirProblem('dataDir', typeof doc['dataDir'] === 'string' ? doc['dataDir'] : undefined));
   add(hostProblem('web.host', str(web, 'host')));
   const hash = str(web, 'adminPasswordHash');

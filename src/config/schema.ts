@@ -38,6 +38,8 @@ export const configSchema = {
       properties: {
         path: { type: 'string', default: '/dev/tillbox-pos', description: 'serial device the POS is wired to' },
         listen: { type: 'string', pattern: '^[^:]+:[0-9]{1,5}$', description: 'host:port to accept the POS print jobs on (e.g. 0.0.0.0:9100); set instead of path' },
+        usbGadget: { type: 'boolean', default: false, description: 'the POS prints over USB: the box is its USB printer (printer gadget on the OTG port, cloning the real printer; docs/usb.md); set instead of path' },
+        gadgetPath: { type: 'string', default: '/dev/g_printer0', description: 'with usbGadget: the gadget device the POS bytes arrive on' },
         ...serialLine,
       },
     },
@@ -46,6 +48,7 @@ export const configSchema = {
       properties: {
         path: { type: 'string', default: '/dev/tillbox-printer', description: 'serial device the printer is wired to' },
         host: { type: 'string', description: 'network printer address; set instead of path' },
+        usb: { type: 'string', pattern: '^(auto|/.+)$', description: 'a USB printer on the box: auto (the first one usblp finds, again after each replug) or its device, e.g. /dev/usb/lp0; set instead of path' },
         port: { type: 'integer', minimum: 1, maximum: 65535, default: 9100, description: 'network printer TCP port' },
         ...serialLine,
       },
@@ -63,6 +66,27 @@ export const configSchema = {
           type: 'integer', minimum: 0, maximum: 19, default: 0,
           description: 'niceness of the journal writer thread (the tap process itself is not changed); 0: off, the default: a niced writer lags in a burst and the pipeline may then close a document early',
         },
+      },
+    },
+    usb: {
+      type: 'object', additionalProperties: false, default: {}, description: 'where the USB sides find the kernel (docs/usb.md)',
+      properties: {
+        sysfsRoot: { type: 'string', default: '/sys', description: 'sysfs mount: the USB printer identity (class/usbmisc) and the UDC state (class/udc)' },
+        configfsRoot: { type: 'string', default: '/sys/kernel/config', description: 'configfs mount holding the printer gadget' },
+        gadgetName: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', default: 'tillbox', description: 'the gadget directory under usb_gadget/ (as made by firmware-config/tillbox-gadget.sh)' },
+        devDir: { type: 'string', default: '/dev/usb', description: 'where usblp device nodes appear (printer.usb: auto)' },
+      },
+    },
+    bypass: {
+      type: 'object', additionalProperties: false, default: {}, description: 'fail-safe bypass relay: de-energised, POS and printer are wired straight together; the tap energises it only while it relays (docs/usb.md)',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'drive the relay (off: the GPIO is never touched)' },
+        chip: { type: 'string', default: 'gpiochip0', description: 'GPIO chip of the relay line (gpiod character device name)' },
+        line: { type: 'integer', minimum: 0, maximum: 1023, default: 17, description: 'GPIO line offset on that chip' },
+        activeLow: { type: 'boolean', default: false, description: 'the relay driver energises on a low level' },
+        sideLossMs: { type: 'integer', minimum: 100, maximum: 60000, default: 3000, description: 'a side lost this long releases the relay (printing goes direct)' },
+        hangMs: { type: 'integer', minimum: 200, maximum: 60000, default: 2000, description: 'an event loop stalled this long releases the relay (checked by a timer; the gpioset child lets go)' },
+        retryMs: { type: 'integer', minimum: 1000, maximum: 3600000, default: 60000, description: 'USB sides: after a release because a side never came up behind the switch, wait this long before trying again' },
       },
     },
     journal: {

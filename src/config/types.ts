@@ -12,8 +12,10 @@ export interface SerialLine {
 export interface Config {
   store: { id: string; name: string; timezone: string; currency: string };
   box: { id: string };
-  pos: SerialLine & { path: string; listen?: string };
-  printer: SerialLine & { path: string; host?: string; port: number };
+  pos: SerialLine & { path: string; listen?: string; usbGadget: boolean; gadgetPath: string };
+  printer: SerialLine & { path: string; host?: string; port: number; usb?: string };
+  usb: { sysfsRoot: string; configfsRoot: string; gadgetName: string; devDir: string };
+  bypass: { enabled: boolean; chip: string; line: number; activeLow: boolean; sideLossMs: number; hangMs: number; retryMs: number };
   tap: { reopenMinMs: number; reopenMaxMs: number; analyticsNice: number; journalNice: number };
   journal: { maxBytes: number; maxAgeDays: number; queueMaxBytes: number };
   decoder: {

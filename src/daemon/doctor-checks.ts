@@ -62,7 +62,11 @@ export const portsCheck: DoctorCheck = async (config) => {
   if (config.pos.listen !== undefined || config.printer.host !== undefined) {
     return [{ status: 'fail', name: 'ports', detail: 'network mode needs both pos.listen and printer.host' }];
   }
-  return [await serialPortCheck('pos port', config.pos.path, config.pos.baudRate), await serialPortCheck('printer port', config.printer.path, config.printer.baudRate)];
+  // A USB side is checked by usbCheck (src/usb/doctor.ts) instead.
+  return [
+    ...(config.pos.usbGadget ? [] : [await serialPortCheck('pos port', config.pos.path, config.pos.baudRate)]),
+    ...(config.printer.usb !== undefined ? [] : [await serialPortCheck('printer port', config.printer.path, config.printer.baudRate)]),
+  ];
 };
 
 const MiB = 1024 * 1024;

@@ -27,6 +27,8 @@ export interface TapStatsMessage {
   rssBytes: number;
   /** At-till footers (absent when the tap has none). */
   footer?: FooterTapStats;
+  /** The bypass relay (absent when bypass.enabled is off): energised means the box relays. */
+  bypass?: { energised: boolean };
 }
 
 /** Everything `tillbox run` knows about itself (TapStatsMessage plus the child's own state). */

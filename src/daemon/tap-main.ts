@@ -6,6 +6,7 @@ import { TillboxError } from '../errors.js';
 import { JournalWriter } from '../journal/writer.js';
 import { dirFull, isDiskFull } from '../io/write-fault.js';
 import type { Logger } from '../log.js';
+import { bypassFor } from '../bypass/setup.js';
 import { createTap } from '../tap/create.js';
 import { footerLinkFor } from '../tap/footer-setup.js';
 import type { DaemonStats, TapStatsMessage } from './messages.js';
@@ -74,6 +75,10 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     throw err;
   }
 
+  // The relay goes to the box only now that the ports are open (or, USB, waited for behind it).
+  const bypass = bypassFor(config, tap, logger);
+  bypass?.start();
+
   const analytics = opts.analytics ?? { entry: DEFAULT_ANALYTICS_ENTRY };
   supervisor =
     analytics === false
@@ -103,6 +108,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
       journal: journal.snapshot(),
       rssBytes: process.memoryUsage.rss(),
       ...(footer !== undefined ? { footer: footer.stats() } : {}),
+      ...(bypass !== undefined ? { bypass: { energised: bypass.energised } } : {}),
     };
   };
   const statsTimer = setInterval(() => supervisor?.send(snapshot()), opts.statsEveryMs ?? 1000);
@@ -134,6 +140,8 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
         await notifier.notify('STOPPING=1');
         clearInterval(statsTimer);
         clearInterval(reportTimer);
+        // Printing goes direct before the ports close.
+        bypass?.stop();
         await supervisor?.stop();
         await tap.stop();
         await journal.stop();

@@ -7,10 +7,10 @@ import { TcpTap } from './tcp-tap.js';
 import type { Recorder, Tap } from './types.js';
 
 /**
- * Serial ⇄ serial when neither pos.listen nor printer.host is set; TCP ⇄ TCP (port 9100 mode) when
+ * Serial or USB lines (SerialTap, any mix of the two) when neither pos.listen nor printer.host is set; TCP ⇄ TCP (port 9100 mode) when
  * both are. Mixed set-ups (serial till to network printer) are not supported yet.
  */
-export function createTap(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger, footer?: FooterLink): Tap {
+export function createTap(config: Pick<Config, 'pos' | 'printer' | 'tap' | 'usb' | 'dataDir'>, record: Recorder, logger: Logger, footer?: FooterLink): Tap {
   const tcpPos = config.pos.listen !== undefined;
   const tcpPrinter = config.printer.host !== undefined;
   if (tcpPos !== tcpPrinter) {

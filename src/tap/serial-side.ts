@@ -1,4 +1,5 @@
 import { existsSync, stat } from 'node:fs';
+import type { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
 import type { SerialLine } from '../config/types.js';
 import { TillboxError } from '../errors.js';
@@ -14,6 +15,21 @@ export interface SerialSideOptions {
   logger: Logger;
   /** How often the device node is checked while open (see `watch`). */
   watchMs?: number;
+  /** Another kind of device behind the same side logic (a USB printer character device, usb-side.ts). */
+  device?: SideDevice;
+}
+
+/** How a non-serial side opens its device; the loss, reopen and back-pressure logic stay SerialSide's. */
+export interface SideDevice {
+  kind: 'usb';
+  /** A closed stream over the device at `path`. */
+  openPort(path: string): SerialPortStream;
+  /** The device path now (printer.usb: auto finds the printer again after a replug); undefined: none. */
+  resolvePath?(): string | undefined;
+  /** False while the device node exists but is not usable (the gadget with no USB host connected). */
+  ready?(): boolean;
+  /** What is behind the device, read when it opens (the printer's USB identity), for the log. */
+  describe?(path: string): Record<string, unknown> | undefined;
 }
 
 /** Called for every chunk this side receives; runs synchronously in the port's data event. */
@@ -32,7 +48,9 @@ export class SerialSide {
   onDrain: () => void = () => {};
   private readonly opts: SerialSideOptions;
   private readonly log: Logger;
-  private port: SerialPort | undefined;
+  private port: SerialPortStream | undefined;
+  /** The device path in use (opts.path, or what the device resolved it to). */
+  private path: string;
   private deviceId: string | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
   private reopenTimer: NodeJS.Timeout | undefined;
@@ -45,7 +63,12 @@ export class SerialSide {
     this.opts = opts;
     this.log = opts.logger.child({ module: 'tap', side: opts.name, path: opts.path });
     this.delayMs = opts.reopenMinMs;
-    this.stat = { kind: 'serial', address: opts.path, up: false, bytesIn: 0, chunksIn: 0, losses: 0, lastError: null };
+    this.path = opts.path;
+    this.stat = { kind: opts.device?.kind ?? 'serial', address: opts.path, up: false, bytesIn: 0, chunksIn: 0, losses: 0, lastError: null };
+  }
+
+  get kind(): 'serial' | 'usb' {
+    return this.opts.device?.kind ?? 'serial';
   }
 
   get up(): boolean {
@@ -56,21 +79,48 @@ export class SerialSide {
     return { ...this.stat };
   }
 
-  /** The start-up open: a missing or locked port is an installer error and is thrown. */
-  async start(): Promise<void> {
-    if (!existsSync(this.opts.path)) {
-      throw new TillboxError('TBX_PORT_NOT_FOUND', `${this.name} port ${this.opts.path} does not exist (check the cable/adapter and the udev rule, or ${this.name}.path)`);
+  /**
+   * The start-up open: a missing or locked port is an installer error and is thrown. With
+   * `waitIfAbsent` (a USB side: a printer switched off, a POS not connected yet, a device behind the
+   * bypass switch) a missing device is waited for instead, as after a loss.
+   */
+  async start(waitIfAbsent = false): Promise<void> {
+    const here = this.present();
+    if (!here && waitIfAbsent) {
+      this.startWaiting();
+      return;
+    }
+    if (!here) {
+      throw new TillboxError('TBX_PORT_NOT_FOUND', `${this.name} port ${this.path} does not exist (check the cable/adapter and the udev rule, or ${this.name}.path)`);
     }
     try {
       await this.open();
     } catch (err) {
       const msg = (err as Error).message;
-      // serialport gives no error code for a failed flock(); its message is the only signal.
-      if (msg.includes('Cannot lock port')) {
-        throw new TillboxError('TBX_PORT_BUSY', `${this.name} port ${this.opts.path} is locked by another process (another tillbox, a getty or a terminal program?)`, { cause: err });
+      // serialport gives no error code for a failed flock(); its message is the only signal. USB
+      // printer devices are exclusive in the driver instead: a second open is EBUSY.
+      if (msg.includes('Cannot lock port') || (err as NodeJS.ErrnoException).code === 'EBUSY') {
+        throw new TillboxError('TBX_PORT_BUSY', `${this.name} port ${this.path} is locked by another process (another tillbox, a getty or a terminal program?)`, { cause: err });
       }
-      throw new TillboxError('TBX_PORT_OPEN_FAILED', `${this.name} port ${this.opts.path} cannot be opened: ${msg}`, { cause: err });
+      throw new TillboxError('TBX_PORT_OPEN_FAILED', `${this.name} port ${this.path} cannot be opened: ${msg}`, { cause: err });
     }
+  }
+
+  /** Whether the device can be opened now (and, for a USB side, where it is). */
+  private present(): boolean {
+    const dev = this.opts.device;
+    const p = dev?.resolvePath !== undefined ? dev.resolvePath() : this.opts.path;
+    if (p === undefined) return false;
+    this.path = p;
+    this.stat.address = p;
+    return existsSync(p) && (dev?.ready?.() ?? true);
+  }
+
+  private startWaiting(): void {
+    if (this.stat.up || this.reopenTimer !== undefined) return;
+    this.stat.lastError = 'device not present yet';
+    this.log.warn({ path: this.path }, 'device not present yet; waiting for it (printer off, POS not connected? tillbox doctor says more)');
+    this.scheduleReopen();
   }
 
   /**
@@ -103,8 +153,9 @@ export class SerialSide {
   }
 
   private open(): Promise<void> {
-    const { line, path } = this.opts;
-    const port = new SerialPort({
+    const { line } = this.opts;
+    const path = this.path;
+    const port = this.opts.device !== undefined ? this.opts.device.openPort(path) : new SerialPort({
       path,
       baudRate: line.baudRate,
       dataBits: line.dataBits,
@@ -131,7 +182,7 @@ export class SerialSide {
     });
   }
 
-  private attach(port: SerialPort): void {
+  private attach(port: SerialPortStream): void {
     this.port = port;
     this.stat.up = true;
     this.delayMs = this.opts.reopenMinMs;
@@ -143,11 +194,13 @@ export class SerialSide {
     port.on('drain', () => this.onDrain());
     port.on('error', (err: Error) => this.lost(port, err.message));
     port.on('close', (err: Error | null) => this.lost(port, err?.message ?? 'closed'));
-    stat(this.opts.path, (err, st) => {
+    stat(this.path, (err, st) => {
       if (err === null) this.deviceId = `${st.rdev}:${st.ino}`;
     });
     this.watchTimer = setInterval(() => this.watch(port), this.opts.watchMs ?? 250);
-    this.log.info({ baudRate: this.opts.line.baudRate, flowControl: this.opts.line.flowControl }, 'port open');
+    const dev = this.opts.device;
+    if (dev === undefined) this.log.info({ baudRate: this.opts.line.baudRate, flowControl: this.opts.line.flowControl }, 'port open');
+    else this.log.info({ path: this.path, ...(dev.describe?.(this.path) ?? {}) }, 'port open');
   }
 
   /**
@@ -155,15 +208,17 @@ export class SerialSide {
    * retries silently instead of reporting, so loss is only seen on the next write. Checking that the
    * device node still exists and is the same device catches it within one watch period.
    */
-  private watch(port: SerialPort): void {
-    stat(this.opts.path, (err, st) => {
+  private watch(port: SerialPortStream): void {
+    stat(this.path, (err, st) => {
       if (port !== this.port) return;
       if (err !== null) this.lost(port, `device node gone (${err.code ?? err.message})`);
       else if (this.deviceId !== undefined && `${st.rdev}:${st.ino}` !== this.deviceId) this.lost(port, 'device node replaced');
+      // The gadget's node stays while the POS unplugs its cable; the UDC state says it went.
+      else if (this.opts.device?.ready?.() === false) this.lost(port, 'USB host disconnected');
     });
   }
 
-  private lost(port: SerialPort, reason: string): void {
+  private lost(port: SerialPortStream, reason: string): void {
     if (port !== this.port || this.stopped) return;
     this.port = undefined;
     this.deviceId = undefined;
@@ -181,6 +236,7 @@ export class SerialSide {
 
   private scheduleReopen(): void {
     this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = undefined;
       if (this.stopped) return;
       this.delayMs = Math.min(this.delayMs * 2, this.opts.reopenMaxMs);
       const retry = (reason: string): void => {
@@ -188,7 +244,7 @@ export class SerialSide {
         this.log.debug({ reason, nextInMs: this.delayMs }, 'reopen failed');
         this.scheduleReopen();
       };
-      if (!existsSync(this.opts.path)) {
+      if (!this.present()) {
         retry('device node missing');
       } else {
         this.open().then(

@@ -6,9 +6,10 @@ import type { FooterLink } from './footer-link.js';
 import { RelayCounters } from './relay-counters.js';
 import { SerialSide } from './serial-side.js';
 import type { Recorder, Tap, TapStats } from './types.js';
+import { usbGadgetDevice, usbPrinterDevice } from './usb-side.js';
 
 /**
- * POS serial port ⇄ printer serial port. Each chunk is written to the other side first, inside the
+ * POS line ⇄ printer line, each a serial port or a USB printer device (usblp, the printer gadget). Each chunk is written to the other side first, inside the
  * data event, and only then handed to the recorder (the journal), so recording can never delay it.
  */
 export class SerialTap implements Tap {
@@ -17,10 +18,16 @@ export class SerialTap implements Tap {
   private readonly counters: RelayCounters;
   private readonly hold: FooterHold | undefined;
 
-  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap'>, record: Recorder, logger: Logger, footer?: FooterLink) {
+  constructor(config: Pick<Config, 'pos' | 'printer' | 'tap' | 'usb' | 'dataDir'>, record: Recorder, logger: Logger, footer?: FooterLink) {
     const common = { reopenMinMs: config.tap.reopenMinMs, reopenMaxMs: config.tap.reopenMaxMs, logger };
-    this.pos = new SerialSide({ ...common, name: 'pos', path: config.pos.path, line: config.pos });
-    this.printer = new SerialSide({ ...common, name: 'printer', path: config.printer.path, line: config.printer });
+    // A USB side is the same side logic over another device (usb-side.ts); the relay below is shared.
+    this.pos = config.pos.usbGadget
+      ? new SerialSide({ ...common, name: 'pos', path: config.pos.gadgetPath, line: config.pos, device: usbGadgetDevice(config) })
+      : new SerialSide({ ...common, name: 'pos', path: config.pos.path, line: config.pos });
+    this.printer =
+      config.printer.usb !== undefined
+        ? new SerialSide({ ...common, name: 'printer', path: config.printer.usb, line: config.printer, device: usbPrinterDevice(config, logger) })
+        : new SerialSide({ ...common, name: 'printer', path: config.printer.path, line: config.printer });
     this.counters = new RelayCounters(record);
     this.hold = footer?.holdFor('serial', (b) => this.printer.write(b), () => this.pos.resume());
     this.relay(this.pos, this.printer, 'pos>printer');
@@ -45,9 +52,11 @@ export class SerialTap implements Tap {
   }
 
   async start(): Promise<void> {
-    await this.pos.start();
+    // A USB device that is not there yet is waited for: a printer switched off, a POS not yet
+    // connected, or both behind the bypass switch (their devices appear once it is energised).
+    await this.pos.start(this.pos.kind === 'usb');
     try {
-      await this.printer.start();
+      await this.printer.start(this.printer.kind === 'usb');
     } catch (err) {
       await this.pos.stop();
       throw err;

@@ -6,7 +6,7 @@ export type SideName = 'pos' | 'printer';
 export type Recorder = (dir: JournalDirection, bytes: Uint8Array, delivered: boolean, wallTime: number, monoUs: number) => void;
 
 export interface SideStats {
-  kind: 'serial' | 'tcp';
+  kind: 'serial' | 'usb' | 'tcp';
   /** serial: the device path; tcp: the listen address (pos) or the printer address (printer). */
   address: string;
   up: boolean;

@@ -65,6 +65,8 @@ export interface StatusSnapshot {
    * the duplicates by id). `recordFailures`: failed attempts since start.
    */
   outboxAcks?: { unrecorded: number; recordFailures: number };
+  /** The bypass relay, when the tap drives one: energised means the box relays, else POS and printer are wired direct. */
+  bypass?: { energised: boolean };
   /**
    * Receipts whose bytes reached the box while the printer side was down (journaled with
    * delivered=0): the customer did not get them, the till must reprint. Newest first, recent only.

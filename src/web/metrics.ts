@@ -33,6 +33,9 @@ export function renderMetrics(s: StatusSnapshot, health: Health, web: WebCounter
     { labels: { side: 'pos' }, value: s.links.pos.state === 'up' ? 1 : 0 },
     { labels: { side: 'printer' }, value: s.links.printer.state === 'up' ? 1 : 0 },
   ]);
+  if (s.bypass !== undefined) {
+    metric('tillbox_bypass_energised', 'gauge', 'Whether the bypass relay is energised (1: the box relays; 0: POS and printer wired direct).', [{ value: s.bypass.energised ? 1 : 0 }]);
+  }
   metric('tillbox_relayed_bytes_total', 'counter', 'Bytes relayed through the tap since start.', [
     { labels: { direction: 'pos_to_printer' }, value: s.bytes.posToPrinter },
     { labels: { direction: 'printer_to_pos' }, value: s.bytes.printerToPos },

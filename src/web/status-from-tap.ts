@@ -60,6 +60,8 @@ export function statusSnapshot(p: StatusParts): StatusSnapshot {
     ...(p.parseFailedToday === undefined ? {} : { parseFailedToday: p.parseFailedToday }),
     ...writeFaultOf(tap, p.faults ?? []),
     ...(p.outboxAcks === undefined ? {} : { outboxAcks: p.outboxAcks }),
+    // Stale tap figures say nothing about the relay (the helper releases it if the tap hangs).
+    ...(tap?.bypass === undefined || stale !== null ? {} : { bypass: { ...tap.bypass } }),
   };
 }
 

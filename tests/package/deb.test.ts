@@ -51,6 +51,9 @@ describe.skipIf(!haveDpkg)('the amd64 .deb', () => {
     expect(entry('usr/lib/udev/rules.d/99-tillbox.rules')).toMatch(/^-rw-r--r-- root\/root /);
     expect(entry('usr/lib/sysusers.d/tillbox.conf')).toMatch(/^-rw-r--r-- root\/root /);
     expect(entry('usr/share/tillbox/tillbox.example.yaml')).toBeDefined();
+    expect(entry('usr/share/tillbox/tillbox-gadget.sh')).toMatch(/^-rwxr-xr-x root\/root /);
+    expect(entry('usr/lib/systemd/system/tillbox-gadget.service')).toMatch(/^-rw-r--r-- root\/root /);
+    expect(entry('usr/lib/systemd/system/tillbox-gadget.path')).toMatch(/^-rw-r--r-- root\/root /);
     expect(entry('usr/lib/tillbox/dist/cli.js')).toBeDefined();
     expect(entry('usr/lib/tillbox/src/web/assets/index.html')).toBeDefined();
     expect(entry('usr/lib/tillbox/node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toMatch(/^-rwxr-xr-x /);

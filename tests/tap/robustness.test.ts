@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openJournalReader } from '../../src/journal/reader.js';
 import { toolAvailable } from '../support/corpus.js';
-import { closeEnd, collect, openEnd, PtyPair, SOCAT } from '../support/socat.js';
+import { closeEnd, collect, openEnd, SOCAT } from '../support/socat.js';
+import { tapLines, TRANSPORTS, type Transport } from '../support/usb-emulation.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { DaemonProcess, REPO, writeConfig } from './daemon-process.js';
 
@@ -13,13 +14,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function rig() {
+/** Serial ptys, or over 'usb' ptys standing in for the USB devices (tests/support/usb-emulation.ts). */
+async function rig(transport: Transport = 'serial') {
   const t = tempDir('tbx-rob-');
   cleanups.push(t.cleanup);
-  const pos = await PtyPair.create(join(t.dir, 'posT'), join(t.dir, 'posD'));
-  const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
+  const { pos, prn, config: lines } = await tapLines(transport, t.dir);
   cleanups.push(() => pos.kill(), () => prn.kill());
-  const config = writeConfig(t.dir, { pos: { path: pos.b }, printer: { path: prn.a } });
+  const config = writeConfig(t.dir, lines);
   return { dir: t.dir, pos, prn, config, journal: join(t.dir, 'data', 'journal.db') };
 }
 
@@ -29,8 +30,8 @@ function line(n: number): Buffer {
 }
 
 describe.skipIf(!haveSocat)('tap robustness', () => {
-  it('kill -9 leaves an intact journal with no partial rows, and a restart continues the sequence', async () => {
-    const r = await rig();
+  it.each(TRANSPORTS)('kill -9 leaves an intact journal with no partial rows, and a restart continues the sequence (%s)', async (transport) => {
+    const r = await rig(transport);
     const daemon = DaemonProcess.run(r.config);
     await daemon.waitMsg('tap ready');
     const pos = await openEnd(r.pos.a);

@@ -4,7 +4,8 @@ import type { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openJournalReader } from '../../src/journal/reader.js';
 import { corpusAvailable, corpusFile, toolAvailable } from '../support/corpus.js';
-import { closeEnd, collect, openEnd, PtyPair, SOCAT } from '../support/socat.js';
+import { closeEnd, collect, openEnd, SOCAT } from '../support/socat.js';
+import { GPRINTER, tapLines, TRANSPORTS, type Transport } from '../support/usb-emulation.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { DaemonProcess, writeConfig } from './daemon-process.js';
 
@@ -14,14 +15,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Two socat pairs: test POS end ⇄ tap POS end, tap printer end ⇄ test printer end. */
-async function rig() {
+/**
+ * Two socat pairs: test POS end ⇄ tap POS end, tap printer end ⇄ test printer end. Over 'usb' the
+ * tap's ends stand in for /dev/g_printer0 and /dev/usb/lp0 (tests/support/usb-emulation.ts says
+ * why: no USB controller or modules here) and are opened through the tap's USB path.
+ */
+async function rig(transport: Transport) {
   const t = tempDir('tbx-tap-');
   cleanups.push(t.cleanup);
-  const pos = await PtyPair.create(join(t.dir, 'posT'), join(t.dir, 'posD'));
-  const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
+  const { pos, prn, config: lines } = await tapLines(transport, t.dir, { baudRate: 115200 });
   cleanups.push(() => pos.kill(), () => prn.kill());
-  const config = writeConfig(t.dir, { pos: { path: pos.b, baudRate: 115200 }, printer: { path: prn.a, baudRate: 115200 } });
+  const config = writeConfig(t.dir, lines);
   return { dir: t.dir, pos, prn, config, journal: join(t.dir, 'data', 'journal.db') };
 }
 
@@ -43,12 +47,19 @@ function journalBytes(path: string, dir: string, delivered?: boolean): Buffer {
   }
 }
 
-describe.skipIf(!haveSocat)('serial tap over real ptys', () => {
+describe.skipIf(!haveSocat).each(TRANSPORTS)('%s tap over real ptys', (transport) => {
   it.skipIf(!corpusAvailable('escpos'))('relays every corpus capture byte-identical both ways and journals both directions in order', async () => {
-    const r = await rig();
+    const r = await rig(transport);
     const daemon = DaemonProcess.run(r.config);
     cleanups.push(async () => void (await daemon.stop()));
     await daemon.waitMsg('tap ready');
+    if (transport === 'usb') {
+      // The USB code path ran: the printer side read its identity from the (fake) sysfs and left
+      // it for the gadget to clone.
+      const open = daemon.logs.find((l) => l.msg === 'port open' && l['side'] === 'printer');
+      expect(open).toMatchObject({ identity: '0483:5743 Gprinter GP-58MBIII (serial GP58-000123)', deviceId: GPRINTER.deviceId });
+      expect(readFileSync(join(r.dir, 'data', 'usb-gadget.env'), 'utf8')).toContain('TBX_USB_VENDOR=0x0483\nTBX_USB_PRODUCT=0x5743\n');
+    }
     const { pos, printer } = await ends(r);
     const atPrinter = collect(printer);
     const atPos = collect(pos);
@@ -92,7 +103,7 @@ describe.skipIf(!haveSocat)('serial tap over real ptys', () => {
   });
 
   it('survives losing the printer port: reopens within 2 s, journals outage bytes undelivered and never sends them', async () => {
-    const r = await rig();
+    const r = await rig(transport);
     const daemon = DaemonProcess.run(r.config);
     cleanups.push(async () => void (await daemon.stop()));
     await daemon.waitMsg('tap ready');
