@@ -120,6 +120,7 @@ export class FooterService {
     const today = this.deps.ledger.zone.parts((this.deps.now ?? (() => new Date()))().getTime()).day;
     const { facts, coupons } = footerFacts(this.deps.ledger, receipt, {
       today, language, daysBefore: s.daysBefore, member: s.member, expiring: s.expiring, buyAgain: s.buyAgain, rules: this.deps.rules, categoryOf: this.deps.categoryOf,
+      unfiled: this.unfiledCoupons(),
       ...(opts.alreadyFiled === true ? { alreadyFiled: true } : {}),
     });
     const lines = composeLines(facts, language, ascii);
@@ -134,8 +135,10 @@ export class FooterService {
   /**
    * Files printed footers and issued coupons in the ledger. Called from the pipeline's poll (and at
    * stop), not per footer: a commit is an fsync, and a footer request must not wait behind one.
-   * Coupon limits count filed coupons, so a burst within one poll period may exceed a per-day
-   * limit by the coupons of that period (at most a few).
+   * Coupon limits stay exact all the same: the check counts filed coupons plus the ones this
+   * service has promised and not filed yet (unfiledCoupons), and the check and the promise happen
+   * in one synchronous step (decide(), no await), so no other request can come between them. This
+   * process is the only one that issues coupons.
    */
   flush(): void {
     const batch = this.unrecorded;
@@ -151,6 +154,14 @@ export class FooterService {
         }
       }
     })();
+  }
+
+  /** Coupons on blocks awaiting their outcome, and on printed footers not filed yet. */
+  private unfiledCoupons(): CouponIssue[] {
+    const out: CouponIssue[] = [];
+    for (const r of this.pending.values()) out.push(...r.coupons);
+    for (const rec of this.unrecorded) if (rec.outcome === 'printed') out.push(...rec.coupons);
+    return out;
   }
 
   private decide(msg: FooterRequestMessage): { block: Buffer | null; reason: string } {

@@ -19,6 +19,13 @@ export interface FooterHoldOptions {
   /** 'hold': insert blocks; 'observe' (dry run): ask at each cut, never hold, never insert. */
   mode: 'hold' | 'observe';
   write: (bytes: Buffer) => WriteResult;
+  /**
+   * Called after every write with what was written and whether the printer side took it: the
+   * journal's record. 'pos>printer' pieces are the POS's bytes (a chunk that went out in parts is
+   * recorded in parts, each with its own write's result: bytes queued behind a held cut and then
+   * lost with the printer are journaled undelivered); 'box>printer' is an inserted block.
+   */
+  record?: (dir: 'pos>printer' | 'box>printer', bytes: Buffer, delivered: boolean) => void;
   ask: AskFooter;
   onOutcome?: (o: HoldOutcome) => void;
   /** Called once the queue has gone out after push() answered 'full' (resume the POS side). */
@@ -96,7 +103,9 @@ export class FooterHold {
     if (marks.length === 0 && tail < 0 && this.held === undefined && this.q.length === 0 && this.tailFrom < 0) {
       this.addDoc(chunk, 0, chunk.length);
       this.q.start = base + chunk.length;
-      return this.opts.write(chunk);
+      const r = this.opts.write(chunk);
+      this.opts.record?.('pos>printer', chunk, r !== 'down');
+      return r;
     }
     this.last = 'ok';
     let docFrom = 0;
@@ -221,7 +230,7 @@ export class FooterHold {
       settled = true;
       // Not sent, or answered before ask() returned: no hold needed.
       const block = early?.block ?? null;
-      if (block !== null && block.length > 0) this.write(block);
+      if (block !== null && block.length > 0) this.write(block, 'box>printer');
       this.writeInOrder(cut.end);
       if (early === undefined) this.outcome('unsent', 'analytics unreachable', 0, 0);
       else this.outcome(block !== null && block.length > 0 ? 'printed' : 'declined', early.reason, this.timers.now() - t0, block?.length ?? 0);
@@ -246,7 +255,7 @@ export class FooterHold {
     let blockBytes = 0;
     if (block !== null && block.length > 0 && kind === 'printed') {
       blockBytes = block.length;
-      this.write(block);
+      this.write(block, 'box>printer');
     }
     this.writeInOrder(held.cut.end);
     this.outcome(blockBytes > 0 ? 'printed' : kind === 'printed' ? 'declined' : kind, reason, holdMs, blockBytes);
@@ -289,8 +298,9 @@ export class FooterHold {
     if (out.length > 0) this.write(out);
   }
 
-  private write(bytes: Buffer): void {
+  private write(bytes: Buffer, dir: 'pos>printer' | 'box>printer' = 'pos>printer'): void {
     const r = this.opts.write(bytes);
+    this.opts.record?.(dir, bytes, r !== 'down');
     if (r !== 'ok' || this.last === 'ok') this.last = r;
   }
 }

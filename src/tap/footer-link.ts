@@ -1,7 +1,7 @@
 import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, FooterTapStats } from '../daemon/messages.js';
 import { HOLD_BUCKETS_MS } from '../daemon/messages.js';
 import type { Logger } from '../log.js';
-import { FooterHold, type FooterAnswer, type HoldOutcome, type Timers, type WriteResult } from './footer-hold.js';
+import { FooterHold, type FooterAnswer, type FooterHoldOptions, type HoldOutcome, type Timers, type WriteResult } from './footer-hold.js';
 
 export interface FooterLinkOptions {
   mode: 'dry-run' | 'on';
@@ -40,13 +40,17 @@ export class FooterLink {
     };
   }
 
-  /** A hold for one POS stream writing to the printer through `write`. */
-  holdFor(stream: string, write: (b: Buffer) => WriteResult, resume?: () => void): FooterHold {
+  /**
+   * A hold for one POS stream writing to the printer through `write`; `record` journals what each
+   * write carried (see FooterHoldOptions.record), so the tap records POS bytes through it.
+   */
+  holdFor(stream: string, write: (b: Buffer) => WriteResult, record: NonNullable<FooterHoldOptions['record']>, resume?: () => void): FooterHold {
     const asked: number[] = [];
     const hold: FooterHold = new FooterHold({
       maxHoldMs: this.opts.maxHoldMs,
       mode: this.opts.mode === 'on' ? 'hold' : 'observe',
       write,
+      record,
       ...(resume !== undefined ? { resume } : {}),
       ...(this.opts.timers !== undefined ? { timers: this.opts.timers } : {}),
       ask: (doc, answer, { dryRun }) => {

@@ -33,10 +33,10 @@ const RULES = `rules:
     print: 满500送购物袋
 `;
 
-function setup(footer: Record<string, unknown> = {}) {
+function setup(footer: Record<string, unknown> = {}, rules = RULES) {
   const t = tempDir('tbx-footer-svc-');
   const rulesFile = join(t.dir, 'rules.yaml');
-  writeFileSync(rulesFile, RULES);
+  writeFileSync(rulesFile, rules);
   const config = configFromObject({ dataDir: t.dir, footer: { enabled: true, rulesFile, qr: { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' }, ...footer } });
   writeFileSync(join(t.dir, 'tillbox.yaml'), stringify({ dataDir: t.dir, footer: config.footer }));
   const ledger = openLedger(join(t.dir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
@@ -105,6 +105,31 @@ describe('footer service (analytics side)', () => {
       const second = s.ask(encodeReceiptText(same[1].lines))!;
       expect(Buffer.from(second.block ?? '', 'base64').toString('latin1')).not.toContain('DAIRY5-');
     }
+  });
+
+  it('a per-day limit holds exactly within a burst between two filings; a footer that did not print frees its coupon', () => {
+    const s = setup({}, RULES.replace('perMember: 1, perDay: 10', 'perMember: 5, perDay: 2'));
+    const dairy = demoDay(120).filter((d) => d.kind === 'sale' && d.lines.some((l) => /酸奶/.test(l)));
+    expect(dairy.length).toBeGreaterThan(4);
+    const withCoupon = (r: FooterReplyMessage) => Buffer.from(r.block ?? '', 'base64').toString('latin1').includes('DAIRY5-');
+    // Two promised: the first awaits its outcome, the second printed but not filed yet.
+    const a = s.ask(encodeReceiptText(dairy[0]!.lines))!;
+    const b = s.ask(encodeReceiptText(dairy[1]!.lines))!;
+    expect([withCoupon(a), withCoupon(b)]).toEqual([true, true]);
+    s.service.onOutcome({ type: 'footer-outcome', id: b.id, kind: 'printed', holdMs: 2 });
+    expect(withCoupon(s.ask(encodeReceiptText(dairy[2]!.lines))!)).toBe(false);
+    // The first goes out late (without its block): its coupon was never issued, the next one gets it.
+    s.service.onOutcome({ type: 'footer-outcome', id: a.id, kind: 'late', holdMs: 150 });
+    const d = s.ask(encodeReceiptText(dairy[3]!.lines))!;
+    expect(withCoupon(d)).toBe(true);
+    s.service.onOutcome({ type: 'footer-outcome', id: d.id, kind: 'printed', holdMs: 2 });
+    for (const x of dairy.slice(4)) {
+      const r = s.ask(encodeReceiptText(x.lines))!;
+      expect(withCoupon(r)).toBe(false);
+      s.service.onOutcome({ type: 'footer-outcome', id: r.id, kind: 'printed', holdMs: 2 });
+    }
+    s.service.flush();
+    expect(s.ledger.db.prepare(`SELECT count(*) FROM coupons WHERE rule_id = 'dairy5'`).pluck().get()).toBe(2);
   });
 
   it('the state is unknown after a gap in the stream until the next ESC @', () => {

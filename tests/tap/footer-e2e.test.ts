@@ -109,6 +109,8 @@ describe.skipIf(!haveSocat)('at-till footers over real ptys', () => {
     await waitFor(() => countReceipts(r.ledger) >= sales, 20_000);
     expect((await r.daemon.stop()).code).toBe(0);
     expect(journalPos(join(r.dir, 'data', 'journal.db')).equals(input)).toBe(true);
+    // The blocks are journaled too, as the box's own rows: exactly the bytes inserted, in order.
+    expect(journalBox(join(r.dir, 'data', 'journal.db')).map((b) => b.toString('hex'))).toEqual(ins.map((x) => x.block.toString('hex')));
     const before = receiptRows(r.ledger);
     execFileSync(process.execPath, [CLI, 'reparse', '--config', r.config], { encoding: 'utf8' });
     expect(receiptRows(r.ledger)).toEqual(before);
@@ -200,6 +202,15 @@ function journalPos(path: string): Buffer {
   const reader = openJournalReader(path);
   try {
     return Buffer.concat(reader.read('test', 0, 1_000_000).filter((c) => c.dir === 'pos>printer').map((c) => c.bytes));
+  } finally {
+    reader.close();
+  }
+}
+
+function journalBox(path: string): Buffer[] {
+  const reader = openJournalReader(path);
+  try {
+    return reader.readAfter(0, 1_000_000).filter((c) => c.dir === 'box>printer').map((c) => c.bytes);
   } finally {
     reader.close();
   }

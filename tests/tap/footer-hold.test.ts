@@ -41,6 +41,8 @@ interface Ask {
 function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold') {
   const timers = new ManualTimers();
   const out: Buffer[] = [];
+  const records: { dir: string; bytes: Buffer; delivered: boolean }[] = [];
+  const printer = { down: false };
   const asks: Ask[] = [];
   const outcomes: HoldOutcome[] = [];
   const hold = new FooterHold({
@@ -48,16 +50,18 @@ function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold') {
     mode,
     timers,
     write: (b) => {
+      if (printer.down) return 'down';
       out.push(Buffer.from(b));
       return 'ok';
     },
+    record: (dir, bytes, delivered) => records.push({ dir, bytes: Buffer.from(bytes), delivered }),
     ask: (doc, answer) => {
       asks.push({ doc: doc ?? Buffer.alloc(0), answer });
       return () => undefined;
     },
     onOutcome: (o) => outcomes.push(o),
   });
-  return { timers, hold, asks, outcomes, out: () => Buffer.concat(out) };
+  return { timers, hold, asks, outcomes, records, printer, out: () => Buffer.concat(out) };
 }
 
 const B = (s: string | number[]): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s));
@@ -65,6 +69,39 @@ const CUT = [0x1d, 0x56, 0x42, 0x03];
 const BLOCK = B('\x1ba\x01THANKS\n\x1ba\x00');
 
 describe('FooterHold', () => {
+  it('records every write as it happens: queued bytes with the result of their own write, the block as the box\'s', () => {
+    const r = rig();
+    r.hold.push(Buffer.concat([B('TOTAL 1.00\n'), B(CUT), B('NEXT')]));
+    r.hold.push(B([0x10, 0x04, 0x01]));
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    // Consecutive writes of the same kind and result, joined (a release writes the cut, then the queue).
+    const runs = (from: number) => {
+      const out: [string, string, boolean][] = [];
+      for (const x of r.records.slice(from)) {
+        const last = out.at(-1);
+        if (last !== undefined && last[0] === x.dir && last[2] === x.delivered) last[1] += x.bytes.toString('latin1');
+        else out.push([x.dir, x.bytes.toString('latin1'), x.delivered]);
+      }
+      return out;
+    };
+    const cut = B(CUT).toString('latin1');
+    expect(runs(0)).toEqual([
+      ['pos>printer', 'TOTAL 1.00\n\x10\x04\x01', true],
+      ['box>printer', BLOCK.toString('latin1'), true],
+      ['pos>printer', `${cut}NEXT`, true],
+    ]);
+    // The printer goes away while the next cut is held: what waited behind it is recorded undelivered.
+    const n = r.records.length;
+    r.hold.push(Buffer.concat([B('B\n'), B(CUT), B('AFTER')]));
+    r.printer.down = true;
+    r.hold.push(B('MORE'));
+    r.timers.advance(150);
+    expect(runs(n)).toEqual([
+      ['pos>printer', 'B\n', true],
+      ['pos>printer', `${cut}AFTERMORE`, false],
+    ]);
+  });
+
   it('sends everything before the cut at once, holds only the cut, inserts the block before it', () => {
     const r = rig();
     r.hold.push(B('HELLO\n'));

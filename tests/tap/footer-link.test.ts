@@ -12,7 +12,7 @@ function link(sendOk = true) {
   const sent: (FooterRequestMessage | FooterOutcomeMessage)[] = [];
   const l = new FooterLink({ mode: 'on', maxHoldMs: 100, logger, send: (m) => (sent.push(m), sendOk) });
   const out: Buffer[] = [];
-  const hold = l.holdFor('serial', (b) => (out.push(Buffer.from(b)), 'ok'));
+  const hold = l.holdFor('serial', (b) => (out.push(Buffer.from(b)), 'ok'), () => undefined);
   return { l, hold, sent, out: () => Buffer.concat(out) };
 }
 
