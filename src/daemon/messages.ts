@@ -91,6 +91,32 @@ export interface FooterOutcomeMessage {
   holdMs: number;
 }
 
+/**
+ * Tap → child: `tillbox footer --print` asks for a test block for the printer as it is now (the
+ * POS idle). `tail`: the POS's bytes since its last cut (base64; null when too many to send), which
+ * the child's state tracker has not seen. `receipt`: a filed receipt's footer, or null for a test
+ * message.
+ */
+export interface FooterTestRequestMessage {
+  type: 'footer-test-request';
+  id: number;
+  stream: string;
+  receipt: string | null;
+  tail: string | null;
+}
+
+/** Every footer message the tap sends the child. */
+export type FooterToChild = FooterRequestMessage | FooterOutcomeMessage | FooterTestRequestMessage;
+
+/** Child → tap: the test block (base64) and its text, or null and why not. */
+export interface FooterTestReplyMessage {
+  type: 'footer-test-reply';
+  id: number;
+  block: string | null;
+  text: string;
+  reason: string;
+}
+
 /** The tap's footer figures, inside TapStatsMessage. */
 export interface FooterTapStats {
   mode: 'off' | 'dry-run' | 'on';

@@ -109,8 +109,18 @@ export class FooterService {
     this.keep('printed', render, msg.holdMs);
   }
 
-  /** The footer this receipt would get with the printer in `state` (preview; nothing recorded). */
-  render(receipt: Receipt, state: PrinterState, opts: { alreadyFiled?: boolean; encoding?: string } = {}): FooterRender | null {
+  /**
+   * The printer's state on a stream after the last document the tap sent (a test print), the
+   * encoding its text may use, and why the state cannot be trusted (null: it can).
+   */
+  streamState(stream: string): { state: PrinterState; doubt: string | null; encoding: string } | undefined {
+    const s = this.streams.get(stream);
+    if (s === undefined) return undefined;
+    return { state: { ...s.state.state }, doubt: s.state.doubt(), encoding: streamEncoding(this.deps.decoderOptions, s.decoder) };
+  }
+
+  /** The footer this receipt would get with the printer in `state` (preview; nothing recorded). `noCoupons`: leave out rules that issue one (a test print must not print a code it does not issue). */
+  render(receipt: Receipt, state: PrinterState, opts: { alreadyFiled?: boolean; encoding?: string; noCoupons?: boolean } = {}): FooterRender | null {
     const s = this.deps.settings;
     const encoding = opts.encoding ?? configuredEncoding(this.deps.decoderOptions) ?? 'gb18030';
     const mode = textMode(state, encoding);
@@ -119,7 +129,7 @@ export class FooterService {
     const language = ascii ? 'en' : s.language;
     const today = this.deps.ledger.zone.parts((this.deps.now ?? (() => new Date()))().getTime()).day;
     const { facts, coupons } = footerFacts(this.deps.ledger, receipt, {
-      today, language, daysBefore: s.daysBefore, member: s.member, expiring: s.expiring, buyAgain: s.buyAgain, rules: this.deps.rules, categoryOf: this.deps.categoryOf,
+      today, language, daysBefore: s.daysBefore, member: s.member, expiring: s.expiring, buyAgain: s.buyAgain, rules: opts.noCoupons === true ? this.deps.rules.filter((r) => r.coupon === undefined) : this.deps.rules, categoryOf: this.deps.categoryOf,
       unfiled: this.unfiledCoupons(),
       ...(opts.alreadyFiled === true ? { alreadyFiled: true } : {}),
     });

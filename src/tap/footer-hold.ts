@@ -72,6 +72,8 @@ export class FooterHold {
   private idleWaiters: (() => void)[] = [];
   private paused = false;
   private closed = false;
+  /** Monotonic time of the last POS chunk (-Infinity before the first). */
+  private lastPushAt = -Infinity;
 
   constructor(opts: FooterHoldOptions) {
     this.opts = opts;
@@ -93,8 +95,32 @@ export class FooterHold {
     return this.docBytes;
   }
 
+  /**
+   * For a print of the box's own (`tillbox footer --print`): when the POS last sent a byte
+   * (monotonic ms), or null while anything is held or queued, a cut may be arriving, or the
+   * stream is closed. With `bytesSinceCut`, the POS's bytes since its last cut (null: too many).
+   */
+  quietSince(): { at: number; bytesSinceCut: Buffer | null } | null {
+    if (this.closed || this.held !== undefined || this.cuts.length > 0 || this.q.length > 0 || this.tailFrom >= 0) return null;
+    return { at: this.lastPushAt, bytesSinceCut: this.docBytes <= MAX_DOC_BYTES ? Buffer.concat(this.doc) : null };
+  }
+
+  /**
+   * Writes a block of the box's own between two POS chunks, recorded as 'box>printer', if the
+   * stream is still as quiet as `quietSince()` said at `since` (no POS byte after it). Synchronous,
+   * so no POS byte can come between the check and the write; false (nothing written) otherwise.
+   */
+  writeOwn(block: Buffer, since: number): WriteResult | false {
+    const q = this.quietSince();
+    if (q === null || q.at > since) return false;
+    const r = this.opts.write(block);
+    this.opts.record?.('box>printer', block, r !== 'down');
+    return r;
+  }
+
   /** One chunk from the POS. Returns the last write's result (for back-pressure). */
   push(chunk: Buffer): WriteResult {
+    this.lastPushAt = this.timers.now();
     const base = this.scanner.offset;
     const marks = this.scanner.feed(chunk);
     // Dry run never holds anything, not even the 1-3 bytes of a cut split across chunks.

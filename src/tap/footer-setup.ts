@@ -1,12 +1,12 @@
 import type { Config } from '../config/types.js';
-import type { FooterOutcomeMessage, FooterRequestMessage } from '../daemon/messages.js';
+import type { FooterToChild } from '../daemon/messages.js';
 import type { Logger } from '../log.js';
 import { FooterLink } from './footer-link.js';
 
 /** The tap's footer link for this config, or undefined when footers are off (the stream is untouched). */
 export function footerLinkFor(
   config: Pick<Config, 'footer'>,
-  send: (msg: FooterRequestMessage | FooterOutcomeMessage) => boolean,
+  send: (msg: FooterToChild) => boolean,
   logger: Logger,
 ): FooterLink | undefined {
   const f = config.footer;

@@ -8,6 +8,7 @@ import { decodeAll } from '../../src/escpos/index.js';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
 import { receiptToken } from '../../src/footer/content.js';
 import { parseRules } from '../../src/footer/rules.js';
+import { testPrintReply } from '../../src/footer/test-print.js';
 import { footerServiceFor } from '../../src/footer/setup.js';
 import { categoryOfItem } from '../../src/ledger/catalogue.js';
 import { openLedger } from '../../src/ledger/open.js';
@@ -130,6 +131,25 @@ describe('footer service (analytics side)', () => {
     }
     s.service.flush();
     expect(s.ledger.db.prepare(`SELECT count(*) FROM coupons WHERE rule_id = 'dairy5'`).pluck().get()).toBe(2);
+  });
+
+  it('test print (footer --print): only in a known printer state, coupon rules left out', () => {
+    const s = setup();
+    const deps = { service: s.service, ledger: s.ledger, decoderOptions: s.decoderOptions, columns: 32, language: 'en' as const };
+    const req = (tail: Buffer | null, receipt: string | null = null) => testPrintReply(deps, { type: 'footer-test-request', id: 1, stream: 'serial', receipt, tail: tail === null ? null : tail.toString('base64') });
+    expect(req(Buffer.alloc(0)).reason).toMatch(/no receipt seen/);
+    const sale = demoDay(3).find((d) => d.kind === 'sale')!;
+    s.ask(encodeReceiptText(sale.lines));
+    const ok = req(Buffer.alloc(0));
+    expect(ok.reason).toBe('test');
+    const doc = decodeAll(Buffer.concat([encodeReceiptText(sale.lines), Buffer.from(ok.block!, 'base64')]), s.decoderOptions).at(-1)!;
+    expect(doc.lines.map((l) => l.text.trim())).toContain('tillbox test print');
+    // Bytes after the last cut without an ESC @ of their own: the state is not known.
+    expect(req(Buffer.from('\x1b!\x30', 'latin1')).block).toBeNull();
+    expect(req(Buffer.from('\x1b@', 'latin1')).reason).toBe('test');
+    expect(req(null).block).toBeNull();
+    expect(req(Buffer.alloc(0), 'no-such-receipt').reason).toMatch(/no receipt 'no-such-receipt'/);
+    expect(testPrintReply({ ...deps, service: undefined }, { type: 'footer-test-request', id: 2, stream: 'serial', receipt: null, tail: '' }).reason).toMatch(/footers are off/);
   });
 
   it('the state is unknown after a gap in the stream until the next ESC @', () => {
