@@ -72,6 +72,8 @@ export interface FooterRequestMessage {
   seq: number;
   doc: string | null;
   dryRun: boolean;
+  /** 'feed': the document ended with a tear-off feed run, not a cut (footer.noCutter). */
+  end?: 'feed';
 }
 
 /** Child → tap: the block (base64) to print before the cut, or null and why not. */

@@ -189,7 +189,11 @@ export class FooterService {
     }
     const bytes = Buffer.from(msg.doc, 'base64');
     stream.state.feed(bytes);
-    const doc = stream.decoder.push(bytes).filter((d: DecodedDocument) => d.endedBy === 'cut').at(-1);
+    // A tear-off (no cutter) ends the document where the tap saw it: close it as an idle gap would.
+    const feedEnd = msg.end === 'feed';
+    const docs = stream.decoder.push(bytes);
+    if (feedEnd) docs.push(...stream.decoder.idle());
+    const doc = docs.filter((d: DecodedDocument) => d.endedBy === 'cut' || (feedEnd && d.endedBy === 'idle')).at(-1);
     if (!s.enabled && !s.dryRun) return this.decline('disabled');
     if (doc === undefined) return this.decline('not-a-sale');
     const receipt = documentToReceipt(doc, this.deps.parseOptions());
@@ -198,7 +202,7 @@ export class FooterService {
     if (receipt.kind !== 'sale') return this.decline('not-a-sale');
     if (!receipt.check.itemsMatchTotal || receipt.check.confidence < s.minConfidence) return this.decline('unsure');
     if (stream.state.doubt() !== null) return this.decline('state-unknown');
-    const render = this.render(receipt, { ...stream.state.state, lineOpen: stream.state.lineOpenAtCut }, { encoding: streamEncoding(this.deps.decoderOptions, stream.decoder) });
+    const render = this.render(receipt, { ...stream.state.state, lineOpen: feedEnd ? false : stream.state.lineOpenAtCut }, { encoding: streamEncoding(this.deps.decoderOptions, stream.decoder) });
     if (render === null) return this.decline('nothing-to-say');
     if (msg.dryRun) {
       this.counts.dryRun++;

@@ -1,42 +1,18 @@
 import { ByteQueue } from './byte-queue.js';
 import { CutScanner, type StreamMark } from './cut-scanner.js';
 
-import type { AskFooter, FooterAnswer, HoldOutcome, Timers, WriteResult } from './footer-types.js';
-import { REAL_TIMERS } from './footer-types.js';
+import type { FooterAnswer, FooterHoldOptions, HoldOutcome, Timers, WriteResult } from './footer-types.js';
+import { HARD_QUEUED_BYTES, MAX_DOC_BYTES, MAX_QUEUED_BYTES, REAL_TIMERS } from './footer-types.js';
 
-export type { AskFooter, FooterAnswer, HoldOutcome, SkipReason, Timers, WriteResult } from './footer-types.js';
-export { REAL_TIMERS } from './footer-types.js';
-
-/** POS bytes queued behind a held cut beyond this ask the POS side to pause (back-pressure) ... */
-export const MAX_QUEUED_BYTES = 64 * 1024;
-/** ... and beyond this (a sender that does not pause) release the cut early, counted late. */
-export const HARD_QUEUED_BYTES = 1024 * 1024;
-/** A document longer than this goes to the analytics side without its bytes (it declines). */
-export const MAX_DOC_BYTES = 256 * 1024;
-
-export interface FooterHoldOptions {
-  maxHoldMs: number;
-  /** 'hold': insert blocks; 'observe' (dry run): ask at each cut, never hold, never insert. */
-  mode: 'hold' | 'observe';
-  write: (bytes: Buffer) => WriteResult;
-  /**
-   * Called after every write with what was written and whether the printer side took it: the
-   * journal's record. 'pos>printer' pieces are the POS's bytes (a chunk that went out in parts is
-   * recorded in parts, each with its own write's result: bytes queued behind a held cut and then
-   * lost with the printer are journaled undelivered); 'box>printer' is an inserted block.
-   */
-  record?: (dir: 'pos>printer' | 'box>printer', bytes: Buffer, delivered: boolean) => void;
-  ask: AskFooter;
-  onOutcome?: (o: HoldOutcome) => void;
-  /** Called once the queue has gone out after push() answered 'full' (resume the POS side). */
-  resume?: () => void;
-  timers?: Timers;
-}
+export type { AskFooter, FooterAnswer, FooterHoldOptions, HoldOutcome, SkipReason, Timers, WriteResult } from './footer-types.js';
+export { HARD_QUEUED_BYTES, MAX_DOC_BYTES, MAX_QUEUED_BYTES, REAL_TIMERS } from './footer-types.js';
 
 interface PendingCut {
   start: number;
   end: number;
   doc: Buffer | null;
+  /** A tear-off feed run (noCutter), not a cut. */
+  feedEnd: boolean;
 }
 
 interface Held {
@@ -44,7 +20,12 @@ interface Held {
   t0: number;
   timer: unknown;
   cancel: () => void;
+  /** noCutter: the answer waits for the POS to go quiet. */
+  quietTimer?: unknown;
 }
+
+/** Only line feeds and carriage returns (what may follow a tear-off run without doubt). */
+const onlyFeeds = (b: Buffer): boolean => b.every((x) => x === 0x0a || x === 0x0d);
 
 /**
  * The one place the box adds bytes to the POS→printer stream. Every byte before a cut goes to the
@@ -56,7 +37,7 @@ interface Held {
 export class FooterHold {
   private readonly opts: FooterHoldOptions;
   private readonly timers: Timers;
-  private readonly scanner = new CutScanner();
+  private readonly scanner: CutScanner;
   /** POS bytes not yet written. */
   private readonly q = new ByteQueue();
   private readonly cuts: PendingCut[] = [];
@@ -78,6 +59,7 @@ export class FooterHold {
   constructor(opts: FooterHoldOptions) {
     this.opts = opts;
     this.timers = opts.timers ?? REAL_TIMERS;
+    this.scanner = new CutScanner(opts.noCutter?.feeds ?? 0);
   }
 
   /** True while a cut waits for its block. */
@@ -143,11 +125,12 @@ export class FooterHold {
       const upto = Math.max(0, m.end - base);
       this.addDoc(chunk, docFrom, upto);
       docFrom = upto;
-      this.cuts.push({ start: m.start, end: m.end, doc: this.takeDoc() });
+      this.cuts.push({ start: m.start, end: m.end, doc: this.takeDoc(), feedEnd: m.kind === 'end' });
     }
     this.addDoc(chunk, docFrom, chunk.length);
     this.q.push(chunk);
     this.setTail(tail);
+    if (this.held?.cut.feedEnd === true && !onlyFeeds(chunk)) this.release(null, 'declined', 'more than feeds followed the tear-off: not sure the receipt ended');
     this.pump();
     if (this.held !== undefined && this.q.length > HARD_QUEUED_BYTES) this.release(null, 'late', 'queue full');
     if (this.held !== undefined && this.q.length > MAX_QUEUED_BYTES) {
@@ -233,7 +216,7 @@ export class FooterHold {
     if (dryRun) {
       this.cuts.shift();
       this.writeInOrder(cut.end);
-      this.opts.ask(cut.doc, () => undefined, { dryRun: true });
+      this.opts.ask(cut.doc, () => undefined, { dryRun: true, feedEnd: cut.feedEnd });
       return false;
     }
     if (cut.doc === null) {
@@ -248,27 +231,46 @@ export class FooterHold {
     const cancel = this.opts.ask(cut.doc, (a) => {
       if (settled) return;
       settled = true;
-      if (this.held?.cut === cut) this.release(a.block, a.block === null ? 'declined' : 'printed', a.reason);
+      if (this.held?.cut === cut) this.answered(cut, a);
       else early = a;
-    }, { dryRun: false });
+    }, { dryRun: false, feedEnd: cut.feedEnd });
     this.cuts.shift();
-    if (cancel === false || early !== undefined) {
+    // A tear-off already followed by more than feeds (in the same chunk): not sure it ended a receipt.
+    const continued = cut.feedEnd && !onlyFeeds(this.q.slice(cut.end, this.q.end));
+    if (cancel === false || early !== undefined || continued) {
       settled = true;
-      // Not sent, or answered before ask() returned: no hold needed.
-      const block = early?.block ?? null;
+      if (continued && cancel !== false) cancel();
+      // Not sent, answered before ask() returned, or in doubt: no hold. (A tear-off answered so
+      // soon cannot have seen the POS go quiet: unchanged.)
+      const block = cut.feedEnd ? null : (early?.block ?? null);
       if (block !== null && block.length > 0) this.write(block, 'box>printer');
       this.writeInOrder(cut.end);
-      if (early === undefined) this.outcome('unsent', 'analytics unreachable', 0, 0);
-      else this.outcome(block !== null && block.length > 0 ? 'printed' : 'declined', early.reason, this.timers.now() - t0, block?.length ?? 0);
+      if (cancel === false) this.outcome('unsent', 'analytics unreachable', 0, 0);
+      else if (continued) this.outcome('declined', 'more than feeds followed the tear-off: not sure the receipt ended', 0, 0);
+      else this.outcome(block !== null && block.length > 0 ? 'printed' : 'declined', early?.reason ?? '', this.timers.now() - t0, block?.length ?? 0);
       return false;
     }
     const timer = this.timers.set(() => {
-      if (settled) return;
       settled = true;
-      this.release(null, 'late', `no answer within ${this.opts.maxHoldMs} ms`);
+      if (this.held?.cut === cut) this.release(null, 'late', `no answer within ${this.opts.maxHoldMs} ms`);
     }, this.opts.maxHoldMs);
     this.held = { cut, t0, timer, cancel };
     return true;
+  }
+
+  /** The child's answer for the held cut; a tear-off's block waits until the POS has been quiet. */
+  private answered(cut: PendingCut, a: FooterAnswer): void {
+    const held = this.held;
+    if (held?.cut !== cut) return;
+    if (cut.feedEnd && a.block !== null) {
+      const wait = (this.opts.noCutter?.quietMs ?? 0) - (this.timers.now() - this.lastPushAt);
+      if (wait > 0) {
+        if (held.quietTimer !== undefined) this.timers.clear(held.quietTimer);
+        held.quietTimer = this.timers.set(() => this.answered(cut, a), wait);
+        return;
+      }
+    }
+    this.release(a.block, a.block === null ? 'declined' : 'printed', a.reason);
   }
 
   private release(block: Buffer | null, kind: HoldOutcome['kind'], reason: string): void {
@@ -276,6 +278,7 @@ export class FooterHold {
     if (held === undefined) return;
     this.held = undefined;
     this.timers.clear(held.timer);
+    if (held.quietTimer !== undefined) this.timers.clear(held.quietTimer);
     held.cancel();
     const holdMs = this.timers.now() - held.t0;
     let blockBytes = 0;

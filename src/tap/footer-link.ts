@@ -10,6 +10,8 @@ export interface FooterLinkOptions {
   send: (msg: FooterToChild) => boolean;
   logger: Logger;
   timers?: Timers;
+  /** footer.noCutter: tear-off feed runs end receipts too (FooterHoldOptions.noCutter). */
+  noCutter?: { feeds: number; quietMs: number };
 }
 
 const BAD_BLOCK_MAX = 4096;
@@ -61,10 +63,11 @@ export class FooterLink {
       record,
       ...(resume !== undefined ? { resume } : {}),
       ...(this.opts.timers !== undefined ? { timers: this.opts.timers } : {}),
-      ask: (doc, answer, { dryRun }) => {
+      ...(this.opts.noCutter !== undefined ? { noCutter: this.opts.noCutter } : {}),
+      ask: (doc, answer, { dryRun, feedEnd }) => {
         const id = ++this.nextId;
         const seq = this.bumpSeq(stream);
-        const sent = this.opts.send({ type: 'footer-request', id, stream, seq, doc: doc === null ? null : doc.toString('base64'), dryRun });
+        const sent = this.opts.send({ type: 'footer-request', id, stream, seq, doc: doc === null ? null : doc.toString('base64'), dryRun, ...(feedEnd ? { end: 'feed' as const } : {}) });
         if (!sent || dryRun) return sent ? () => undefined : false;
         asked.push(id);
         this.pending.set(id, answer);

@@ -38,7 +38,7 @@ interface Ask {
   answer: (a: FooterAnswer) => void;
 }
 
-function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold') {
+function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold', noCutter?: { feeds: number; quietMs: number }) {
   const timers = new ManualTimers();
   const out: Buffer[] = [];
   const records: { dir: string; bytes: Buffer; delivered: boolean }[] = [];
@@ -60,6 +60,7 @@ function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold') {
       return () => undefined;
     },
     onOutcome: (o) => outcomes.push(o),
+    ...(noCutter !== undefined ? { noCutter } : {}),
   });
   return { timers, hold, asks, outcomes, records, printer, out: () => Buffer.concat(out) };
 }
@@ -67,6 +68,68 @@ function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold') {
 const B = (s: string | number[]): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s));
 const CUT = [0x1d, 0x56, 0x42, 0x03];
 const BLOCK = B('\x1ba\x01THANKS\n\x1ba\x00');
+
+describe('FooterHold without a cutter (footer.noCutter)', () => {
+  const NC = { feeds: 4, quietMs: 50 };
+  const doc = B('SHOP\nTOTAL 1.00\n\n\n');
+  it('holds only the feed that completes the tear-off run; the block goes before it once the POS is quiet', () => {
+    const r = rig(150, 'hold', NC);
+    r.hold.push(Buffer.concat([doc, B('\n\n')]));
+    // "TOTAL 1.00\n" + 2 blank lines = 3 feeds gone out; the 4th waits, and the 5th behind it.
+    expect(r.out().equals(doc)).toBe(true);
+    expect(r.asks).toHaveLength(1);
+    expect(r.asks[0]!.doc.equals(Buffer.concat([doc, B('\n')]))).toBe(true);
+    r.timers.advance(10);
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    expect(r.out().equals(doc)).toBe(true); // not quiet for 50 ms yet
+    r.timers.advance(40);
+    expect(r.out().equals(Buffer.concat([doc, BLOCK, B('\n\n')]))).toBe(true);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['printed']);
+  });
+
+  it('anything but feeds after the run releases it unchanged at once: it was not the end, or the next receipt began', () => {
+    const r = rig(150, 'hold', NC);
+    const input = Buffer.concat([doc, B('\n'), B('Thank you\n')]);
+    r.hold.push(input.subarray(0, doc.length + 1));
+    r.hold.push(input.subarray(doc.length + 1));
+    expect(r.out().equals(input)).toBe(true);
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    r.timers.advance(200);
+    expect(r.out().equals(input)).toBe(true);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['declined']);
+  });
+
+  it('a tear-off whose chunk already carries the next receipt is not held at all', () => {
+    const r = rig(150, 'hold', NC);
+    const input = Buffer.concat([doc, B('\n\x1b@NEXT SHOP\n')]);
+    r.hold.push(input);
+    expect(r.out().equals(input)).toBe(true);
+    expect(r.hold.holding).toBe(false);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['declined']);
+  });
+
+  it('text arriving after the answer, while it waits for quiet, also leaves the stream unchanged; a late quiet is late', () => {
+    const r = rig(150, 'hold', NC);
+    r.hold.push(Buffer.concat([doc, B('\n')]));
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    r.timers.advance(20);
+    r.hold.push(B('\n'));
+    r.timers.advance(20);
+    r.hold.push(B('NEXT'));
+    r.timers.advance(200);
+    expect(r.out().equals(Buffer.concat([doc, B('\n\nNEXT')]))).toBe(true);
+    // Feeds only, but never 50 ms quiet before maxHoldMs: released unchanged, late.
+    const q = rig(150, 'hold', NC);
+    q.hold.push(Buffer.concat([doc, B('\n')]));
+    q.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    for (let t = 0; t < 200; t += 30) {
+      q.timers.advance(30);
+      q.hold.push(B('\n'));
+    }
+    expect(q.out().includes(BLOCK)).toBe(false);
+    expect(q.outcomes.map((o) => o.kind)).toEqual(['late']);
+  });
+});
 
 describe('FooterHold', () => {
   it('records every write as it happens: queued bytes with the result of their own write, the block as the box\'s', () => {
