@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { documentToReceipt } from '../pipeline/parse-document.js';
 import type { ParseOptions } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
-import { renderBlock, textMode } from './block.js';
+import { barcodeFits, renderBlock, textMode } from './block.js';
 import { composeLines, qrUrl, receiptToken } from './content.js';
 import { footerFacts, recordFooter, type CouponIssue } from './facts.js';
 import { PrinterStateTracker, type PrinterState } from './printer-state.js';
@@ -21,6 +21,8 @@ export interface FooterSettings {
   expiring: boolean;
   buyAgain: boolean;
   qr: { url?: string; key?: string; size: number };
+  /** The first coupon code as a CODE128 barcode (footer.barcode). */
+  barcode: { enabled: boolean; height: number; width: number };
   storeId: string;
   language: 'zh' | 'en';
   daysBefore: number;
@@ -136,9 +138,12 @@ export class FooterService {
     const lines = composeLines(facts, language, ascii);
     const qr = s.qr.url !== undefined && s.qr.key !== undefined ? { data: qrUrl(s.qr.url, s.storeId, receiptToken(receipt.id, s.qr.key)), size: s.qr.size } : undefined;
     if (lines.length === 0 && qr === undefined) return null;
-    const bytes = renderBlock(qr !== undefined ? { lines, qr } : { lines }, state, { encoding, columns: s.columns });
+    const first = coupons[0];
+    const wanted = s.barcode.enabled && first !== undefined ? { data: first.code, height: s.barcode.height, width: s.barcode.width } : undefined;
+    const barcode = wanted !== undefined && barcodeFits(state, wanted, s.columns) ? wanted : undefined;
+    const bytes = renderBlock({ lines, ...(barcode !== undefined ? { barcode } : {}), ...(qr !== undefined ? { qr } : {}) }, state, { encoding, columns: s.columns });
     if (bytes === null) return null;
-    const text = [...lines.map((l) => l.text), ...(qr !== undefined ? [`[QR] ${qr.data}`] : [])].join('\n');
+    const text = [...lines.map((l) => l.text), ...(barcode !== undefined ? [`[CODE128] ${barcode.data}`] : []), ...(qr !== undefined ? [`[QR] ${qr.data}`] : [])].join('\n');
     return { receiptId: receipt.id, text, bytes, coupons };
   }
 

@@ -152,6 +152,19 @@ describe('footer service (analytics side)', () => {
     expect(testPrintReply({ ...deps, service: undefined }, { type: 'footer-test-request', id: 2, stream: 'serial', receipt: null, tail: '' }).reason).toMatch(/footers are off/);
   });
 
+  it('footer.barcode: the coupon code as CODE128 when the POS set its barcode settings, else none', () => {
+    const s = setup({ barcode: { enabled: true } }, RULES.replace('perMember: 1,', 'perMember: 9,'));
+    const dairy = demoDay(60).filter((d) => d.kind === 'sale' && d.lines.some((l) => /酸奶/.test(l)));
+    const plain = encodeReceiptText(dairy[0]!.lines);
+    const withSettings = Buffer.concat([plain.subarray(0, 2), Buffer.from([0x1d, 0x68, 80, 0x1d, 0x77, 2, 0x1d, 0x48, 0]), plain.subarray(2)]);
+    const a = Buffer.from(s.ask(withSettings)!.block!, 'base64');
+    const code = /DAIRY5-[0-9A-F]{6}/.exec(a.toString('latin1'))![0];
+    expect(a.includes(Buffer.concat([Buffer.from([0x1d, 0x6b, 73, code.length + 2]), Buffer.from(`{B${code}`)]))).toBe(true);
+    const b = Buffer.from(s.ask(encodeReceiptText(dairy[1]!.lines))!.block!, 'base64');
+    expect(b.toString('latin1')).toMatch(/DAIRY5-/); // a coupon, but its barcode settings are not known
+    expect(b.includes(Buffer.from([0x1d, 0x6b]))).toBe(false);
+  });
+
   it('the state is unknown after a gap in the stream until the next ESC @', () => {
     const s = setup();
     const sale = demoDay(3).find((d) => d.kind === 'sale')!;
