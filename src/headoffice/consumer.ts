@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import type { BasketV1, BasketV2 } from '../sync/basket.js';
 import { redactUrl } from '../sync/connection.js';
 import { ensureTables, insertBasket, insertRejected } from './store.js';
+import { couponStore } from './coupons.js';
 
 export interface HeadOfficeOptions {
   mqttUrl: string;
@@ -52,6 +53,8 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
   db.on('error', (err) => logger.error({ err }, 'database connection error'));
   await db.connect();
   await ensureTables(db);
+  const coupons = couponStore(db, opts.name); // footer coupons (…/coupon): src/headoffice/coupons.ts
+  await coupons.ensureTable();
   const topic = `$share/${opts.group}/tillbox/+/+/basket`;
   const stats: HeadOfficeStats = { received: 0, inserted: 0, duplicates: 0, rejected: 0, dbErrors: 0 };
 
@@ -65,6 +68,7 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
   });
 
   async function store(topicName: string, payload: Buffer): Promise<void> {
+    if (coupons.handles(topicName)) return coupons.store(topicName, payload);
     stats.received++;
     const text = payload.toString('utf8');
     let doc: unknown;
@@ -102,7 +106,7 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
 
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => {
-      client.subscribe(topic, { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+      client.subscribe([topic, coupons.topic(opts.group)], { qos: 1 }, (err) => (err ? reject(err) : resolve()));
     });
     client.once('error', reject);
   });
