@@ -1,31 +1,11 @@
-import { ByteQueue } from './byte-queue.js';
+import { ByteQueue, DocBytes } from './byte-queue.js';
 import { CutScanner, type StreamMark } from './cut-scanner.js';
 
-import type { FooterAnswer, FooterHoldOptions, HoldOutcome, Timers, WriteResult } from './footer-types.js';
-import { HARD_QUEUED_BYTES, MAX_DOC_BYTES, MAX_QUEUED_BYTES, REAL_TIMERS } from './footer-types.js';
+import type { FooterAnswer, FooterHoldOptions, Held, HoldOutcome, PendingCut, Timers, WriteResult } from './footer-types.js';
+import { HARD_QUEUED_BYTES, MAX_DOC_BYTES, MAX_QUEUED_BYTES, onlyFeeds, REAL_TIMERS } from './footer-types.js';
 
 export type { AskFooter, FooterAnswer, FooterHoldOptions, HoldOutcome, SkipReason, Timers, WriteResult } from './footer-types.js';
 export { HARD_QUEUED_BYTES, MAX_DOC_BYTES, MAX_QUEUED_BYTES, REAL_TIMERS } from './footer-types.js';
-
-interface PendingCut {
-  start: number;
-  end: number;
-  doc: Buffer | null;
-  /** A tear-off feed run (noCutter), not a cut. */
-  feedEnd: boolean;
-}
-
-interface Held {
-  cut: PendingCut;
-  t0: number;
-  timer: unknown;
-  cancel: () => void;
-  /** noCutter: the answer waits for the POS to go quiet. */
-  quietTimer?: unknown;
-}
-
-/** Only line feeds and carriage returns (what may follow a tear-off run without doubt). */
-const onlyFeeds = (b: Buffer): boolean => b.every((x) => x === 0x0a || x === 0x0d);
 
 /**
  * The one place the box adds bytes to the POS→printer stream. Every byte before a cut goes to the
@@ -47,8 +27,8 @@ export class FooterHold {
   private tailFrom = -1;
   private tailTimer: unknown;
   private held: Held | undefined;
-  private doc: Buffer[] = [];
-  private docBytes = 0;
+  /** Document bytes since the last cut. */
+  private readonly doc = new DocBytes(MAX_DOC_BYTES);
   private last: WriteResult = 'ok';
   private idleWaiters: (() => void)[] = [];
   private paused = false;
@@ -74,7 +54,7 @@ export class FooterHold {
 
   /** Document bytes since the last cut (not yet sent to the analytics side). */
   get pendingDocBytes(): number {
-    return this.docBytes;
+    return this.doc.length;
   }
 
   /**
@@ -84,7 +64,7 @@ export class FooterHold {
    */
   quietSince(): { at: number; bytesSinceCut: Buffer | null } | null {
     if (this.closed || this.held !== undefined || this.cuts.length > 0 || this.q.length > 0 || this.tailFrom >= 0) return null;
-    return { at: this.lastPushAt, bytesSinceCut: this.docBytes <= MAX_DOC_BYTES ? Buffer.concat(this.doc) : null };
+    return { at: this.lastPushAt, bytesSinceCut: this.doc.peek() };
   }
 
   /**
@@ -109,7 +89,7 @@ export class FooterHold {
     const tail = this.closed || this.opts.mode === 'observe' ? -1 : this.scanner.pendingCutStart(chunk);
     // Fast path: nothing held or queued, no cut or doubt in this chunk: straight through.
     if (marks.length === 0 && tail < 0 && this.held === undefined && this.q.length === 0 && this.tailFrom < 0) {
-      this.addDoc(chunk, 0, chunk.length);
+      this.doc.add(chunk, 0, chunk.length);
       this.q.start = base + chunk.length;
       const r = this.opts.write(chunk);
       this.opts.record?.('pos>printer', chunk, r !== 'down');
@@ -123,11 +103,11 @@ export class FooterHold {
         continue;
       }
       const upto = Math.max(0, m.end - base);
-      this.addDoc(chunk, docFrom, upto);
+      this.doc.add(chunk, docFrom, upto);
       docFrom = upto;
-      this.cuts.push({ start: m.start, end: m.end, doc: this.takeDoc(), feedEnd: m.kind === 'end' });
+      this.cuts.push({ start: m.start, end: m.end, doc: this.doc.take(), feedEnd: m.kind === 'end' });
     }
-    this.addDoc(chunk, docFrom, chunk.length);
+    this.doc.add(chunk, docFrom, chunk.length);
     this.q.push(chunk);
     this.setTail(tail);
     if (this.held?.cut.feedEnd === true && !onlyFeeds(chunk)) this.release(null, 'declined', 'more than feeds followed the tear-off: not sure the receipt ended');
@@ -152,20 +132,6 @@ export class FooterHold {
     this.setTail(-1);
     if (this.held !== undefined) this.release(null, 'late', 'closed');
     this.pump();
-  }
-
-  private addDoc(chunk: Buffer, from: number, to: number): void {
-    if (to <= from) return;
-    this.docBytes += to - from;
-    if (this.docBytes <= MAX_DOC_BYTES) this.doc.push(chunk.subarray(from, to));
-    else this.doc.length = 0;
-  }
-
-  private takeDoc(): Buffer | null {
-    const doc = this.docBytes <= MAX_DOC_BYTES ? Buffer.concat(this.doc) : null;
-    this.doc = [];
-    this.docBytes = 0;
-    return doc;
   }
 
   private setTail(from: number): void {

@@ -75,3 +75,25 @@ export interface FooterHoldOptions {
 }
 /** With footer.noCutter, how long the POS must be quiet after the tear-off feeds (at most half of maxHoldMs). */
 export const NO_CUTTER_QUIET_MS = 50;
+
+/** A cut (or tear-off) found in the stream, with its document. Internal to footer-hold.ts. */
+export interface PendingCut {
+  start: number;
+  end: number;
+  doc: Buffer | null;
+  /** A tear-off feed run (noCutter), not a cut. */
+  feedEnd: boolean;
+}
+
+/** The cut being held. Internal to footer-hold.ts. */
+export interface Held {
+  cut: PendingCut;
+  t0: number;
+  timer: unknown;
+  cancel: () => void;
+  /** noCutter: the answer waits for the POS to go quiet. */
+  quietTimer?: unknown;
+}
+
+/** Only line feeds and carriage returns (what may follow a tear-off run without doubt). */
+export const onlyFeeds = (b: Buffer): boolean => b.every((x) => x === 0x0a || x === 0x0d);
