@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   TBX_OPTIONAL_DEP_MISSING: 'an optional package (demo broker, head-office PostgreSQL client) is not installed',
   TBX_BACKUP_FAILED: 'a backup could not be written, or a restore could not be completed',
   TBX_BACKUP_INVALID: 'a backup directory is incomplete, or a file does not match its manifest checksum',
+  TBX_DAEMON_UNREACHABLE: "the running daemon's control socket (<dataDir>/control.sock) cannot be reached: is tillbox running with this config?",
+  TBX_PRINT_REFUSED: 'a test print was refused and nothing was printed: the POS was printing, or the printer state is not known',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

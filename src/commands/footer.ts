@@ -2,8 +2,9 @@
  * `tillbox footer --preview RECEIPT_ID [--ascii] [--hex] [--config F] [--now ISO]`
  * The at-till footer a filed receipt would get, rendered by the project's own decoder as it would
  * print (a printer in double-byte mode, or with --ascii in a single-byte code page). Reads the
- * ledger only; nothing is printed or recorded. "This month" is the receipt's month unless --now. (--print, sending it to an idle printer, is not
- * built yet.)
+ * ledger only; nothing is printed or recorded. "This month" is the receipt's month unless --now.
+ * `tillbox footer --print [RECEIPT_ID] [--idle-ms N]`: a test print through the running daemon
+ * (src/commands/footer-print.ts).
  */
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -18,25 +19,37 @@ import { statusQueries } from '../ledger/queries-status.js';
 import { createLogger } from '../log.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig } from '../pipeline/options.js';
 import { parseCommandArgs } from './args.js';
+import { printTest } from './footer-print.js';
 import type { CommandIO } from './types.js';
 
 const HELP = `usage: tillbox footer --preview RECEIPT_ID [--ascii] [--hex] [--config tillbox.yaml] [--now ISO]
-  --ascii  as printed by a printer in a single-byte code page (English, ASCII only)
-  --hex    also print the block's bytes
+       tillbox footer --print [RECEIPT_ID] [--idle-ms 2000] [--config tillbox.yaml]
+  --ascii    as printed by a printer in a single-byte code page (English, ASCII only)
+  --hex      also print the block's bytes
+  --print    print a test block (or RECEIPT_ID's footer, without coupons) through the running
+             daemon, only while the till is idle; refused, with the reason, otherwise
+  --idle-ms  how long the till must have been quiet (default 2000)
 `;
 
-interface Values { preview?: string; ascii: boolean; hex: boolean; config?: string; now?: string; help: boolean }
+interface Values { preview?: string; print: boolean; 'idle-ms': string; ascii: boolean; hex: boolean; config?: string; now?: string; help: boolean }
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
   // parseCommandArgs' generic loses parseArgs' inferred value types; these are the options below.
-  const values = parseCommandArgs(argv, {
-    preview: { type: 'string', short: 'p' }, ascii: { type: 'boolean', default: false }, hex: { type: 'boolean', default: false },
+  const parsed = parseCommandArgs(argv, {
+    preview: { type: 'string', short: 'p' }, print: { type: 'boolean', default: false }, 'idle-ms': { type: 'string', default: '2000' },
+    ascii: { type: 'boolean', default: false }, hex: { type: 'boolean', default: false },
     config: { type: 'string', short: 'c' }, now: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
-  }, false).values as Values;
+  });
+  const values = parsed.values as Values;
   if (values.help) {
     io.stdout.write(HELP);
     return 0;
   }
+  if (values.print) {
+    if (values.preview !== undefined || parsed.positionals.length > 1) throw new TillboxError('TBX_USAGE', `--print takes at most one RECEIPT_ID and no --preview\n${HELP}`);
+    return printTest(parsed.positionals[0] ?? null, values['idle-ms'], values.config, io);
+  }
+  if (parsed.positionals.length > 0) throw new TillboxError('TBX_USAGE', `unexpected argument '${parsed.positionals[0] ?? ''}'\n${HELP}`);
   if (values.preview === undefined) throw new TillboxError('TBX_USAGE', `give --preview RECEIPT_ID\n${HELP}`);
   const given = values.now === undefined ? undefined : new Date(values.now);
   if (given !== undefined && Number.isNaN(given.getTime())) throw new TillboxError('TBX_USAGE', `--now: expected an ISO 8601 time, got '${values.now ?? ''}'`);

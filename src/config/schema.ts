@@ -219,6 +219,19 @@ export const configSchema = {
         expiring: { type: 'boolean', default: true, description: 'items of this and recent receipts expiring within reminders.daysBefore + 1 days' },
         buyAgain: { type: 'boolean', default: true, description: 'a buy-again nudge when one is due' },
         rulesFile: { type: 'string', description: 'YAML file of store rules (basket-triggered messages and coupons)' },
+        noCutter: {
+          type: 'boolean', default: false,
+          description: 'the printer has no cutter: a receipt ends with a run of line feeds (tear-off) instead of a cut; the footer goes before the last feeds of that run, only when nothing but feeds follows and the till then goes quiet (else the stream is unchanged)',
+        },
+        noCutterFeeds: { type: 'integer', minimum: 2, maximum: 20, default: 4, description: 'with noCutter: how many line feeds in a row, counting the one that ends the last printed line, mark the end of a receipt (the first ones go out at once; the footer goes before the last)' },
+        barcode: {
+          type: 'object', additionalProperties: false, default: {}, description: 'a barcode (GS k) of the coupon code under a coupon rule\'s line',
+          properties: {
+            enabled: { type: 'boolean', default: false, description: 'print the first issued coupon code as a CODE128 barcode (only when the printer\'s barcode settings are known, so they can be put back)' },
+            height: { type: 'integer', minimum: 24, maximum: 255, default: 60, description: 'barcode height in dots (GS h)' },
+            width: { type: 'integer', minimum: 2, maximum: 6, default: 2, description: 'barcode module width (GS w)' },
+          },
+        },
         qr: {
           type: 'object', additionalProperties: false, default: {}, description: 'e-receipt QR code',
           properties: {

@@ -71,6 +71,9 @@ export interface Config {
     expiring: boolean;
     buyAgain: boolean;
     rulesFile?: string;
+    noCutter: boolean;
+    noCutterFeeds: number;
+    barcode: { enabled: boolean; height: number; width: number };
     qr: { url?: string; key?: string; size: number };
   };
   insights: {

@@ -10,7 +10,7 @@ import { createLogger } from '../log.js';
 import { startAnalytics, type Analytics } from './analytics.js';
 import { DEGRADED_RETRY_MS, serveDegradedPage, type DegradedPage } from './degraded-page.js';
 import { dirFull, FaultLog, isDiskFull } from '../io/write-fault.js';
-import type { AnalyticsReady, FooterOutcomeMessage, FooterRequestMessage, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
+import type { AnalyticsReady, FooterOutcomeMessage, FooterRequestMessage, FooterTestRequestMessage, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
 
 const STOP_DEADLINE_MS = 10_000;
 
@@ -55,11 +55,11 @@ process.on('SIGHUP', () => {
 process.on('SIGINT', stop);
 // The tap went away (IPC closed): nothing left to serve.
 process.on('disconnect', stop);
-process.on('message', (msg: TapStatsMessage | HeartbeatPing | FooterRequestMessage | FooterOutcomeMessage) => {
+process.on('message', (msg: TapStatsMessage | HeartbeatPing | FooterRequestMessage | FooterOutcomeMessage | FooterTestRequestMessage) => {
   if (msg.type === 'tap-stats') analytics?.onTapStats(msg);
   // The supervisor's heartbeat: answering proves this event loop is not stuck.
   else if (msg.type === 'ping' && process.connected) process.send?.({ type: 'pong', seq: msg.seq } satisfies HeartbeatPong);
-  else if (msg.type === 'footer-request' || msg.type === 'footer-outcome') analytics?.onFooterMessage(msg);
+  else if (msg.type === 'footer-request' || msg.type === 'footer-outcome' || msg.type === 'footer-test-request') analytics?.onFooterMessage(msg);
 });
 
 analytics = await startServing();

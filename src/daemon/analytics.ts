@@ -30,7 +30,8 @@ import { buildApp, webOptionsFromConfig } from '../web/app.js';
 import { footerServiceFor } from '../footer/setup.js';
 import { COUPON_SYNC_EVERY_MS, syncCoupons } from '../footer/coupon-sync.js';
 import type { FooterService } from '../footer/service.js';
-import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, TapStatsMessage } from './messages.js';
+import { testPrintReply } from '../footer/test-print.js';
+import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, FooterTestReplyMessage, FooterTestRequestMessage, TapStatsMessage } from './messages.js';
 import { Receipts } from './receipts.js';
 import { webDeps } from './web-deps.js';
 import { runNightlyInsights } from './insights-job.js';
@@ -54,7 +55,7 @@ export interface Analytics {
   readonly web: FastifyInstance;
   onTapStats(msg: TapStatsMessage): void;
   /** Footer requests and outcomes from the tap (src/footer/service.ts). */
-  onFooterMessage(msg: FooterRequestMessage | FooterOutcomeMessage): void;
+  onFooterMessage(msg: FooterRequestMessage | FooterOutcomeMessage | FooterTestRequestMessage): void;
   readonly footer: FooterService | undefined;
 }
 
@@ -67,7 +68,7 @@ export interface AnalyticsOptions {
   /** Listen for the status page (false: build only, tests use inject). */
   listen?: boolean;
   /** Where footer replies go (the IPC channel to the tap). */
-  sendToTap?: (msg: FooterReplyMessage) => void;
+  sendToTap?: (msg: FooterReplyMessage | FooterTestReplyMessage) => void;
 }
 
 /**
@@ -256,6 +257,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     footer,
     onFooterMessage: (msg) => {
       if (msg.type === 'footer-request') footer?.onRequest(msg);
+      else if (msg.type === 'footer-test-request') opts.sendToTap?.(testPrintReply({ service: footer, ledger, decoderOptions, columns: config.decoder.columns, language: config.notifications.language }, msg));
       else footer?.onOutcome(msg);
     },
     stop: async () => {

@@ -48,6 +48,7 @@ async function fromJournal(config: Config, seconds: number): Promise<{ pos: Buff
       // readAfter registers no cursor: this one-off reader never pins the journal's retention.
       for (const c of reader.readAfter(after, 1000)) {
         after = c.seq;
+        if (c.dir === 'box>printer') continue; // the box's own footer, not the till's line
         (c.dir === 'pos>printer' ? pos : printer).push(c.bytes);
         if (c.dir === 'pos>printer') size += c.bytes.length;
       }

@@ -42,6 +42,7 @@ export class JournalWatch {
       const rows = this.reader.readSmallAfter(this.#after, Math.min(budget, 2_000), STATUS_QUESTION_MAX_CHUNK);
       for (const c of rows) {
         this.#after = c.seq;
+        if (c.dir === 'box>printer') continue; // the box's own footer: neither a question nor a receipt
         // Status questions come as small writes between jobs; a print job's megabytes are not searched.
         if (c.dir === 'printer>pos' || c.bytes.length <= STATUS_QUESTION_MAX_CHUNK) this.#printer.feed(c.dir, c.bytes, c.wallTime);
         if (c.dir !== 'pos>printer') continue;

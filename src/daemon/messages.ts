@@ -74,6 +74,8 @@ export interface FooterRequestMessage {
   seq: number;
   doc: string | null;
   dryRun: boolean;
+  /** 'feed': the document ended with a tear-off feed run, not a cut (footer.noCutter). */
+  end?: 'feed';
 }
 
 /** Child → tap: the block (base64) to print before the cut, or null and why not. */
@@ -91,6 +93,32 @@ export interface FooterOutcomeMessage {
   id: number;
   kind: 'printed' | 'late' | 'declined' | 'unsent' | 'split' | 'overflow' | 'closed';
   holdMs: number;
+}
+
+/**
+ * Tap → child: `tillbox footer --print` asks for a test block for the printer as it is now (the
+ * POS idle). `tail`: the POS's bytes since its last cut (base64; null when too many to send), which
+ * the child's state tracker has not seen. `receipt`: a filed receipt's footer, or null for a test
+ * message.
+ */
+export interface FooterTestRequestMessage {
+  type: 'footer-test-request';
+  id: number;
+  stream: string;
+  receipt: string | null;
+  tail: string | null;
+}
+
+/** Every footer message the tap sends the child. */
+export type FooterToChild = FooterRequestMessage | FooterOutcomeMessage | FooterTestRequestMessage;
+
+/** Child → tap: the test block (base64) and its text, or null and why not. */
+export interface FooterTestReplyMessage {
+  type: 'footer-test-reply';
+  id: number;
+  block: string | null;
+  text: string;
+  reason: string;
 }
 
 /** The tap's footer figures, inside TapStatsMessage. */

@@ -10,6 +10,7 @@ import { bypassFor } from '../bypass/setup.js';
 import { createTap } from '../tap/create.js';
 import { footerLinkFor } from '../tap/footer-setup.js';
 import type { DaemonStats, TapStatsMessage } from './messages.js';
+import { CONTROL_SOCKET, startControlSocket } from './control-socket.js';
 import { SdNotifier, type Env } from './sdnotify.js';
 import { Supervisor } from './supervisor.js';
 
@@ -121,6 +122,18 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     }
   }, 10_000);
 
+  // `tillbox footer --print` reaches the running tap here. A socket that cannot be made (a dataDir
+  // path too long for a unix socket, say) costs only that command: printing starts regardless.
+  const stream = config.pos.listen === undefined ? 'serial' : 'tcp';
+  const control = await startControlSocket(
+    join(config.dataDir, CONTROL_SOCKET),
+    async (req) => (footer === undefined ? { ok: false, reason: 'footers are off (footer.enabled and footer.dryRun are both false)' } : footer.testPrint(stream, req.receipt, req.idleMs)),
+    logger,
+  ).catch((err: unknown) => {
+    log.warn({ err }, 'control socket not started: tillbox footer --print will not reach this daemon');
+    return undefined;
+  });
+
   const notifier = new SdNotifier(env, logger);
   await notifier.notify('READY=1');
   notifier.startWatchdog();
@@ -142,6 +155,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
         clearInterval(reportTimer);
         // Printing goes direct before the ports close.
         bypass?.stop();
+        await control?.stop();
         await supervisor?.stop();
         await tap.stop();
         await journal.stop();

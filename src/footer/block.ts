@@ -11,6 +11,22 @@ export interface FooterContent {
   lines: FooterLine[];
   /** QR payload (a URL), printed centred after the lines. */
   qr?: { data: string; size: number };
+  /** A CODE128 barcode (a coupon code), centred after the lines, only when barcodeFits(). */
+  barcode?: { data: string; height: number; width: number };
+}
+
+/** Characters a footer's CODE128 (code set B) carries, and the longest. */
+const BARCODE_DATA = /^[\x20-\x7a]{1,32}$/;
+
+/**
+ * Whether a barcode can go into a block for `state`: its settings (GS h, GS w, GS H) must be
+ * known, so the block can put them back exactly, and the code must fit the paper (CODE128 B:
+ * 11 modules per character plus start, check and stop; a column of font A is 12 dots).
+ */
+export function barcodeFits(state: PrinterState, b: NonNullable<FooterContent['barcode']>, columns: number): boolean {
+  if (state.barcodeHeight === null || state.barcodeWidth === null || state.hriPosition === null) return false;
+  if (!BARCODE_DATA.test(b.data)) return false;
+  return (11 * (b.data.length + 2) + 13 + 20) * b.width <= columns * 12;
 }
 
 /** Most text lines a footer prints (the issue's "≤ 6 lines plus an optional QR"). */
@@ -117,6 +133,14 @@ export function renderBlock(content: FooterContent, state: PrinterState, opts: {
       push(LF);
     }
     if (line.bold === true) push(ESC, 0x45, 0);
+  }
+  const bc = content.barcode;
+  if (bc !== undefined && barcodeFits(state, bc, opts.columns)) {
+    // GS h, GS w, GS H 2 (code below), GS k 73 n {B data; then the POS's own settings back.
+    const data = Buffer.from(`{B${bc.data}`, 'latin1');
+    push(GS, 0x68, bc.height, GS, 0x77, bc.width, GS, 0x48, 2, GS, 0x6b, 73, data.length);
+    pushBuf(data);
+    push(GS, 0x68, state.barcodeHeight as number, GS, 0x77, state.barcodeWidth as number, GS, 0x48, state.hriPosition as number);
   }
   if (content.qr !== undefined) {
     const data = Buffer.from(content.qr.data, 'latin1');

@@ -18,6 +18,12 @@ export interface FactsOptions {
   categoryOf: (item: ReceiptItem) => string;
   /** The receipt is already in the ledger (a preview): do not add it to the month again. */
   alreadyFiled?: boolean;
+  /**
+   * Coupons promised but not in the ledger yet: on a block awaiting the tap's outcome, or printed
+   * and waiting for the next filing. Limits count them with the filed ones, so a burst between two
+   * filings cannot pass a limit.
+   */
+  unfiled?: readonly CouponIssue[];
 }
 
 /** A coupon a footer would issue; recorded in the ledger only once the footer is printed. */
@@ -108,10 +114,11 @@ export function footerFacts(ledger: Ledger, r: Receipt, o: FactsOptions): { fact
     let text = rule.print[o.language];
     if (rule.coupon !== undefined) {
       const c = rule.coupon;
-      if ((perDay.get(rule.id, day) as number) >= c.perDay) continue;
-      if (memberHash !== null && (perMember.get(rule.id, memberHash) as number) >= c.perMember) continue;
       // One code per receipt and rule, the same again if the same receipt is asked twice.
       const code = `${c.code}-${createHash('sha256').update(`${rule.id}\n${r.id}`).digest('hex').slice(0, 6).toUpperCase()}`;
+      const waiting = (o.unfiled ?? []).filter((u) => u.ruleId === rule.id && u.code !== code);
+      if ((perDay.get(rule.id, day) as number) + waiting.filter((u) => u.day === day).length >= c.perDay) continue;
+      if (memberHash !== null && (perMember.get(rule.id, memberHash) as number) + waiting.filter((u) => u.memberHash === memberHash).length >= c.perMember) continue;
       coupons.push({ code, ruleId: rule.id, receiptId: r.id, memberHash, day });
       text = `${text} ${code}`;
     }

@@ -25,6 +25,14 @@ export interface PrinterState {
   qrModel: number;
   qrSize: number;
   qrLevel: number;
+  /**
+   * Barcode height (GS h), module width (GS w) and HRI position (GS H) when the POS set them since
+   * the last ESC @; null: the printer's power-on default, which depends on the model and so cannot
+   * be put back exactly (a footer then prints no barcode).
+   */
+  barcodeHeight: number | null;
+  barcodeWidth: number | null;
+  hriPosition: number | null;
   /** Text on the current line not yet ended by LF (a footer then starts with LF). */
   lineOpen: boolean;
 }
@@ -79,7 +87,7 @@ export class PrinterStateTracker implements TokenSink {
     return {
       font: 0, emphasized: false, doubleStrike: false, underline: 0, width: 1, height: 1, inverse: false, italic: false,
       align: 0, lineSpacing: null, codePage: this.defaults.codePage, intlSet: 0, doubleByte: this.defaults.doubleByte, utf8: false,
-      kanjiSystem: null, qrModel: 50, qrSize: 3, qrLevel: 48, lineOpen: false,
+      kanjiSystem: null, qrModel: 50, qrSize: 3, qrLevel: 48, barcodeHeight: null, barcodeWidth: null, hriPosition: null, lineOpen: false,
     };
   }
 
@@ -146,6 +154,9 @@ export class PrinterStateTracker implements TokenSink {
     else if (name === 'ESC 3') this.state.lineSpacing = n;
     else if (name === 'ESC V') this.rotated = (n & 1) !== 0;
     else if (name === 'ESC {') this.upsideDown = (n & 1) !== 0;
+    else if (name === 'GS h') this.state.barcodeHeight = n;
+    else if (name === 'GS w') this.state.barcodeWidth = n;
+    else if (name === 'GS H') this.state.hriPosition = n >= 48 ? n - 48 : n;
   }
 
   /** GS ( k pL pH cn fn …, QR only (cn 49). */

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { documentToReceipt } from '../pipeline/parse-document.js';
 import type { ParseOptions } from '../receipt/index.js';
 import type { Receipt, ReceiptItem } from '../receipt/types.js';
-import { renderBlock, textMode } from './block.js';
+import { barcodeFits, renderBlock, textMode } from './block.js';
 import { composeLines, qrUrl, receiptToken } from './content.js';
 import { footerFacts, recordFooter, type CouponIssue } from './facts.js';
 import { PrinterStateTracker, type PrinterState } from './printer-state.js';
@@ -21,6 +21,8 @@ export interface FooterSettings {
   expiring: boolean;
   buyAgain: boolean;
   qr: { url?: string; key?: string; size: number };
+  /** The first coupon code as a CODE128 barcode (footer.barcode). */
+  barcode: { enabled: boolean; height: number; width: number };
   storeId: string;
   language: 'zh' | 'en';
   daysBefore: number;
@@ -109,8 +111,18 @@ export class FooterService {
     this.keep('printed', render, msg.holdMs);
   }
 
-  /** The footer this receipt would get with the printer in `state` (preview; nothing recorded). */
-  render(receipt: Receipt, state: PrinterState, opts: { alreadyFiled?: boolean; encoding?: string } = {}): FooterRender | null {
+  /**
+   * The printer's state on a stream after the last document the tap sent (a test print), the
+   * encoding its text may use, and why the state cannot be trusted (null: it can).
+   */
+  streamState(stream: string): { state: PrinterState; doubt: string | null; encoding: string } | undefined {
+    const s = this.streams.get(stream);
+    if (s === undefined) return undefined;
+    return { state: { ...s.state.state }, doubt: s.state.doubt(), encoding: streamEncoding(this.deps.decoderOptions, s.decoder) };
+  }
+
+  /** The footer this receipt would get with the printer in `state` (preview; nothing recorded). `noCoupons`: leave out rules that issue one (a test print must not print a code it does not issue). */
+  render(receipt: Receipt, state: PrinterState, opts: { alreadyFiled?: boolean; encoding?: string; noCoupons?: boolean } = {}): FooterRender | null {
     const s = this.deps.settings;
     const encoding = opts.encoding ?? configuredEncoding(this.deps.decoderOptions) ?? 'gb18030';
     const mode = textMode(state, encoding);
@@ -119,23 +131,29 @@ export class FooterService {
     const language = ascii ? 'en' : s.language;
     const today = this.deps.ledger.zone.parts((this.deps.now ?? (() => new Date()))().getTime()).day;
     const { facts, coupons } = footerFacts(this.deps.ledger, receipt, {
-      today, language, daysBefore: s.daysBefore, member: s.member, expiring: s.expiring, buyAgain: s.buyAgain, rules: this.deps.rules, categoryOf: this.deps.categoryOf,
+      today, language, daysBefore: s.daysBefore, member: s.member, expiring: s.expiring, buyAgain: s.buyAgain, rules: opts.noCoupons === true ? this.deps.rules.filter((r) => r.coupon === undefined) : this.deps.rules, categoryOf: this.deps.categoryOf,
+      unfiled: this.unfiledCoupons(),
       ...(opts.alreadyFiled === true ? { alreadyFiled: true } : {}),
     });
     const lines = composeLines(facts, language, ascii);
     const qr = s.qr.url !== undefined && s.qr.key !== undefined ? { data: qrUrl(s.qr.url, s.storeId, receiptToken(s.storeId, receipt.id, s.qr.key)), size: s.qr.size } : undefined;
     if (lines.length === 0 && qr === undefined) return null;
-    const bytes = renderBlock(qr !== undefined ? { lines, qr } : { lines }, state, { encoding, columns: s.columns });
+    const first = coupons[0];
+    const wanted = s.barcode.enabled && first !== undefined ? { data: first.code, height: s.barcode.height, width: s.barcode.width } : undefined;
+    const barcode = wanted !== undefined && barcodeFits(state, wanted, s.columns) ? wanted : undefined;
+    const bytes = renderBlock({ lines, ...(barcode !== undefined ? { barcode } : {}), ...(qr !== undefined ? { qr } : {}) }, state, { encoding, columns: s.columns });
     if (bytes === null) return null;
-    const text = [...lines.map((l) => l.text), ...(qr !== undefined ? [`[QR] ${qr.data}`] : [])].join('\n');
+    const text = [...lines.map((l) => l.text), ...(barcode !== undefined ? [`[CODE128] ${barcode.data}`] : []), ...(qr !== undefined ? [`[QR] ${qr.data}`] : [])].join('\n');
     return { receiptId: receipt.id, text, bytes, coupons };
   }
 
   /**
    * Files printed footers and issued coupons in the ledger. Called from the pipeline's poll (and at
    * stop), not per footer: a commit is an fsync, and a footer request must not wait behind one.
-   * Coupon limits count filed coupons, so a burst within one poll period may exceed a per-day
-   * limit by the coupons of that period (at most a few).
+   * Coupon limits stay exact all the same: the check counts filed coupons plus the ones this
+   * service has promised and not filed yet (unfiledCoupons), and the check and the promise happen
+   * in one synchronous step (decide(), no await), so no other request can come between them. This
+   * process is the only one that issues coupons.
    */
   flush(): void {
     const batch = this.unrecorded;
@@ -153,6 +171,14 @@ export class FooterService {
     })();
   }
 
+  /** Coupons on blocks awaiting their outcome, and on printed footers not filed yet. */
+  private unfiledCoupons(): CouponIssue[] {
+    const out: CouponIssue[] = [];
+    for (const r of this.pending.values()) out.push(...r.coupons);
+    for (const rec of this.unrecorded) if (rec.outcome === 'printed') out.push(...rec.coupons);
+    return out;
+  }
+
   private decide(msg: FooterRequestMessage): { block: Buffer | null; reason: string } {
     const s = this.deps.settings;
     let stream = this.streams.get(msg.stream);
@@ -168,7 +194,11 @@ export class FooterService {
     }
     const bytes = Buffer.from(msg.doc, 'base64');
     stream.state.feed(bytes);
-    const doc = stream.decoder.push(bytes).filter((d: DecodedDocument) => d.endedBy === 'cut').at(-1);
+    // A tear-off (no cutter) ends the document where the tap saw it: close it as an idle gap would.
+    const feedEnd = msg.end === 'feed';
+    const docs = stream.decoder.push(bytes);
+    if (feedEnd) docs.push(...stream.decoder.idle());
+    const doc = docs.filter((d: DecodedDocument) => d.endedBy === 'cut' || (feedEnd && d.endedBy === 'idle')).at(-1);
     if (!s.enabled && !s.dryRun) return this.decline('disabled');
     if (doc === undefined) return this.decline('not-a-sale');
     const receipt = documentToReceipt(doc, this.deps.parseOptions());
@@ -177,7 +207,7 @@ export class FooterService {
     if (receipt.kind !== 'sale') return this.decline('not-a-sale');
     if (!receipt.check.itemsMatchTotal || receipt.check.confidence < s.minConfidence) return this.decline('unsure');
     if (stream.state.doubt() !== null) return this.decline('state-unknown');
-    const render = this.render(receipt, { ...stream.state.state, lineOpen: stream.state.lineOpenAtCut }, { encoding: streamEncoding(this.deps.decoderOptions, stream.decoder) });
+    const render = this.render(receipt, { ...stream.state.state, lineOpen: feedEnd ? false : stream.state.lineOpenAtCut }, { encoding: streamEncoding(this.deps.decoderOptions, stream.decoder) });
     if (render === null) return this.decline('nothing-to-say');
     if (msg.dryRun) {
       this.counts.dryRun++;

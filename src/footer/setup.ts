@@ -13,7 +13,7 @@ export function footerSettings(config: Config): FooterSettings {
   const f = config.footer;
   return {
     enabled: f.enabled, dryRun: f.dryRun, minConfidence: f.minConfidence, member: f.member, expiring: f.expiring, buyAgain: f.buyAgain,
-    qr: { ...f.qr }, storeId: config.store.id, language: config.notifications.language, daysBefore: config.reminders.daysBefore, columns: config.decoder.columns,
+    qr: { ...f.qr }, barcode: { ...f.barcode }, storeId: config.store.id, language: config.notifications.language, daysBefore: config.reminders.daysBefore, columns: config.decoder.columns,
   };
 }
 

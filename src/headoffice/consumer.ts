@@ -21,6 +21,7 @@ import { redactUrl } from '../sync/connection.js';
 import { parseConsentResponse, parseWebPushKey } from './consent.js';
 import { answerConsentRequest, SHOPPER_DDL, storeWebPushKey } from './shopper-store.js';
 import { backfillTokens, ensureTables, insertBasket, insertRejected } from './store.js';
+import { couponStore } from './coupons.js';
 
 export interface HeadOfficeOptions {
   mqttUrl: string;
@@ -74,6 +75,8 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
     const filled = await backfillTokens(db, (id) => basketToken(id, qrKey));
     if (filled > 0) logger.info({ filled }, 'QR tokens computed for baskets stored without one');
   }
+  const coupons = couponStore(db, opts.name); // footer coupons (…/coupon): src/headoffice/coupons.ts
+  await coupons.ensureTable();
   const topic = `$share/${opts.group}/tillbox/+/+/basket`;
   const answers = `$share/${opts.group}/tillbox/+/+/response/consent`;
   const keys = 'tillbox/+/+/webpush';
@@ -114,6 +117,7 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
   }
 
   async function route(topicName: string, payload: Buffer): Promise<void> {
+    if (coupons.handles(topicName)) return coupons.store(topicName, payload);
     const parts = topicName.split('/');
     const [, store, box, leaf, sub] = parts;
     if (store !== undefined && box !== undefined && ((leaf === 'response' && sub === 'consent' && parts.length === 5) || (leaf === 'webpush' && parts.length === 4))) {
@@ -161,7 +165,7 @@ export async function startHeadOffice(opts: HeadOfficeOptions): Promise<HeadOffi
 
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => {
-      client.subscribe([topic, answers, keys], { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+      client.subscribe([topic, answers, keys, coupons.topic(opts.group)], { qos: 1 }, (err) => (err ? reject(err) : resolve()));
     });
     client.once('error', reject);
   });

@@ -52,13 +52,17 @@ export function openJournalReader(path: string): JournalReader {
   } catch (err) {
     throw new TillboxError('TBX_JOURNAL_OPEN_FAILED', `${path}: ${(err as Error).message}`, { cause: err });
   }
-  const select = db.prepare(`SELECT seq, dir, wall_ms, mono_us, boot_id, clock_synced, delivered, bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
+  // A journal not yet migrated to version 2 (read by `tillbox reparse` before the daemon ran
+  // once) has no box column: none of its rows is the box's.
+  const hasBox = (db.prepare(`SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'box'`).pluck().get() as number) > 0;
+  const DIR = hasBox ? `CASE WHEN box = 1 THEN 'box>printer' ELSE dir END` : 'dir';
+  const select = db.prepare(`SELECT seq, ${DIR} AS dir, wall_ms, mono_us, boot_id, clock_synced, delivered, bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
   const getCur = db.prepare(`SELECT seq FROM cursors WHERE name = ?`);
   const ensureCur = db.prepare(`INSERT OR IGNORE INTO cursors (name, seq, updated_ms) VALUES (?, 0, ?)`);
   const setCur = db.prepare(`INSERT INTO cursors (name, seq, updated_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_ms = excluded.updated_ms`);
   const delCur = db.prepare(`DELETE FROM cursors WHERE name = ?`);
-  const bytesAfter = db.prepare<[number, string], number>('SELECT coalesce(sum(length(bytes)), 0) FROM chunks WHERE seq > ? AND dir = ?').pluck();
-  const selectSmall = db.prepare(`SELECT seq, dir, wall_ms, mono_us, boot_id, clock_synced, delivered, CASE WHEN length(bytes) <= ? THEN bytes ELSE x'' END AS bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
+  const bytesAfter = db.prepare<[number, string], number>(`SELECT coalesce(sum(length(bytes)), 0) FROM chunks WHERE seq > ? AND ${DIR} = ?`).pluck();
+  const selectSmall = db.prepare(`SELECT seq, ${DIR} AS dir, wall_ms, mono_us, boot_id, clock_synced, delivered, CASE WHEN length(bytes) <= ? THEN bytes ELSE x'' END AS bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
   const firstSince = db.prepare<[number], number | null>('SELECT min(seq) FROM chunks WHERE wall_ms >= ?').pluck();
   const known = new Set<string>();
   const rows = (afterSeq: number, maxRows: number): JournalChunk[] =>

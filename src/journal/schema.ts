@@ -22,6 +22,13 @@ const MIGRATIONS: readonly string[] = [
      seq INTEGER NOT NULL,
      updated_ms INTEGER NOT NULL
    );`,
+  // 2: bytes the box itself wrote to the printer (an at-till footer block, src/tap/footer-hold.ts)
+  // are journaled as their own rows, marked box = 1, with dir 'pos>printer' (the way they went).
+  // Readers report them as dir 'box>printer', so nothing that decodes the POS's documents (the
+  // pipeline, reparse, status watch) ever reads a footer as part of a receipt. ADD COLUMN with a
+  // constant default rewrites nothing: a big journal migrates at once (no CHECK: SQLite would
+  // scan every row to test it).
+  `ALTER TABLE chunks ADD COLUMN box INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const JOURNAL_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,8 @@
-/** Direction of a journaled chunk, as stored in the `dir` column. */
-export type JournalDirection = 'pos>printer' | 'printer>pos';
+/**
+ * Where a journaled chunk came from and went. 'box>printer': bytes the box itself inserted into
+ * the POS→printer stream (an at-till footer block); stored with dir 'pos>printer' and box = 1.
+ */
+export type JournalDirection = 'pos>printer' | 'printer>pos' | 'box>printer';
 
 /** One journaled chunk, as the reader API returns it. */
 export interface JournalChunk {
@@ -12,7 +15,11 @@ export interface JournalChunk {
   monoUs: number;
   bootId: string;
   clockSynced: boolean;
-  /** false for POS bytes that arrived while the printer side was down (never sent later). */
+  /**
+   * false for bytes the printer side did not take (it was down when they were written; never sent
+   * later). With footers on, POS bytes queued behind a held cut are journaled when they are
+   * written, so this is the result of that write.
+   */
   delivered: boolean;
   bytes: Buffer;
 }

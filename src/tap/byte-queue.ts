@@ -51,3 +51,34 @@ export class ByteQueue {
     }
   }
 }
+
+/**
+ * The POS's bytes since the last cut (the document the analytics side is asked about), kept as
+ * views of the chunks; past `max` bytes only the count is kept (the document goes without them).
+ */
+export class DocBytes {
+  private parts: Buffer[] = [];
+  length = 0;
+
+  constructor(private readonly max: number) {}
+
+  add(chunk: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    this.length += to - from;
+    if (this.length <= this.max) this.parts.push(chunk.subarray(from, to));
+    else this.parts.length = 0;
+  }
+
+  /** The bytes so far (null: over the limit), without forgetting them. */
+  peek(): Buffer | null {
+    return this.length <= this.max ? Buffer.concat(this.parts) : null;
+  }
+
+  /** The bytes so far (null: over the limit); starts a new document. */
+  take(): Buffer | null {
+    const doc = this.peek();
+    this.parts = [];
+    this.length = 0;
+    return doc;
+  }
+}

@@ -3,7 +3,8 @@ import { Tokenizer, type TokenSink } from '../escpos/tokenizer.js';
 
 /** What the footer hold needs to know about a POS stream: where cuts and status queries are. */
 export interface StreamMark {
-  kind: 'cut' | 'query';
+  /** 'end': the feed that makes a run of `tearOffFeeds` line feeds (a printer without a cutter). */
+  kind: 'cut' | 'query' | 'end';
   /** Stream byte offsets [start, end) of the whole command. */
   start: number;
   end: number;
@@ -19,6 +20,11 @@ export interface StreamMark {
 export class CutScanner implements TokenSink {
   private readonly tokenizer = new Tokenizer();
   private marks: StreamMark[] = [];
+  /** Line feeds in a row so far (LF, ESC d n; CR and status queries leave the run alone). */
+  private feeds = 0;
+
+  /** `tearOffFeeds` > 0: also mark where a run of that many line feeds is reached (footer.noCutter). */
+  constructor(private readonly tearOffFeeds = 0) {}
 
   /** Stream offset of the next byte. */
   get offset(): number {
@@ -47,11 +53,28 @@ export class CutScanner implements TokenSink {
     return couldBeCutPrefix(chunk.subarray(from), chunk.length - from) ? start : -1;
   }
 
-  text(): void {}
+  text(): void {
+    this.feeds = 0;
+  }
 
-  command(def: CommandDef, _args: Uint8Array, start: number, end: number): void {
-    if (def.effect === 'cut') this.marks.push({ kind: 'cut', start, end });
-    else if (def.effect === 'realtimeStatus' || def.effect === 'realtimeControl' || def.name === 'GS r') this.marks.push({ kind: 'query', start, end });
+  command(def: CommandDef, args: Uint8Array, start: number, end: number): void {
+    if (def.effect === 'cut') {
+      this.feeds = 0;
+      this.marks.push({ kind: 'cut', start, end });
+    } else if (def.effect === 'realtimeStatus' || def.effect === 'realtimeControl' || def.name === 'GS r') this.marks.push({ kind: 'query', start, end });
+    else if (this.tearOffFeeds > 0) this.feedRun(def, args, start, end);
+  }
+
+  /** A run of feeds with nothing printed between them: the tear-off at a receipt's end, marked once. */
+  private feedRun(def: CommandDef, args: Uint8Array, start: number, end: number): void {
+    if (def.effect === 'carriageReturn') return;
+    if (def.effect !== 'lineFeed' && def.effect !== 'feedLines') {
+      this.feeds = 0;
+      return;
+    }
+    const before = this.feeds;
+    this.feeds += def.effect === 'lineFeed' ? 1 : (args[0] ?? 0);
+    if (before < this.tearOffFeeds && this.feeds >= this.tearOffFeeds) this.marks.push({ kind: 'end', start, end });
   }
 
   warning(): void {}

@@ -1,43 +1,11 @@
-import { ByteQueue } from './byte-queue.js';
+import { ByteQueue, DocBytes } from './byte-queue.js';
 import { CutScanner, type StreamMark } from './cut-scanner.js';
 
-import type { AskFooter, FooterAnswer, HoldOutcome, Timers, WriteResult } from './footer-types.js';
-import { REAL_TIMERS } from './footer-types.js';
+import type { FooterAnswer, FooterHoldOptions, Held, HoldOutcome, PendingCut, Timers, WriteResult } from './footer-types.js';
+import { HARD_QUEUED_BYTES, MAX_DOC_BYTES, MAX_QUEUED_BYTES, onlyFeeds, REAL_TIMERS } from './footer-types.js';
 
-export type { AskFooter, FooterAnswer, HoldOutcome, SkipReason, Timers, WriteResult } from './footer-types.js';
-export { REAL_TIMERS } from './footer-types.js';
-
-/** POS bytes queued behind a held cut beyond this ask the POS side to pause (back-pressure) ... */
-export const MAX_QUEUED_BYTES = 64 * 1024;
-/** ... and beyond this (a sender that does not pause) release the cut early, counted late. */
-export const HARD_QUEUED_BYTES = 1024 * 1024;
-/** A document longer than this goes to the analytics side without its bytes (it declines). */
-export const MAX_DOC_BYTES = 256 * 1024;
-
-export interface FooterHoldOptions {
-  maxHoldMs: number;
-  /** 'hold': insert blocks; 'observe' (dry run): ask at each cut, never hold, never insert. */
-  mode: 'hold' | 'observe';
-  write: (bytes: Buffer) => WriteResult;
-  ask: AskFooter;
-  onOutcome?: (o: HoldOutcome) => void;
-  /** Called once the queue has gone out after push() answered 'full' (resume the POS side). */
-  resume?: () => void;
-  timers?: Timers;
-}
-
-interface PendingCut {
-  start: number;
-  end: number;
-  doc: Buffer | null;
-}
-
-interface Held {
-  cut: PendingCut;
-  t0: number;
-  timer: unknown;
-  cancel: () => void;
-}
+export type { AskFooter, FooterAnswer, FooterHoldOptions, HoldOutcome, SkipReason, Timers, WriteResult } from './footer-types.js';
+export { HARD_QUEUED_BYTES, MAX_DOC_BYTES, MAX_QUEUED_BYTES, REAL_TIMERS } from './footer-types.js';
 
 /**
  * The one place the box adds bytes to the POS→printer stream. Every byte before a cut goes to the
@@ -49,7 +17,7 @@ interface Held {
 export class FooterHold {
   private readonly opts: FooterHoldOptions;
   private readonly timers: Timers;
-  private readonly scanner = new CutScanner();
+  private readonly scanner: CutScanner;
   /** POS bytes not yet written. */
   private readonly q = new ByteQueue();
   private readonly cuts: PendingCut[] = [];
@@ -59,16 +27,19 @@ export class FooterHold {
   private tailFrom = -1;
   private tailTimer: unknown;
   private held: Held | undefined;
-  private doc: Buffer[] = [];
-  private docBytes = 0;
+  /** Document bytes since the last cut. */
+  private readonly doc = new DocBytes(MAX_DOC_BYTES);
   private last: WriteResult = 'ok';
   private idleWaiters: (() => void)[] = [];
   private paused = false;
   private closed = false;
+  /** Monotonic time of the last POS chunk (-Infinity before the first). */
+  private lastPushAt = -Infinity;
 
   constructor(opts: FooterHoldOptions) {
     this.opts = opts;
     this.timers = opts.timers ?? REAL_TIMERS;
+    this.scanner = new CutScanner(opts.noCutter?.feeds ?? 0);
   }
 
   /** True while a cut waits for its block. */
@@ -83,20 +54,46 @@ export class FooterHold {
 
   /** Document bytes since the last cut (not yet sent to the analytics side). */
   get pendingDocBytes(): number {
-    return this.docBytes;
+    return this.doc.length;
+  }
+
+  /**
+   * For a print of the box's own (`tillbox footer --print`): when the POS last sent a byte
+   * (monotonic ms), or null while anything is held or queued, a cut may be arriving, or the
+   * stream is closed. With `bytesSinceCut`, the POS's bytes since its last cut (null: too many).
+   */
+  quietSince(): { at: number; bytesSinceCut: Buffer | null } | null {
+    if (this.closed || this.held !== undefined || this.cuts.length > 0 || this.q.length > 0 || this.tailFrom >= 0) return null;
+    return { at: this.lastPushAt, bytesSinceCut: this.doc.peek() };
+  }
+
+  /**
+   * Writes a block of the box's own between two POS chunks, recorded as 'box>printer', if the
+   * stream is still as quiet as `quietSince()` said at `since` (no POS byte after it). Synchronous,
+   * so no POS byte can come between the check and the write; false (nothing written) otherwise.
+   */
+  writeOwn(block: Buffer, since: number): WriteResult | false {
+    const q = this.quietSince();
+    if (q === null || q.at > since) return false;
+    const r = this.opts.write(block);
+    this.opts.record?.('box>printer', block, r !== 'down');
+    return r;
   }
 
   /** One chunk from the POS. Returns the last write's result (for back-pressure). */
   push(chunk: Buffer): WriteResult {
+    this.lastPushAt = this.timers.now();
     const base = this.scanner.offset;
     const marks = this.scanner.feed(chunk);
     // Dry run never holds anything, not even the 1-3 bytes of a cut split across chunks.
     const tail = this.closed || this.opts.mode === 'observe' ? -1 : this.scanner.pendingCutStart(chunk);
     // Fast path: nothing held or queued, no cut or doubt in this chunk: straight through.
     if (marks.length === 0 && tail < 0 && this.held === undefined && this.q.length === 0 && this.tailFrom < 0) {
-      this.addDoc(chunk, 0, chunk.length);
+      this.doc.add(chunk, 0, chunk.length);
       this.q.start = base + chunk.length;
-      return this.opts.write(chunk);
+      const r = this.opts.write(chunk);
+      this.opts.record?.('pos>printer', chunk, r !== 'down');
+      return r;
     }
     this.last = 'ok';
     let docFrom = 0;
@@ -106,13 +103,14 @@ export class FooterHold {
         continue;
       }
       const upto = Math.max(0, m.end - base);
-      this.addDoc(chunk, docFrom, upto);
+      this.doc.add(chunk, docFrom, upto);
       docFrom = upto;
-      this.cuts.push({ start: m.start, end: m.end, doc: this.takeDoc() });
+      this.cuts.push({ start: m.start, end: m.end, doc: this.doc.take(), feedEnd: m.kind === 'end' });
     }
-    this.addDoc(chunk, docFrom, chunk.length);
+    this.doc.add(chunk, docFrom, chunk.length);
     this.q.push(chunk);
     this.setTail(tail);
+    if (this.held?.cut.feedEnd === true && !onlyFeeds(chunk)) this.release(null, 'declined', 'more than feeds followed the tear-off: not sure the receipt ended');
     this.pump();
     if (this.held !== undefined && this.q.length > HARD_QUEUED_BYTES) this.release(null, 'late', 'queue full');
     if (this.held !== undefined && this.q.length > MAX_QUEUED_BYTES) {
@@ -134,20 +132,6 @@ export class FooterHold {
     this.setTail(-1);
     if (this.held !== undefined) this.release(null, 'late', 'closed');
     this.pump();
-  }
-
-  private addDoc(chunk: Buffer, from: number, to: number): void {
-    if (to <= from) return;
-    this.docBytes += to - from;
-    if (this.docBytes <= MAX_DOC_BYTES) this.doc.push(chunk.subarray(from, to));
-    else this.doc.length = 0;
-  }
-
-  private takeDoc(): Buffer | null {
-    const doc = this.docBytes <= MAX_DOC_BYTES ? Buffer.concat(this.doc) : null;
-    this.doc = [];
-    this.docBytes = 0;
-    return doc;
   }
 
   private setTail(from: number): void {
@@ -198,7 +182,7 @@ export class FooterHold {
     if (dryRun) {
       this.cuts.shift();
       this.writeInOrder(cut.end);
-      this.opts.ask(cut.doc, () => undefined, { dryRun: true });
+      this.opts.ask(cut.doc, () => undefined, { dryRun: true, feedEnd: cut.feedEnd });
       return false;
     }
     if (cut.doc === null) {
@@ -213,27 +197,46 @@ export class FooterHold {
     const cancel = this.opts.ask(cut.doc, (a) => {
       if (settled) return;
       settled = true;
-      if (this.held?.cut === cut) this.release(a.block, a.block === null ? 'declined' : 'printed', a.reason);
+      if (this.held?.cut === cut) this.answered(cut, a);
       else early = a;
-    }, { dryRun: false });
+    }, { dryRun: false, feedEnd: cut.feedEnd });
     this.cuts.shift();
-    if (cancel === false || early !== undefined) {
+    // A tear-off already followed by more than feeds (in the same chunk): not sure it ended a receipt.
+    const continued = cut.feedEnd && !onlyFeeds(this.q.slice(cut.end, this.q.end));
+    if (cancel === false || early !== undefined || continued) {
       settled = true;
-      // Not sent, or answered before ask() returned: no hold needed.
-      const block = early?.block ?? null;
-      if (block !== null && block.length > 0) this.write(block);
+      if (continued && cancel !== false) cancel();
+      // Not sent, answered before ask() returned, or in doubt: no hold. (A tear-off answered so
+      // soon cannot have seen the POS go quiet: unchanged.)
+      const block = cut.feedEnd ? null : (early?.block ?? null);
+      if (block !== null && block.length > 0) this.write(block, 'box>printer');
       this.writeInOrder(cut.end);
-      if (early === undefined) this.outcome('unsent', 'analytics unreachable', 0, 0);
-      else this.outcome(block !== null && block.length > 0 ? 'printed' : 'declined', early.reason, this.timers.now() - t0, block?.length ?? 0);
+      if (cancel === false) this.outcome('unsent', 'analytics unreachable', 0, 0);
+      else if (continued) this.outcome('declined', 'more than feeds followed the tear-off: not sure the receipt ended', 0, 0);
+      else this.outcome(block !== null && block.length > 0 ? 'printed' : 'declined', early?.reason ?? '', this.timers.now() - t0, block?.length ?? 0);
       return false;
     }
     const timer = this.timers.set(() => {
-      if (settled) return;
       settled = true;
-      this.release(null, 'late', `no answer within ${this.opts.maxHoldMs} ms`);
+      if (this.held?.cut === cut) this.release(null, 'late', `no answer within ${this.opts.maxHoldMs} ms`);
     }, this.opts.maxHoldMs);
     this.held = { cut, t0, timer, cancel };
     return true;
+  }
+
+  /** The child's answer for the held cut; a tear-off's block waits until the POS has been quiet. */
+  private answered(cut: PendingCut, a: FooterAnswer): void {
+    const held = this.held;
+    if (held?.cut !== cut) return;
+    if (cut.feedEnd && a.block !== null) {
+      const wait = (this.opts.noCutter?.quietMs ?? 0) - (this.timers.now() - this.lastPushAt);
+      if (wait > 0) {
+        if (held.quietTimer !== undefined) this.timers.clear(held.quietTimer);
+        held.quietTimer = this.timers.set(() => this.answered(cut, a), wait);
+        return;
+      }
+    }
+    this.release(a.block, a.block === null ? 'declined' : 'printed', a.reason);
   }
 
   private release(block: Buffer | null, kind: HoldOutcome['kind'], reason: string): void {
@@ -241,12 +244,13 @@ export class FooterHold {
     if (held === undefined) return;
     this.held = undefined;
     this.timers.clear(held.timer);
+    if (held.quietTimer !== undefined) this.timers.clear(held.quietTimer);
     held.cancel();
     const holdMs = this.timers.now() - held.t0;
     let blockBytes = 0;
     if (block !== null && block.length > 0 && kind === 'printed') {
       blockBytes = block.length;
-      this.write(block);
+      this.write(block, 'box>printer');
     }
     this.writeInOrder(held.cut.end);
     this.outcome(blockBytes > 0 ? 'printed' : kind === 'printed' ? 'declined' : kind, reason, holdMs, blockBytes);
@@ -289,8 +293,9 @@ export class FooterHold {
     if (out.length > 0) this.write(out);
   }
 
-  private write(bytes: Buffer): void {
+  private write(bytes: Buffer, dir: 'pos>printer' | 'box>printer' = 'pos>printer'): void {
     const r = this.opts.write(bytes);
+    this.opts.record?.(dir, bytes, r !== 'down');
     if (r !== 'ok' || this.last === 'ok') this.last = r;
   }
 }

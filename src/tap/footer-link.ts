@@ -1,18 +1,25 @@
-import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, FooterTapStats } from '../daemon/messages.js';
+import type { FooterReplyMessage, FooterTapStats, FooterTestReplyMessage, FooterToChild } from '../daemon/messages.js';
 import { HOLD_BUCKETS_MS } from '../daemon/messages.js';
 import type { Logger } from '../log.js';
-import { FooterHold, type FooterAnswer, type HoldOutcome, type Timers, type WriteResult } from './footer-hold.js';
+import { FooterHold, type FooterAnswer, type FooterHoldOptions, type HoldOutcome, type Timers, type WriteResult } from './footer-hold.js';
 
 export interface FooterLinkOptions {
   mode: 'dry-run' | 'on';
   maxHoldMs: number;
   /** Best-effort send to the analytics child; false when it was not sent. */
-  send: (msg: FooterRequestMessage | FooterOutcomeMessage) => boolean;
+  send: (msg: FooterToChild) => boolean;
   logger: Logger;
   timers?: Timers;
+  /** footer.noCutter: tear-off feed runs end receipts too (FooterHoldOptions.noCutter). */
+  noCutter?: { feeds: number; quietMs: number };
 }
 
 const BAD_BLOCK_MAX = 4096;
+/** How long a test print waits for the child's block (not on the byte path: nothing is held). */
+export const TEST_PRINT_ANSWER_MS = 5000;
+
+/** What `tillbox footer --print` gets back. */
+export type TestPrintResult = { ok: true; bytes: number; text: string } | { ok: false; reason: string };
 
 /**
  * The tap's end of the footer IPC: one FooterHold per POS stream, request ids, the answers from
@@ -26,6 +33,9 @@ export class FooterLink {
   private readonly pending = new Map<number, (a: FooterAnswer) => void>();
   private readonly seqs = new Map<string, number>();
   private readonly stat: FooterTapStats;
+  /** The latest hold per stream (a test print goes through it). */
+  private readonly holds = new Map<string, FooterHold>();
+  private readonly tests = new Map<number, (m: FooterTestReplyMessage) => void>();
 
   constructor(opts: FooterLinkOptions) {
     this.opts = opts;
@@ -40,19 +50,24 @@ export class FooterLink {
     };
   }
 
-  /** A hold for one POS stream writing to the printer through `write`. */
-  holdFor(stream: string, write: (b: Buffer) => WriteResult, resume?: () => void): FooterHold {
+  /**
+   * A hold for one POS stream writing to the printer through `write`; `record` journals what each
+   * write carried (see FooterHoldOptions.record), so the tap records POS bytes through it.
+   */
+  holdFor(stream: string, write: (b: Buffer) => WriteResult, record: NonNullable<FooterHoldOptions['record']>, resume?: () => void): FooterHold {
     const asked: number[] = [];
     const hold: FooterHold = new FooterHold({
       maxHoldMs: this.opts.maxHoldMs,
       mode: this.opts.mode === 'on' ? 'hold' : 'observe',
       write,
+      record,
       ...(resume !== undefined ? { resume } : {}),
       ...(this.opts.timers !== undefined ? { timers: this.opts.timers } : {}),
-      ask: (doc, answer, { dryRun }) => {
+      ...(this.opts.noCutter !== undefined ? { noCutter: this.opts.noCutter } : {}),
+      ask: (doc, answer, { dryRun, feedEnd }) => {
         const id = ++this.nextId;
         const seq = this.bumpSeq(stream);
-        const sent = this.opts.send({ type: 'footer-request', id, stream, seq, doc: doc === null ? null : doc.toString('base64'), dryRun });
+        const sent = this.opts.send({ type: 'footer-request', id, stream, seq, doc: doc === null ? null : doc.toString('base64'), dryRun, ...(feedEnd ? { end: 'feed' as const } : {}) });
         if (!sent || dryRun) return sent ? () => undefined : false;
         asked.push(id);
         this.pending.set(id, answer);
@@ -60,6 +75,7 @@ export class FooterLink {
       },
       onOutcome: (o) => this.outcome(stream, o, o.kind === 'split' || o.kind === 'overflow' || o.kind === 'unsent' || o.kind === 'closed' ? undefined : asked.shift()),
     });
+    this.holds.set(stream, hold);
     return hold;
   }
 
@@ -68,8 +84,56 @@ export class FooterLink {
     this.bumpSeq(stream);
   }
 
+  /**
+   * `tillbox footer --print`: a block from the child for the printer as the POS left it, written
+   * only while the POS is quiet: nothing held or queued and no POS byte for `idleMs`, both before
+   * asking and when the block comes (any POS byte in between refuses it). Serial only: in TCP mode
+   * the printer connection belongs to the POS's job and exists only while it lasts.
+   */
+  async testPrint(stream: string, receipt: string | null, idleMs: number): Promise<TestPrintResult> {
+    const hold = this.holds.get(stream);
+    if (hold === undefined) return { ok: false, reason: stream === 'serial' ? 'no serial printer stream' : 'test prints need a serial printer (a network printer is only connected during a POS job)' };
+    const now = this.opts.timers?.now() ?? performance.now();
+    const q = hold.quietSince();
+    if (q === null) return { ok: false, reason: 'the POS is printing (a job is in progress at the tap); try again when the till is idle' };
+    if (now - q.at < idleMs) return { ok: false, reason: `the POS sent bytes ${Math.round(now - q.at)} ms ago (needs ${idleMs} ms of quiet); try again when the till is idle` };
+    const id = ++this.nextId;
+    const reply = new Promise<FooterTestReplyMessage | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.tests.delete(id);
+        resolve(null);
+      }, TEST_PRINT_ANSWER_MS);
+      this.tests.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+    });
+    const sent = this.opts.send({ type: 'footer-test-request', id, stream, receipt, tail: q.bytesSinceCut === null ? null : q.bytesSinceCut.toString('base64') });
+    if (!sent) {
+      this.tests.get(id)?.({ type: 'footer-test-reply', id, block: null, text: '', reason: 'the analytics process is not running' });
+      this.tests.delete(id);
+    }
+    const m = await reply;
+    if (m === null) return { ok: false, reason: `the analytics process did not answer within ${TEST_PRINT_ANSWER_MS} ms` };
+    if (typeof m.block !== 'string') return { ok: false, reason: m.reason };
+    const block = Buffer.from(m.block, 'base64');
+    if (block.length === 0 || block.length > BAD_BLOCK_MAX) return { ok: false, reason: 'the test block has an unexpected size' };
+    const r = hold.writeOwn(block, q.at);
+    if (r === false) return { ok: false, reason: 'the POS started printing meanwhile; nothing was printed' };
+    if (r === 'down') return { ok: false, reason: 'the printer side is down' };
+    this.log.info({ bytes: block.length }, 'test print written between POS jobs');
+    return { ok: true, bytes: block.length, text: m.text };
+  }
+
   /** Messages from the child; anything that is not a well-formed reply is ignored. */
   onMessage(msg: unknown): void {
+    if (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'footer-test-reply') {
+      const t = msg as FooterTestReplyMessage;
+      const done = this.tests.get(t.id);
+      this.tests.delete(t.id);
+      done?.(t);
+      return;
+    }
     if (typeof msg !== 'object' || msg === null || (msg as { type?: unknown }).type !== 'footer-reply') return;
     const m = msg as FooterReplyMessage;
     const answer = this.pending.get(m.id);

@@ -16,6 +16,8 @@ export class RelayCounters {
   constructor(private readonly record: Recorder) {}
 
   forwarded(dir: JournalDirection, chunk: Buffer, delivered: boolean): void {
+    // The box's own bytes (a footer block) are journaled, marked, but are no POS traffic.
+    if (dir === 'box>printer') return this.record(dir, chunk, delivered, Date.now(), monoUs());
     const toPrinter = dir === 'pos>printer';
     if (delivered) {
       if (toPrinter) this.bytesPosToPrinter += chunk.length;

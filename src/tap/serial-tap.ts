@@ -29,7 +29,7 @@ export class SerialTap implements Tap {
         ? new SerialSide({ ...common, name: 'printer', path: config.printer.usb, line: config.printer, device: usbPrinterDevice(config, logger) })
         : new SerialSide({ ...common, name: 'printer', path: config.printer.path, line: config.printer });
     this.counters = new RelayCounters(record);
-    this.hold = footer?.holdFor('serial', (b) => this.printer.write(b), () => this.pos.resume());
+    this.hold = footer?.holdFor('serial', (b) => this.printer.write(b), (d, b, delivered) => this.counters.forwarded(d, b, delivered), () => this.pos.resume());
     this.relay(this.pos, this.printer, 'pos>printer');
     this.relay(this.printer, this.pos, 'printer>pos');
     // Back-pressure: a side that cannot keep up pauses the other; a side that goes down releases it,
@@ -44,8 +44,13 @@ export class SerialTap implements Tap {
   private relay(from: SerialSide, to: SerialSide, dir: JournalDirection): void {
     const hold = dir === 'pos>printer' ? this.hold : undefined;
     from.onChunk = (chunk) => {
-      // With footers on, POS bytes go through the hold (src/tap/footer-hold.ts); it writes them.
-      const res = hold !== undefined ? hold.push(chunk) : to.write(chunk);
+      // With footers on, POS bytes go through the hold (src/tap/footer-hold.ts): it writes them and
+      // has each write journaled with its own result (a queued byte may go out later, or not).
+      if (hold !== undefined) {
+        if (hold.push(chunk) === 'full') from.pause();
+        return;
+      }
+      const res = to.write(chunk);
       if (res === 'full') from.pause();
       this.counters.forwarded(dir, chunk, res !== 'down');
     };

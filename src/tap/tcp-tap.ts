@@ -148,14 +148,18 @@ export class TcpTap implements Tap {
     let delay = this.reopenMinMs;
 
     // Footers: one printer state across connections ('tcp'); the hold writes to this connection.
-    const hold = this.footer?.holdFor('tcp', (b) => (printerOpen && printer?.writable === true ? (printer.write(b) ? 'ok' : 'full') : 'down'), () => pos.resume());
+    const hold = this.footer?.holdFor(
+      'tcp',
+      (b) => (printerOpen && printer?.writable === true ? (printer.write(b) ? 'ok' : 'full') : 'down'),
+      (d, b, delivered) => this.counters.forwarded(d, b, delivered),
+      () => pos.resume(),
+    );
     pos.on('data', (chunk: Buffer) => {
       this.pos.bytesIn += chunk.length;
       this.pos.chunksIn++;
       if (hold !== undefined) {
-        const res = hold.push(chunk);
-        if (res === 'full') pos.pause();
-        this.counters.forwarded('pos>printer', chunk, res !== 'down');
+        // The hold journals what it writes, when it writes it (see FooterHoldOptions.record).
+        if (hold.push(chunk) === 'full') pos.pause();
         return;
       }
       const target = printerOpen && printer?.writable === true ? printer : undefined;

@@ -101,4 +101,33 @@ describe('footer block in the printer state', () => {
     jis.feed(Buffer.from([0x1b, 0x40, 0x1c, 0x43, 0x00, 0x1c, 0x26]));
     expect(renderBlock({ lines: [{ text: 'x' }] }, jis.state, { encoding: 'shift_jis', columns: 48 })).toBeNull();
   });
+
+  it('a CODE128 coupon barcode: decodes to the code; GS h / GS w / GS H put back to what the POS set; omitted when they are not known', () => {
+    const opts = { encoding: 'gb18030' as const, columns: 48 };
+    const content: FooterContent = { lines: [{ text: '5 off dairy next visit DAIRY5-1A2B3C' }], barcode: { data: 'DAIRY5-1A2B3C', height: 60, width: 2 } };
+    // The POS set its own barcode settings (height 100, width 3, HRI above) and prints its own code after the footer.
+    const receipt = new EscPosBuilder('gb18030').init().raw([0x1d, 0x68, 100, 0x1d, 0x77, 3, 0x1d, 0x48, 1]).line('Milk 1 5.80').line('TOTAL 5.80').toBuffer();
+    const tail = Buffer.concat([new EscPosBuilder('gb18030').line('NEXT').toBuffer(), Buffer.from([0x1d, 0x6b, 73, 6, 0x7b, 0x42, 0x31, 0x32, 0x33, 0x34])]);
+    const { footerDoc } = check(receipt, tail, content, opts, ['-'.repeat(48), '5 off dairy next visit DAIRY5-1A2B3C']);
+    // The decoder reports CODE128 data as sent, code-set selector ({B) included.
+    expect(footerDoc.barcodes.map((b) => [b.symbology, b.data])).toEqual([['CODE128', '{BDAIRY5-1A2B3C']]);
+    // The state after the block is the state before it (the tracker agrees, setting by setting).
+    const before = new PrinterStateTracker(opts);
+    before.feed(Buffer.concat([receipt, CUT]));
+    const block = renderBlock(content, { ...before.state, lineOpen: before.lineOpenAtCut }, { encoding: 'gb18030', columns: 48 })!;
+    const after = new PrinterStateTracker(opts);
+    after.feed(Buffer.concat([receipt, block, CUT]));
+    expect(after.state).toEqual(before.state);
+    expect([after.state.barcodeHeight, after.state.barcodeWidth, after.state.hriPosition]).toEqual([100, 3, 1]);
+
+    // Settings never sent since ESC @ (the model's defaults, not known): no barcode, and no GS h/w/H at all.
+    const plain = new EscPosBuilder('gb18030').init().line('TOTAL 5.80').toBuffer();
+    const t = new PrinterStateTracker(opts);
+    t.feed(Buffer.concat([plain, CUT]));
+    const b = renderBlock(content, { ...t.state, lineOpen: t.lineOpenAtCut }, { encoding: 'gb18030', columns: 48 })!;
+    for (const cmd of [[0x1d, 0x6b], [0x1d, 0x68], [0x1d, 0x77], [0x1d, 0x48]]) expect(b.includes(Buffer.from(cmd))).toBe(false);
+    // Too wide for 32 columns at width 6: omitted too.
+    const narrow = renderBlock({ ...content, barcode: { data: 'DAIRY5-1A2B3C', height: 60, width: 6 } }, { ...before.state, lineOpen: false }, { encoding: 'gb18030', columns: 32 })!;
+    expect(narrow.includes(Buffer.from([0x1d, 0x6b]))).toBe(false);
+  });
 });

@@ -9,6 +9,7 @@ import { encodeReceiptText } from '../../src/escpos/encoder.js';
 import { basketToken, receiptToken } from '../../src/footer/content.js';
 import { basketId } from '../../src/sync/basket.js';
 import { parseRules } from '../../src/footer/rules.js';
+import { testPrintReply } from '../../src/footer/test-print.js';
 import { footerServiceFor } from '../../src/footer/setup.js';
 import { categoryOfItem } from '../../src/ledger/catalogue.js';
 import { openLedger } from '../../src/ledger/open.js';
@@ -34,10 +35,10 @@ const RULES = `rules:
     print: 满500送购物袋
 `;
 
-function setup(footer: Record<string, unknown> = {}) {
+function setup(footer: Record<string, unknown> = {}, rules = RULES) {
   const t = tempDir('tbx-footer-svc-');
   const rulesFile = join(t.dir, 'rules.yaml');
-  writeFileSync(rulesFile, RULES);
+  writeFileSync(rulesFile, rules);
   const config = configFromObject({ dataDir: t.dir, footer: { enabled: true, rulesFile, qr: { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' }, ...footer } });
   writeFileSync(join(t.dir, 'tillbox.yaml'), stringify({ dataDir: t.dir, footer: config.footer }));
   const ledger = openLedger(join(t.dir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
@@ -109,6 +110,63 @@ describe('footer service (analytics side)', () => {
       const second = s.ask(encodeReceiptText(same[1].lines))!;
       expect(Buffer.from(second.block ?? '', 'base64').toString('latin1')).not.toContain('DAIRY5-');
     }
+  });
+
+  it('a per-day limit holds exactly within a burst between two filings; a footer that did not print frees its coupon', () => {
+    const s = setup({}, RULES.replace('perMember: 1, perDay: 10', 'perMember: 5, perDay: 2'));
+    const dairy = demoDay(120).filter((d) => d.kind === 'sale' && d.lines.some((l) => /酸奶/.test(l)));
+    expect(dairy.length).toBeGreaterThan(4);
+    const withCoupon = (r: FooterReplyMessage) => Buffer.from(r.block ?? '', 'base64').toString('latin1').includes('DAIRY5-');
+    // Two promised: the first awaits its outcome, the second printed but not filed yet.
+    const a = s.ask(encodeReceiptText(dairy[0]!.lines))!;
+    const b = s.ask(encodeReceiptText(dairy[1]!.lines))!;
+    expect([withCoupon(a), withCoupon(b)]).toEqual([true, true]);
+    s.service.onOutcome({ type: 'footer-outcome', id: b.id, kind: 'printed', holdMs: 2 });
+    expect(withCoupon(s.ask(encodeReceiptText(dairy[2]!.lines))!)).toBe(false);
+    // The first goes out late (without its block): its coupon was never issued, the next one gets it.
+    s.service.onOutcome({ type: 'footer-outcome', id: a.id, kind: 'late', holdMs: 150 });
+    const d = s.ask(encodeReceiptText(dairy[3]!.lines))!;
+    expect(withCoupon(d)).toBe(true);
+    s.service.onOutcome({ type: 'footer-outcome', id: d.id, kind: 'printed', holdMs: 2 });
+    for (const x of dairy.slice(4)) {
+      const r = s.ask(encodeReceiptText(x.lines))!;
+      expect(withCoupon(r)).toBe(false);
+      s.service.onOutcome({ type: 'footer-outcome', id: r.id, kind: 'printed', holdMs: 2 });
+    }
+    s.service.flush();
+    expect(s.ledger.db.prepare(`SELECT count(*) FROM coupons WHERE rule_id = 'dairy5'`).pluck().get()).toBe(2);
+  });
+
+  it('test print (footer --print): only in a known printer state, coupon rules left out', () => {
+    const s = setup();
+    const deps = { service: s.service, ledger: s.ledger, decoderOptions: s.decoderOptions, columns: 32, language: 'en' as const };
+    const req = (tail: Buffer | null, receipt: string | null = null) => testPrintReply(deps, { type: 'footer-test-request', id: 1, stream: 'serial', receipt, tail: tail === null ? null : tail.toString('base64') });
+    expect(req(Buffer.alloc(0)).reason).toMatch(/no receipt seen/);
+    const sale = demoDay(3).find((d) => d.kind === 'sale')!;
+    s.ask(encodeReceiptText(sale.lines));
+    const ok = req(Buffer.alloc(0));
+    expect(ok.reason).toBe('test');
+    const doc = decodeAll(Buffer.concat([encodeReceiptText(sale.lines), Buffer.from(ok.block!, 'base64')]), s.decoderOptions).at(-1)!;
+    expect(doc.lines.map((l) => l.text.trim())).toContain('tillbox test print');
+    // Bytes after the last cut without an ESC @ of their own: the state is not known.
+    expect(req(Buffer.from('\x1b!\x30', 'latin1')).block).toBeNull();
+    expect(req(Buffer.from('\x1b@', 'latin1')).reason).toBe('test');
+    expect(req(null).block).toBeNull();
+    expect(req(Buffer.alloc(0), 'no-such-receipt').reason).toMatch(/no receipt 'no-such-receipt'/);
+    expect(testPrintReply({ ...deps, service: undefined }, { type: 'footer-test-request', id: 2, stream: 'serial', receipt: null, tail: '' }).reason).toMatch(/footers are off/);
+  });
+
+  it('footer.barcode: the coupon code as CODE128 when the POS set its barcode settings, else none', () => {
+    const s = setup({ barcode: { enabled: true } }, RULES.replace('perMember: 1,', 'perMember: 9,'));
+    const dairy = demoDay(60).filter((d) => d.kind === 'sale' && d.lines.some((l) => /酸奶/.test(l)));
+    const plain = encodeReceiptText(dairy[0]!.lines);
+    const withSettings = Buffer.concat([plain.subarray(0, 2), Buffer.from([0x1d, 0x68, 80, 0x1d, 0x77, 2, 0x1d, 0x48, 0]), plain.subarray(2)]);
+    const a = Buffer.from(s.ask(withSettings)!.block!, 'base64');
+    const code = /DAIRY5-[0-9A-F]{6}/.exec(a.toString('latin1'))![0];
+    expect(a.includes(Buffer.concat([Buffer.from([0x1d, 0x6b, 73, code.length + 2]), Buffer.from(`{B${code}`)]))).toBe(true);
+    const b = Buffer.from(s.ask(encodeReceiptText(dairy[1]!.lines))!.block!, 'base64');
+    expect(b.toString('latin1')).toMatch(/DAIRY5-/); // a coupon, but its barcode settings are not known
+    expect(b.includes(Buffer.from([0x1d, 0x6b]))).toBe(false);
   });
 
   it('the state is unknown after a gap in the stream until the next ESC @', () => {

@@ -38,9 +38,11 @@ interface Ask {
   answer: (a: FooterAnswer) => void;
 }
 
-function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold') {
+function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold', noCutter?: { feeds: number; quietMs: number }) {
   const timers = new ManualTimers();
   const out: Buffer[] = [];
+  const records: { dir: string; bytes: Buffer; delivered: boolean }[] = [];
+  const printer = { down: false };
   const asks: Ask[] = [];
   const outcomes: HoldOutcome[] = [];
   const hold = new FooterHold({
@@ -48,23 +50,121 @@ function rig(maxHoldMs = 150, mode: 'hold' | 'observe' = 'hold') {
     mode,
     timers,
     write: (b) => {
+      if (printer.down) return 'down';
       out.push(Buffer.from(b));
       return 'ok';
     },
+    record: (dir, bytes, delivered) => records.push({ dir, bytes: Buffer.from(bytes), delivered }),
     ask: (doc, answer) => {
       asks.push({ doc: doc ?? Buffer.alloc(0), answer });
       return () => undefined;
     },
     onOutcome: (o) => outcomes.push(o),
+    ...(noCutter !== undefined ? { noCutter } : {}),
   });
-  return { timers, hold, asks, outcomes, out: () => Buffer.concat(out) };
+  return { timers, hold, asks, outcomes, records, printer, out: () => Buffer.concat(out) };
 }
 
 const B = (s: string | number[]): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s));
 const CUT = [0x1d, 0x56, 0x42, 0x03];
 const BLOCK = B('\x1ba\x01THANKS\n\x1ba\x00');
 
+describe('FooterHold without a cutter (footer.noCutter)', () => {
+  const NC = { feeds: 4, quietMs: 50 };
+  const doc = B('SHOP\nTOTAL 1.00\n\n\n');
+  it('holds only the feed that completes the tear-off run; the block goes before it once the POS is quiet', () => {
+    const r = rig(150, 'hold', NC);
+    r.hold.push(Buffer.concat([doc, B('\n\n')]));
+    // "TOTAL 1.00\n" + 2 blank lines = 3 feeds gone out; the 4th waits, and the 5th behind it.
+    expect(r.out().equals(doc)).toBe(true);
+    expect(r.asks).toHaveLength(1);
+    expect(r.asks[0]!.doc.equals(Buffer.concat([doc, B('\n')]))).toBe(true);
+    r.timers.advance(10);
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    expect(r.out().equals(doc)).toBe(true); // not quiet for 50 ms yet
+    r.timers.advance(40);
+    expect(r.out().equals(Buffer.concat([doc, BLOCK, B('\n\n')]))).toBe(true);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['printed']);
+  });
+
+  it('anything but feeds after the run releases it unchanged at once: it was not the end, or the next receipt began', () => {
+    const r = rig(150, 'hold', NC);
+    const input = Buffer.concat([doc, B('\n'), B('Thank you\n')]);
+    r.hold.push(input.subarray(0, doc.length + 1));
+    r.hold.push(input.subarray(doc.length + 1));
+    expect(r.out().equals(input)).toBe(true);
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    r.timers.advance(200);
+    expect(r.out().equals(input)).toBe(true);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['declined']);
+  });
+
+  it('a tear-off whose chunk already carries the next receipt is not held at all', () => {
+    const r = rig(150, 'hold', NC);
+    const input = Buffer.concat([doc, B('\n\x1b@NEXT SHOP\n')]);
+    r.hold.push(input);
+    expect(r.out().equals(input)).toBe(true);
+    expect(r.hold.holding).toBe(false);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['declined']);
+  });
+
+  it('text arriving after the answer, while it waits for quiet, also leaves the stream unchanged; a late quiet is late', () => {
+    const r = rig(150, 'hold', NC);
+    r.hold.push(Buffer.concat([doc, B('\n')]));
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    r.timers.advance(20);
+    r.hold.push(B('\n'));
+    r.timers.advance(20);
+    r.hold.push(B('NEXT'));
+    r.timers.advance(200);
+    expect(r.out().equals(Buffer.concat([doc, B('\n\nNEXT')]))).toBe(true);
+    // Feeds only, but never 50 ms quiet before maxHoldMs: released unchanged, late.
+    const q = rig(150, 'hold', NC);
+    q.hold.push(Buffer.concat([doc, B('\n')]));
+    q.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    for (let t = 0; t < 200; t += 30) {
+      q.timers.advance(30);
+      q.hold.push(B('\n'));
+    }
+    expect(q.out().includes(BLOCK)).toBe(false);
+    expect(q.outcomes.map((o) => o.kind)).toEqual(['late']);
+  });
+});
+
 describe('FooterHold', () => {
+  it('records every write as it happens: queued bytes with the result of their own write, the block as the box\'s', () => {
+    const r = rig();
+    r.hold.push(Buffer.concat([B('TOTAL 1.00\n'), B(CUT), B('NEXT')]));
+    r.hold.push(B([0x10, 0x04, 0x01]));
+    r.asks[0]!.answer({ block: BLOCK, reason: 'sale' });
+    // Consecutive writes of the same kind and result, joined (a release writes the cut, then the queue).
+    const runs = (from: number) => {
+      const out: [string, string, boolean][] = [];
+      for (const x of r.records.slice(from)) {
+        const last = out.at(-1);
+        if (last !== undefined && last[0] === x.dir && last[2] === x.delivered) last[1] += x.bytes.toString('latin1');
+        else out.push([x.dir, x.bytes.toString('latin1'), x.delivered]);
+      }
+      return out;
+    };
+    const cut = B(CUT).toString('latin1');
+    expect(runs(0)).toEqual([
+      ['pos>printer', 'TOTAL 1.00\n\x10\x04\x01', true],
+      ['box>printer', BLOCK.toString('latin1'), true],
+      ['pos>printer', `${cut}NEXT`, true],
+    ]);
+    // The printer goes away while the next cut is held: what waited behind it is recorded undelivered.
+    const n = r.records.length;
+    r.hold.push(Buffer.concat([B('B\n'), B(CUT), B('AFTER')]));
+    r.printer.down = true;
+    r.hold.push(B('MORE'));
+    r.timers.advance(150);
+    expect(runs(n)).toEqual([
+      ['pos>printer', 'B\n', true],
+      ['pos>printer', `${cut}AFTERMORE`, false],
+    ]);
+  });
+
   it('sends everything before the cut at once, holds only the cut, inserts the block before it', () => {
     const r = rig();
     r.hold.push(B('HELLO\n'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FooterOutcomeMessage, FooterRequestMessage } from '../../src/daemon/messages.js';
+import type { FooterRequestMessage, FooterTestRequestMessage, FooterToChild } from '../../src/daemon/messages.js';
 import { configFromObject } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { FooterLink } from '../../src/tap/footer-link.js';
@@ -9,10 +9,10 @@ const CUT = [0x1d, 0x56, 0x00];
 const logger = createLogger({ level: 'fatal' });
 
 function link(sendOk = true) {
-  const sent: (FooterRequestMessage | FooterOutcomeMessage)[] = [];
+  const sent: FooterToChild[] = [];
   const l = new FooterLink({ mode: 'on', maxHoldMs: 100, logger, send: (m) => (sent.push(m), sendOk) });
   const out: Buffer[] = [];
-  const hold = l.holdFor('serial', (b) => (out.push(Buffer.from(b)), 'ok'));
+  const hold = l.holdFor('serial', (b) => (out.push(Buffer.from(b)), 'ok'), () => undefined);
   return { l, hold, sent, out: () => Buffer.concat(out) };
 }
 
@@ -49,6 +49,34 @@ describe('FooterLink (tap side of the IPC)', () => {
     expect(r.hold.holding).toBe(false);
     expect(r.out().toString('latin1')).toBe('A\n\x1dV\x00');
     expect(r.l.stats().skipped.unsent).toBe(1);
+  });
+
+  it('a test print goes out only if no POS byte came while the block was computed; never into a held cut', async () => {
+    const r = link();
+    const ask = (id: number) => r.sent.find((m): m is FooterTestRequestMessage => m.type === 'footer-test-request' && m.id === id);
+    const lastTest = () => r.sent.filter((m): m is FooterTestRequestMessage => m.type === 'footer-test-request').at(-1)!;
+    r.hold.push(Buffer.from([...Buffer.from('A\n'), ...CUT]));
+    // A cut is held: refused at once, nothing asked.
+    expect(await r.l.testPrint('serial', null, 0)).toMatchObject({ ok: false, reason: expect.stringMatching(/POS is printing/) });
+    r.l.onMessage({ type: 'footer-reply', id: (r.sent[0] as FooterRequestMessage).id, block: null, reason: 'not-a-sale' });
+    const block = Buffer.from('\x1ba\x01TEST\n\x1ba\x00', 'latin1');
+    // The POS starts again while the child computes: refused, nothing written.
+    const racing = r.l.testPrint('serial', null, 0);
+    const req = lastTest();
+    expect(req.tail).toBe('');
+    r.hold.push(Buffer.from('B'));
+    r.l.onMessage({ type: 'footer-test-reply', id: req.id, block: block.toString('base64'), text: 'TEST', reason: 'test' });
+    expect(await racing).toMatchObject({ ok: false, reason: expect.stringMatching(/started printing meanwhile/) });
+    expect(r.out().toString('latin1')).toBe('A\n\x1dV\x00B');
+    // Quiet: the block goes out after what the POS sent; bytes since the cut travel as the tail.
+    const ok = r.l.testPrint('serial', null, 0);
+    const req2 = lastTest();
+    expect(ask(req2.id)?.tail).toBe(Buffer.from('B').toString('base64'));
+    r.l.onMessage({ type: 'footer-test-reply', id: req2.id, block: block.toString('base64'), text: 'TEST', reason: 'test' });
+    expect(await ok).toEqual({ ok: true, bytes: block.length, text: 'TEST' });
+    expect(r.out().equals(Buffer.concat([Buffer.from('A\n\x1dV\x00B', 'latin1'), block]))).toBe(true);
+    // A stream the link has no hold for (TCP between jobs): refused.
+    expect(await r.l.testPrint('tcp', null, 0)).toMatchObject({ ok: false });
   });
 
   it('is absent when footers are off (the tap path is untouched), present for dry run', () => {
