@@ -2,7 +2,8 @@
  * bench/soak: a trading day under faults, compressed (see docs/reliability.md).
  *
  *   npm run build && npx tsx bench/soak.ts [--receipts 5000] [--baud 115200] [--seed 1] [--kills 10]
- *                                          [--tcp] [--short] [--hours H | --gap MS] [--faults K,K] [--json] [--keep DIR]
+ *                                          [--tcp] [--short] [--hours H | --gap MS] [--faults K,K] [--journal-nice N]
+ *                                          [--json] [--keep DIR]
  *
  * The demo till prints through `tillbox run` between socat ptys (or, with --tcp, over TCP 9100 to
  * the tap's pos.listen, the printer a listener the harness owns), with a real mosquitto, the page
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     tcp: { type: 'boolean' },
     gap: { type: 'string' },
     faults: { type: 'string' },
+    'journal-nice': { type: 'string' },
     short: { type: 'boolean' },
     json: { type: 'boolean' },
     keep: { type: 'string' },
@@ -65,7 +67,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     stop.abort();
   });
 }
-const report = await runSoak({ stop: stop.signal, receipts, baud, tcp: values.tcp === true, ...(values.faults === undefined ? {} : { faults: values.faults.split(',') as FaultKind[] }), seed: Number(values.seed), kills: Number(values.kills), short: values.short === true, gapMs, log, ...(values.keep === undefined ? {} : { keep: values.keep }) });
+const report = await runSoak({ stop: stop.signal, ...(values['journal-nice'] === undefined ? {} : { journalNice: Number(values['journal-nice']) }), receipts, baud, tcp: values.tcp === true, ...(values.faults === undefined ? {} : { faults: values.faults.split(',') as FaultKind[] }), seed: Number(values.seed), kills: Number(values.kills), short: values.short === true, gapMs, log, ...(values.keep === undefined ? {} : { keep: values.keep }) });
 mkdirSync(join(REPO, 'bench', 'out'), { recursive: true });
 writeFileSync(join(REPO, 'bench', 'out', `soak-${Date.now()}.json`), JSON.stringify(report, null, 2));
 if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -75,6 +77,9 @@ function print(r: SoakReport): void {
   const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
   log(`\nran ${r.durationS.toFixed(0)} s; tap started ${r.tapStarts} times; harness at nice ${harnessNice}, tap and baselines at ${harnessNice === 0 ? 0 : UNIT_NICE}`);
   log(`bytes: sent ${r.bytesSent}, printed ${r.bytesPrinted}, ALTERED ${r.bytesAltered}, not printed ${r.bytesNotPrinted} (journal: ${r.journalUndeliveredBytes} B sent while the printer was down)`);
+  const byPhase = new Map<string, { n: number; bytes: number }>();
+  for (const h of r.holes) byPhase.set(h.phase, { n: (byPhase.get(h.phase)?.n ?? 0) + 1, bytes: (byPhase.get(h.phase)?.bytes ?? 0) + h.bytes });
+  log(`not printed, by the phase it began in: ${[...byPhase].map(([ph, x]) => `${ph} ${x.n}× ${x.bytes} B`).join(', ') || 'nothing'}`);
   const c = r.receipts;
   log(`receipts: printed by the till ${c.printed}, intact at the printer ${c.intactAtPrinter}, whole in the journal ${c.journaled}; sales+refunds expected ${c.expectedCounted}, in the ledger ${c.inLedger}, LOST ${c.lost.length}, COUNTED TWICE ${c.countedTwice.length}; ${c.partsWithoutNumber} parts without a receipt number (cut by a fault)`);
   if (c.lost.length > 0) log(`  lost: ${c.lost.map((no, i) => `${no} (${c.lostDuring[i] ?? '?'})`).join(', ')}`);

@@ -47,6 +47,8 @@ export interface RigOptions {
   gapMs: number;
   /** nightly-job cron, so the jobs run mid-soak */
   cron: string;
+  /** tap.journalNice for the daemon (absent: its default) */
+  journalNice?: number;
   log: (s: string) => void;
 }
 
@@ -97,6 +99,7 @@ export class SoakRig {
       web: { host: '127.0.0.1', port: this.webPort, adminPasswordHash: await hashPassword(PASSWORD) },
       mqtt: { url: this.broker.url },
       insights: { cron: this.opts.cron },
+      ...(this.opts.journalNice === undefined ? {} : { tap: { journalNice: this.opts.journalNice } }),
       log: { level: 'info' },
     };
     writeFileSync(join(d, 'tillbox.yaml'), stringify(config));

@@ -22,6 +22,8 @@ export interface SoakOptions {
   short: boolean;
   /** pause between receipts (ms); a long run spreads its receipts over the hours asked for */
   gapMs: number;
+  /** tap.journalNice for the daemon (absent: its default, 0) */
+  journalNice?: number;
   /** ends the run early: no new receipts or faults; the report covers what was printed */
   stop?: AbortSignal;
   /** only these kinds of fault (default: every kind) */
@@ -39,13 +41,15 @@ export interface FaultReport extends FaultWindow {
 }
 
 export interface SoakReport {
-  options: Omit<SoakOptions, 'log' | 'keep' | 'faults' | 'stop'> & { faults: string; stoppedEarly: boolean };
+  options: Omit<SoakOptions, 'log' | 'keep' | 'faults' | 'stop' | 'journalNice'> & { faults: string; stoppedEarly: boolean; journalNice: number | 'default' };
   durationS: number;
   faultsNotRun: { kind: string; why: string }[];
   bytesSent: number;
   bytesPrinted: number;
   bytesAltered: number;
   bytesNotPrinted: number;
+  /** the stretches of the till's stream that never reached the printer, with the phase each began in */
+  holes: { at: number; bytes: number; phase: string }[];
   journalUndeliveredBytes: number;
   receipts: { printed: number; intactAtPrinter: number; journaled: number; expectedCounted: number; inLedger: number; lost: string[]; lostDuring: string[]; countedTwice: string[]; partsWithoutNumber: number };
   baskets: { expected: number; receivedUnique: number; missing: number; unexpected: number; duplicatesBeforeDedupe: number };
@@ -66,7 +70,7 @@ export interface SoakReport {
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const t = tempDir('tillbox-soak-');
-  const rig = new SoakRig({ dir: t.dir, baud: o.baud, tcp: o.tcp, gapMs: o.gapMs, cron: '*/1 * * * *', log: o.log });
+  const rig = new SoakRig({ dir: t.dir, baud: o.baud, tcp: o.tcp, gapMs: o.gapMs, cron: '*/1 * * * *', log: o.log, ...(o.journalNice === undefined ? {} : { journalNice: o.journalNice }) });
   const headOffice = new HeadOffice();
   const page = new PagePoller(rig);
   const rss = new RssSampler(() => ({ tap: rig.tapPid(), analytics: rig.analyticsPid() }));
@@ -91,6 +95,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       for (const f of plan) {
         await waitFor(() => printed >= f.atReceipt || o.stop?.aborted === true, 7 * 24 * 3600_000, 50); // a week: --hours spreads the receipts
         if (o.stop?.aborted === true) break;
+        // The page answers again after the fault before (a restarted child takes seconds on a loaded
+        // box), so what the page shows during this fault is about this one (at most 30 s).
+        const since = performance.now();
+        await waitFor(() => page.samples.some((x) => x.t >= since && x.state === 'ok'), 30_000, 100).catch(() => undefined);
         const w = await runFault(rig, f, o.short ? SHORT : FULL);
         windows.push(w);
         o.log(`  ${w.kind.padEnd(18)} at receipt ${f.atReceipt}, ${((w.end - w.start) / 1000).toFixed(1)} s`);
@@ -118,6 +126,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const printedBytes = Buffer.concat(rig.tapLink.arrivals.map((a) => a.bytes));
     const { runs, altered } = align(sent, printedBytes);
     const placed = runs.reduce((n, r) => n + r.len, 0);
+    const holes = holesIn(runs, sent.length, till.chunks, windows);
     let intact = 0;
     let from = 0;
     for (const r of till.receipts) {
@@ -156,13 +165,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       }
     };
     return {
-      options: { receipts: o.receipts, baud: o.baud, tcp: o.tcp, seed: o.seed, kills: o.kills, short: o.short, gapMs: o.gapMs, faults: o.faults?.join(',') ?? 'all', stoppedEarly: o.stop?.aborted === true },
+      options: { receipts: o.receipts, baud: o.baud, tcp: o.tcp, seed: o.seed, kills: o.kills, short: o.short, gapMs: o.gapMs, faults: o.faults?.join(',') ?? 'all', stoppedEarly: o.stop?.aborted === true, journalNice: o.journalNice ?? 'default' },
       durationS: (performance.now() - t0) / 1000,
       faultsNotRun: notRun,
       bytesSent: sent.length,
       bytesPrinted: printedBytes.length,
       bytesAltered: altered,
       bytesNotPrinted: sent.length - placed,
+      holes,
       journalUndeliveredBytes: verdict.undeliveredBytes,
       receipts: { printed: till.receipts.length, intactAtPrinter: intact, journaled: verdict.journaledReceipts, expectedCounted: verdict.expectedCounted, inLedger: verdict.inLedger, lost: verdict.lost, lostDuring: verdict.lost.map((no) => phaseAt(till.receipts.find((x) => x.receiptNo === no)?.writeStart ?? 0, windows)), countedTwice: verdict.countedTwice, partsWithoutNumber: verdict.partial },
       baskets: { expected: verdict.expectedBaskets.size, receivedUnique: headOffice.ids.size, missing: verdict.expectedBaskets.size - received, unexpected: headOffice.ids.size - received, duplicatesBeforeDedupe: headOffice.duplicates() },
@@ -237,5 +247,22 @@ export function restarts(windows: FaultWindow[], starts: TapStart[], arrivals: n
       firstPrintMs: since(after),
     });
   }
+  return out;
+}
+
+/** Gaps between the aligned runs, in the sent stream's offsets, and the phase of the write each began in. */
+export function holesIn(runs: { s: number; len: number }[], total: number, chunks: { t: number; start: number; end: number }[], windows: FaultWindow[]): { at: number; bytes: number; phase: string }[] {
+  const out: { at: number; bytes: number; phase: string }[] = [];
+  let next = 0;
+  const hole = (at: number, end: number): void => {
+    if (end <= at) return;
+    const c = chunks.find((x) => x.end > at);
+    out.push({ at, bytes: end - at, phase: c === undefined ? '?' : phaseAt(c.t, windows) });
+  };
+  for (const r of runs) {
+    hole(next, r.s);
+    next = r.s + r.len;
+  }
+  hole(next, total);
   return out;
 }
