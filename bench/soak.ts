@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setPriority } from 'node:os';
 import { CLI, HARNESS_NICE, REPO, UNIT_NICE } from './soak/rig.js';
-import type { FaultKind } from './soak/faults.js';
+import { EXPECTED_SIGN, type FaultKind } from './soak/faults.js';
 import { runSoak, type SoakReport } from './soak/run.js';
 
 const { values } = parseArgs({
@@ -55,11 +55,15 @@ const log = (s: string): void => {
   if (!json) process.stdout.write(`${s}\n`);
 };
 
-if (!Number.isInteger(receipts) || receipts < 1 || !Number.isFinite(baud) || baud <= 0 || (values.hours !== undefined && !(Number(values.hours) > 0))) {
-  process.stderr.write('soak: --receipts must be a positive integer, --baud and --hours positive numbers\n');
+const faults = values.faults?.split(',');
+const badFault = faults?.find((k) => !Object.hasOwn(EXPECTED_SIGN, k));
+if (!Number.isInteger(receipts) || receipts < 1 || !(baud > 0) || (values.hours !== undefined && !(Number(values.hours) > 0)) || !(gapMs >= 0) || badFault !== undefined) {
+  process.stderr.write(`soak: --receipts must be a positive integer, --baud and --hours positive, --gap >= 0, --faults some of ${Object.keys(EXPECTED_SIGN).join(',')}\n`);
   process.exit(2);
 }
-// Ctrl-C or SIGTERM ends a long run early, cleanly (tmpfs unmounted, processes stopped), with its report.
+// SIGTERM to this process (kill PID) ends a long run early and cleanly (tmpfs unmounted, processes
+// stopped), with its report. Ctrl-C signals the whole process group, daemon and helpers too: the
+// run then ends without a report.
 const stop = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
@@ -67,7 +71,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     stop.abort();
   });
 }
-const report = await runSoak({ stop: stop.signal, ...(values['journal-nice'] === undefined ? {} : { journalNice: Number(values['journal-nice']) }), receipts, baud, tcp: values.tcp === true, ...(values.faults === undefined ? {} : { faults: values.faults.split(',') as FaultKind[] }), seed: Number(values.seed), kills: Number(values.kills), short: values.short === true, gapMs, log, ...(values.keep === undefined ? {} : { keep: values.keep }) });
+const report = await runSoak({ stop: stop.signal, ...(values['journal-nice'] === undefined ? {} : { journalNice: Number(values['journal-nice']) }), receipts, baud, tcp: values.tcp === true, ...(faults === undefined ? {} : { faults: faults as FaultKind[] }), seed: Number(values.seed), kills: Number(values.kills), short: values.short === true, gapMs, log, ...(values.keep === undefined ? {} : { keep: values.keep }) });
 mkdirSync(join(REPO, 'bench', 'out'), { recursive: true });
 writeFileSync(join(REPO, 'bench', 'out', `soak-${Date.now()}.json`), JSON.stringify(report, null, 2));
 if (json) process.stdout.write(`${JSON.stringify(report)}\n`);

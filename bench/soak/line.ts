@@ -43,11 +43,13 @@ class SerialPos implements PosEnd {
     this.port = await openEnd(this.path, this.baud);
   }
   async setDown(down: boolean): Promise<void> {
-    this.down = down;
+    if (down) this.down = true;
     const port = this.port;
     this.port = undefined;
     if (port !== undefined) await closeEnd(port);
-    if (!down) await this.open();
+    if (down) return;
+    await this.open();
+    this.down = false; // only now: a piece written before the till's end is open would be lost here, not on the line
   }
   async begin(): Promise<void> {}
   write(piece: Buffer): Promise<boolean> {

@@ -9,6 +9,7 @@ import { LineClient } from '../../bench/soak/line-client.js';
 import { hrMs } from '../../bench/soak/line-protocol.js';
 import { analyticsChildOf, REPO } from '../../bench/soak/rig.js';
 import { longestGap } from '../../bench/soak/run.js';
+import { phaseAt } from '../../bench/soak/check.js';
 import { freePort, waitFor } from '../support/tmp.js';
 
 const kills: (() => void)[] = [];
@@ -54,6 +55,20 @@ describe('soak report: the longest printing gap', () => {
     ];
     expect(longestGap([0, 100, 5000], [50, 200], windows)).toEqual({ ms: 4900, cause: 'analytics-kill9 + tap-kill9' });
     expect(longestGap([0, 100, 5000], [50, 200], [])).toEqual({ ms: 4900, cause: 'none (no fault active)' });
+  });
+});
+
+describe('soak report: phases', () => {
+  it('puts a moment after two faults in the phase after the later one, not the first in the list', () => {
+    // A soak defect: a receipt lost after a pos-loss was reported "after clock-back-1h", the first window listed.
+    const windows = [
+      { kind: 'clock-back-1h' as const, atReceipt: 1, start: 0, end: 2000 },
+      { kind: 'pos-loss' as const, atReceipt: 2, start: 5000, end: 7500 },
+    ];
+    expect(phaseAt(8000, windows)).toBe('after pos-loss');
+    expect(phaseAt(6000, windows)).toBe('pos-loss');
+    expect(phaseAt(3000, windows)).toBe('after clock-back-1h');
+    expect(phaseAt(30_000, windows)).toBe('steady');
   });
 });
 
