@@ -219,7 +219,7 @@ export function longestGap(arrivals: number[], writes: number[], windows: FaultW
 }
 
 export interface TapRestart {
-  /** last byte at the printer before the kill, to the first after it */
+  /** the first byte at the printer after the restart's spawn, from the byte before it */
   printGapMs: number;
   spawnMs: number;
   portsOpenMs: number | null;
@@ -236,8 +236,9 @@ export function restarts(windows: FaultWindow[], starts: TapStart[], arrivals: n
     const s = starts.find((x) => x.spawn >= w.start && x.spawn <= w.end);
     if (s === undefined) continue;
     const since = (t: number | undefined): number | null => (t === undefined ? null : Math.round(t - w.start));
-    const before = arrivals.filter((t) => t < w.start).at(-1);
-    const after = arrivals.find((t) => t >= w.start);
+    // After the restart's spawn: bytes already in flight at the kill still arrive in its first ms.
+    const after = arrivals.find((t) => t >= s.spawn);
+    const before = arrivals.filter((t) => t < (after ?? Infinity)).at(-1);
     out.push({
       printGapMs: before === undefined || after === undefined ? NaN : Math.round(after - before),
       spawnMs: Math.round(s.spawn - w.start),
