@@ -8,7 +8,7 @@
  * run`, node flags from systemd/tillbox.service) between socat ptys, beside one plain socat relay
  * (the direct link) used by every variant. Variants (see NICE): `off` all at 0; `keys`
  * tap.analyticsNice 10 and tap.journalNice 5; `unit` the daemon started at the unit's Nice=-5; `on`
- * both. (journalNice is 0 by default now: see docs/reliability.md.) Per variant:
+ * both; `on-j0` both but tap.journalNice 0 (the default now: see docs/reliability.md). Per variant:
  *   quiet    the child idle: 32-byte probe chunks, one per rig every 10 ms, tap and direct interleaved
  *   backlog  the child was SIGSTOPped while --receipts demo receipts went through the tap at pty
  *            speed (journaled, not yet parsed), then SIGCONT: probes until the child's CPU use drops
@@ -56,6 +56,8 @@ const NICE: Record<string, { unitNice: number; analyticsNice: number; journalNic
   keys: { unitNice: 0, analyticsNice: 10, journalNice: 5 },
   unit: { unitNice: -5, analyticsNice: 0, journalNice: 0 },
   on: { unitNice: -5, analyticsNice: 10, journalNice: 5 },
+  /** `on` with the journal writer thread left at the tap's niceness (tap.journalNice 0, the default) */
+  'on-j0': { unitNice: -5, analyticsNice: 10, journalNice: 0 },
 };
 /**
  * The harness (probe writer and reader, this process) and the direct socat relay run at this
@@ -192,7 +194,7 @@ async function main(): Promise<void> {
   const unitFlags = (/^Environment="TBX_NODE_FLAGS=([^"]*)"/m.exec(readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8'))?.[1] ?? '').trim();
   const nodeFlags = unitFlags.split(' ').filter((f) => f !== '');
   const names = values.nice.split(',').map((s) => s.trim());
-  for (const n of names) if (NICE[n] === undefined) throw new Error(`--nice: expected off and/or on, got ${n}`);
+  for (const n of names) if (NICE[n] === undefined) throw new Error(`--nice: expected some of ${Object.keys(NICE).join(', ')}, got ${n}`);
   const backlog = backlogBytes(Number(values.receipts));
   const chunk = Buffer.from('\x1b!\x00 2x 光明酸奶 5.80  11.60\n'.padEnd(32, ' '), 'utf8').subarray(0, 32);
   const hogs: ChildProcess[] = [];

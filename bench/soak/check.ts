@@ -97,11 +97,12 @@ function lowerBound(sorted: number[], x: number): number {
   return lo;
 }
 
-/** The phase a moment belongs to: the fault active then, "after <fault>" for 15 s after it, else steady. */
+/** The phase a moment belongs to: the fault active then, "after <fault>" for 15 s after the latest one that ended, else steady. */
 export function phaseAt(t: number, windows: FaultWindow[]): string {
   for (const w of windows) if (t >= w.start && t <= w.end) return w.kind;
-  for (const w of windows) if (t > w.end && t <= w.end + 15_000) return `after ${w.kind}`;
-  return 'steady';
+  let after: FaultWindow | undefined;
+  for (const w of windows) if (t > w.end && t <= w.end + 15_000 && (after === undefined || w.end > after.end)) after = w;
+  return after === undefined ? 'steady' : `after ${after.kind}`;
 }
 
 export interface LedgerVerdict {

@@ -19,7 +19,7 @@ export type FaultKind =
   | 'clock-forward-1d'
   | 'analytics-sigstop';
 
-/** Which health light (or the page itself) should say so while the fault lasts. */
+/** Which health light (or the page itself) should say so while the fault lasts (serial mode). */
 export const EXPECTED_SIGN: Record<FaultKind, string> = {
   'tap-kill9': 'page-unreachable',
   'analytics-kill9': 'page-unreachable',
@@ -31,6 +31,14 @@ export const EXPECTED_SIGN: Record<FaultKind, string> = {
   'clock-forward-1d': 'none',
   'analytics-sigstop': 'page-unreachable',
 };
+
+/**
+ * The sign expected in either mode. Over TCP a dropped POS connection is nothing the box can tell
+ * from a job that ended (its listener stays up), so the page has nothing to name.
+ */
+export function expectedSign(kind: FaultKind, tcp: boolean): string {
+  return tcp && kind === 'pos-loss' ? 'none' : EXPECTED_SIGN[kind];
+}
 
 export interface FaultDurations {
   portDownMs: number;

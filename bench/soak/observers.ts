@@ -105,7 +105,7 @@ export interface RssCurve {
   points: { t: number; rss: number }[];
 }
 
-/** Samples each role's resident memory once a second; keeps a point a minute for the curve. */
+/** Samples each role's resident memory once a second; keeps a point a minute (and the last) for the curve. */
 export class RssSampler {
   readonly curves = new Map<string, RssCurve>();
   private timer: NodeJS.Timeout | undefined;
@@ -119,12 +119,28 @@ export class RssSampler {
 
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
-    this.sample();
+    this.timer = undefined;
+    this.sample(true);
   }
 
-  private sample(): void {
+  /** Each role's resident memory at its first point, the point nearest `t0` + 1 h (runs that long), and the last. */
+  summary(t0: number): Record<string, { startMb: number; after1hMb: number | null; endMb: number; peakMb: number }> {
+    const mb = (b: number): number => Math.round(b / 1e5) / 10;
+    const out: Record<string, { startMb: number; after1hMb: number | null; endMb: number; peakMb: number }> = {};
+    for (const c of this.curves.values()) {
+      const first = c.points[0];
+      const last = c.points.at(-1);
+      if (first === undefined || last === undefined) continue;
+      const hour = t0 + 3600_000;
+      const near = last.t < hour - 30_000 ? undefined : c.points.reduce((a, p) => (Math.abs(p.t - hour) < Math.abs(a.t - hour) ? p : a));
+      out[c.role] = { startMb: mb(first.rss), after1hMb: near === undefined ? null : mb(near.rss), endMb: mb(last.rss), peakMb: mb(c.peak) };
+    }
+    return out;
+  }
+
+  private sample(final = false): void {
     const t = performance.now();
-    const keep = t - this.lastPoint >= 60_000;
+    const keep = final || t - this.lastPoint >= 60_000;
     if (keep) this.lastPoint = t;
     for (const [role, pid] of Object.entries(this.pids())) {
       if (pid === undefined) continue;

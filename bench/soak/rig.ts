@@ -1,21 +1,22 @@
 /**
- * The soak's parts, all real and all on this machine: socat pty pairs for the till and printer
- * cables (plus two baseline links: a plain socat relay and a trivial Node forwarder, fed the same
- * bytes at the same moments), `tillbox run` from dist/ with its data directory on a tmpfs that can
- * be filled to the last block, a private mosquitto, and a libfaketime offset file through which
- * the daemon's wall clock (never its monotonic clock) can be stepped at run time.
+ * The soak's parts, all real and all on this machine: the links (bench/soak/links.ts: socat pty
+ * pairs for the till and printer cables, or TCP 9100 with the printer a listener, plus two baseline
+ * links fed the same bytes at the same moments), the line process that writes and reads them
+ * (bench/soak/line.ts), `tillbox run` from dist/ with its data directory on a tmpfs that can be
+ * filled to the last block, a private mosquitto, and a libfaketime offset file through which the
+ * daemon's wall clock (never its monotonic clock) can be stepped at run time.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getPriority, setPriority } from 'node:os';
-import type { SerialPort } from 'serialport';
 import { stringify } from 'yaml';
 import { hashPassword } from '../../src/web/auth/password.js';
 import { childrenOf } from '../proc-sample.js';
 import { startMosquitto, type Mosquitto } from '../../tests/support/mosquitto.js';
-import { closeEnd, openEnd, PtyPair, SOCAT } from '../../tests/support/socat.js';
 import { freePort, waitFor } from '../../tests/support/tmp.js';
+import { LineClient } from './line-client.js';
+import { serialLinks, tcpLinks, type Links } from './links.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(REPO, 'dist', 'cli.js');
@@ -24,19 +25,30 @@ export const PASSWORD = 'soak-owner-password';
 /** The tmpfs is sized so the disk light is green (≥ 200 MiB free) until the fill fault runs. */
 const TMPFS_SIZE = '512m';
 
-/** One end-to-end link: what the till writes into `pos`, and what arrives at `printer`. */
+/** One end-to-end link: its arrivals at the printer end (harness ms and bytes), filled in by the Till at the end. */
 export interface Link {
   name: string;
-  pos: SerialPort | undefined;
-  /** Arrivals at the printer end: monotonic ms and the bytes. */
   arrivals: { t: number; bytes: Buffer }[];
+}
+
+export interface TapStart {
+  spawn: number;
+  portsOpen?: number;
+  journalOpen?: number;
+  ready?: number;
 }
 
 export interface RigOptions {
   dir: string;
   baud: number;
+  /** TCP 9100 mode: the till prints to the tap's pos.listen, the tap to a printer listener */
+  tcp: boolean;
+  /** pause between receipts (ms) */
+  gapMs: number;
   /** nightly-job cron, so the jobs run mid-soak */
   cron: string;
+  /** tap.journalNice for the daemon (absent: its default) */
+  journalNice?: number;
   log: (s: string) => void;
 }
 
@@ -46,20 +58,19 @@ export class SoakRig {
   readonly faketimeFile: string;
   readonly tmpfs: boolean;
   readonly faketime: boolean;
+  readonly line = new LineClient();
   broker!: Mosquitto;
   webPort = 0;
   tap: ChildProcess | undefined;
   tapStarts = 0;
-  readonly tapLink: Link = { name: 'tap', pos: undefined, arrivals: [] };
+  /** Each start of the tap: when it was spawned and when its log said the ports, the journal and "tap ready" (harness ms). */
+  readonly starts: TapStart[] = [];
+  readonly tapLink: Link = { name: 'tap', arrivals: [] };
   readonly baselines: Link[] = [
-    { name: 'direct', pos: undefined, arrivals: [] },
-    { name: 'forwarder', pos: undefined, arrivals: [] },
+    { name: 'direct', arrivals: [] },
+    { name: 'forwarder', arrivals: [] },
   ];
-  private posPair!: PtyPair;
-  private prnPair!: PtyPair;
-  private printerEnd: SerialPort | undefined;
-  private readonly middles: ChildProcess[] = [];
-  private readonly pairs: PtyPair[] = [];
+  private links: Links | undefined;
   private logFile!: WriteStream;
   private readonly readyWaiters: (() => void)[] = [];
   private clockOffsetS = 0;
@@ -77,26 +88,23 @@ export class SoakRig {
     const d = this.opts.dir;
     this.broker = await startMosquitto();
     this.webPort = await freePort();
-    this.posPair = await PtyPair.create(join(d, 'posT'), join(d, 'posD'));
-    this.prnPair = await PtyPair.create(join(d, 'prnD'), join(d, 'prnT'));
-    this.pairs.push(this.posPair, this.prnPair);
-    for (const link of this.baselines) await this.startBaseline(link);
+    const links = this.opts.tcp ? await tcpLinks(atUnitNice) : await serialLinks(d, this.opts.baud, atUnitNice);
+    this.links = links;
     writeFileSync(this.faketimeFile, '+0\n');
     const config = {
       store: { id: 'soak-store', timezone: 'Asia/Shanghai', currency: 'CNY' },
       box: { id: 'soak-box' },
-      pos: { path: this.posPair.b, baudRate: this.opts.baud },
-      printer: { path: this.prnPair.a, baudRate: this.opts.baud },
+      ...links.config,
       dataDir: this.data,
       web: { host: '127.0.0.1', port: this.webPort, adminPasswordHash: await hashPassword(PASSWORD) },
       mqtt: { url: this.broker.url },
       insights: { cron: this.opts.cron },
+      ...(this.opts.journalNice === undefined ? {} : { tap: { journalNice: this.opts.journalNice } }),
       log: { level: 'info' },
     };
     writeFileSync(join(d, 'tillbox.yaml'), stringify(config));
     this.logFile = createWriteStream(join(d, 'daemon.log'));
-    await this.openPosEnd();
-    await this.openPrinterEnd();
+    await this.line.start(links.lines, this.opts.baud, this.opts.gapMs, REPO);
     await this.startTap();
   }
 
@@ -110,13 +118,24 @@ export class SoakRig {
     const proc = atUnitNice(() => spawn(process.execPath, ['--max-semi-space-size=1', '--lite-mode', CLI, 'run', '--config', join(this.opts.dir, 'tillbox.yaml')], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
     this.tap = proc;
     this.tapStarts++;
+    const start: TapStart = { spawn: performance.now() };
+    this.starts.push(start);
+    let ports = 0;
     let buf = '';
     const onData = (d: Buffer): void => {
       this.logFile.write(d);
       buf += d.toString('utf8');
       let i: number;
       while ((i = buf.indexOf('\n')) >= 0) {
-        if (buf.slice(0, i).includes('"msg":"tap ready"')) for (const w of this.readyWaiters.splice(0)) w();
+        const line = buf.slice(0, i);
+        const now = performance.now();
+        // Serial: both sides' "port open"; TCP: the POS listener (the printer is connected per job).
+        if (line.includes('"msg":"port open"') || line.includes('"msg":"listening for the POS"')) if (++ports === (this.opts.tcp ? 1 : 2)) start.portsOpen = now;
+        if (line.includes('"msg":"journal open"')) start.journalOpen ??= now;
+        if (line.includes('"msg":"tap ready"')) {
+          start.ready = now;
+          for (const w of this.readyWaiters.splice(0)) w();
+        }
         buf = buf.slice(i + 1);
       }
     };
@@ -166,26 +185,22 @@ export class SoakRig {
     await gone;
   }
 
-  /** The till's cable pulled for `downMs`: the writer must pause meanwhile (see Till). */
+  /** The till's cable pulled for `downMs` (TCP: its connection dropped, and no new one meanwhile). */
   async posLoss(downMs: number): Promise<void> {
-    const port = this.tapLink.pos;
-    this.tapLink.pos = undefined;
-    if (port !== undefined) await closeEnd(port);
-    await this.posPair.kill();
+    await this.line.side('pos-down', 'tap');
+    await this.links?.posPair?.kill();
     await sleep(downMs);
-    await this.posPair.start();
-    await this.openPosEnd();
+    await this.links?.posPair?.start();
+    await this.line.side('pos-up', 'tap');
   }
 
-  /** The printer's cable pulled for `downMs`. */
+  /** The printer's cable pulled for `downMs` (TCP: the printer switched off, its listener gone). */
   async printerLoss(downMs: number): Promise<void> {
-    const port = this.printerEnd;
-    this.printerEnd = undefined;
-    if (port !== undefined) await closeEnd(port);
-    await this.prnPair.kill();
+    await this.line.side('printer-down', 'tap');
+    await this.links?.prnPair?.kill();
     await sleep(downMs);
-    await this.prnPair.start();
-    await this.openPrinterEnd();
+    await this.links?.prnPair?.start();
+    await this.line.side('printer-up', 'tap');
   }
 
   /** Steps the daemon's wall clock by `seconds` (libfaketime reads the file on every clock call). */
@@ -215,42 +230,14 @@ export class SoakRig {
 
   async close(): Promise<void> {
     await this.stopTap().catch(() => undefined);
-    for (const m of this.middles) m.kill('SIGTERM');
-    for (const l of [this.tapLink, ...this.baselines]) if (l.pos !== undefined) await closeEnd(l.pos);
-    if (this.printerEnd !== undefined) await closeEnd(this.printerEnd);
-    for (const p of this.pairs) await p.kill();
+    this.line.close();
+    await this.links?.close();
     await this.broker?.close();
     await new Promise<void>((r) => (this.logFile === undefined ? r() : this.logFile.end(() => r())));
   }
 
   unmount(): void {
     if (this.tmpfs) execFileSync('umount', ['-l', this.data], { stdio: 'ignore' });
-  }
-
-  private async openPosEnd(): Promise<void> {
-    this.tapLink.pos = await openEnd(this.posPair.a, this.opts.baud);
-  }
-
-  private async openPrinterEnd(): Promise<void> {
-    const port = await openEnd(this.prnPair.b, this.opts.baud);
-    port.on('data', (b: Buffer) => this.tapLink.arrivals.push({ t: performance.now(), bytes: b }));
-    this.printerEnd = port;
-  }
-
-  private async startBaseline(link: Link): Promise<void> {
-    const d = this.opts.dir;
-    const a = await PtyPair.create(join(d, `${link.name}-posT`), join(d, `${link.name}-posD`));
-    const b = await PtyPair.create(join(d, `${link.name}-prnD`), join(d, `${link.name}-prnT`));
-    this.pairs.push(a, b);
-    const middle = atUnitNice(() =>
-      link.name === 'direct'
-        ? spawn(SOCAT, ['-b', '65536', `${a.b},raw,echo=0`, `${b.a},raw,echo=0`], { stdio: 'ignore' })
-        : spawn(process.execPath, [join(import.meta.dirname, 'forwarder.mjs'), a.b, b.a, String(this.opts.baud)], { stdio: 'ignore' }));
-    this.middles.push(middle);
-    await sleep(400);
-    link.pos = await openEnd(a.a, this.opts.baud);
-    const printer = await openEnd(b.b, this.opts.baud);
-    printer.on('data', (buf: Buffer) => link.arrivals.push({ t: performance.now(), bytes: buf }));
   }
 }
 
@@ -274,7 +261,7 @@ export const UNIT_NICE = -5;
 export const HARNESS_NICE = -10;
 
 /** Runs `spawnIt` with this thread at UNIT_NICE (a child starts at its parent thread's niceness). */
-function atUnitNice<T>(spawnIt: () => T): T {
+export function atUnitNice<T>(spawnIt: () => T): T {
   const before = getPriority();
   try {
     setPriority(UNIT_NICE);

@@ -1,13 +1,14 @@
 /**
  * The soak's till: the demo's receipt generator (members, GBK, refunds, reprints, torn receipts,
- * weight items) printed at line speed, in chunks of 20 ms of line time, into the tap's POS end and
- * the two baseline links at the same moments. It pauses while the till's cable is pulled.
+ * weight items), handed to the line process (bench/soak/line.ts), which prints them at line speed
+ * into the tap's POS end and the two baseline links at the same moments, and pauses while the
+ * till's cable is pulled. At the end it brings back what was written and what every printer read.
  */
-import type { SerialPort } from 'serialport';
 import { demoReceipts, type DemoReceipt } from '../../src/demo/receipts.js';
 import { encodeReceiptText } from '../../src/escpos/index.js';
+import { waitFor } from '../../tests/support/tmp.js';
+import type { LineClient } from './line-client.js';
 import type { Link } from './rig.js';
-import { sleep } from './rig.js';
 
 export interface SentReceipt {
   index: number;
@@ -28,76 +29,60 @@ export interface SentChunk {
   end: number;
 }
 
+/** Receipts handed to the line process ahead of the one being printed. */
+const AHEAD = 20;
+
 export class Till {
   readonly receipts: SentReceipt[] = [];
-  readonly chunks: SentChunk[] = [];
-  readonly sent: Buffer[] = [];
-  sentBytes = 0;
+  chunks: SentChunk[] = [];
   writeErrors = 0;
-  private stopped = false;
-  private readonly bytesPerSecond: number;
+  private sent = Buffer.alloc(0);
 
   constructor(
-    private readonly tap: Link,
-    private readonly baselines: Link[],
-    baud: number,
-    private readonly gapMs: number,
-  ) {
-    this.bytesPerSecond = baud / 10;
-  }
+    private readonly line: LineClient,
+    private readonly links: Link[],
+  ) {}
 
   /** Prints `count` receipts; `onReceipt` runs after each (the fault scheduler watches it). */
-  async print(count: number, seed: number, onReceipt: (n: number) => void): Promise<void> {
+  async print(count: number, seed: number, onReceipt: (n: number) => void, stop?: AbortSignal): Promise<void> {
     let clock = Date.UTC(2026, 10, 2, 8, 0, 0);
     const gen = demoReceipts(seed, () => new Date((clock += 47_000)));
-    for (let n = 0; n < count && !this.stopped; n++) {
-      const r = gen.next().value as DemoReceipt;
-      const bytes = encodeReceiptText(r.lines, { encoding: 'gb18030' });
-      const start = this.sentBytes;
-      const writeStart = performance.now();
-      await this.write(bytes);
-      this.receipts.push({ index: n, receiptNo: r.receiptNo, kind: r.kind, start, end: this.sentBytes, bytes, writeStart, writeEnd: performance.now() });
-      onReceipt(n + 1);
-      if (this.gapMs > 0) await sleep(this.gapMs);
+    const made: { receiptNo: string; kind: DemoReceipt['kind']; bytes: Buffer }[] = [];
+    let printed = 0;
+    const feed = (): void => {
+      while (made.length < count && made.length < printed + AHEAD && stop?.aborted !== true) {
+        const r = gen.next().value as DemoReceipt;
+        const bytes = encodeReceiptText(r.lines, { encoding: 'gb18030' });
+        made.push({ receiptNo: r.receiptNo, kind: r.kind, bytes });
+        this.line.receipt(bytes);
+      }
+    };
+    this.line.onPrinted = (n) => {
+      printed = n;
+      onReceipt(n);
+      feed();
+    };
+    feed();
+    // Stopped early (Ctrl-C): what was handed over is printed and reported.
+    await waitFor(() => made.length === count || stop?.aborted === true, 7 * 24 * 3600_000, 100);
+    const res = await this.line.end();
+    const local = (hr: number): number => this.line.local(hr);
+    made.forEach((m, i) => {
+      const w = res.receipts[i];
+      if (w !== undefined) this.receipts.push({ index: i, ...m, start: w.start, end: w.end, writeStart: local(w.writeStart), writeEnd: local(w.writeEnd) });
+    });
+    this.chunks = res.chunks.map((c) => ({ t: local(c.t), start: c.start, end: c.end }));
+    this.sent = Buffer.from(res.sent);
+    this.writeErrors = res.writeErrors;
+    for (const link of this.links) {
+      const a = res.arrivals[link.name];
+      if (a === undefined) continue;
+      const all = Buffer.from(a.bytes);
+      link.arrivals = a.t.map((t, i) => ({ t: local(t), bytes: all.subarray(i === 0 ? 0 : (a.ends[i - 1] as number), a.ends[i]) }));
     }
-  }
-
-  stop(): void {
-    this.stopped = true;
   }
 
   sentStream(): Buffer {
-    return Buffer.concat(this.sent);
+    return this.sent;
   }
-
-  private async write(bytes: Buffer): Promise<void> {
-    const step = Math.max(1, Math.round(this.bytesPerSecond / 50));
-    for (let i = 0; i < bytes.length; i += step) {
-      const piece = bytes.subarray(i, i + step);
-      // The till cannot print while its cable is out: wait for it (the chunk is not lost, it is late).
-      while (this.tap.pos === undefined) await sleep(20);
-      const t = performance.now();
-      for (const b of this.baselines) if (b.pos !== undefined) void writeTo(b.pos, piece);
-      const ok = await writeTo(this.tap.pos, piece);
-      if (!ok) {
-        this.writeErrors++;
-        // The port went away under the write. The baselines got the piece; the tap link may have got
-        // part of it. Count it as sent (so the alignment can place what did arrive) and go on.
-      }
-      this.sent.push(piece);
-      this.chunks.push({ t, start: this.sentBytes, end: this.sentBytes + piece.length });
-      this.sentBytes += piece.length;
-      await sleep((piece.length / this.bytesPerSecond) * 1000);
-    }
-  }
-}
-
-function writeTo(port: SerialPort, bytes: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (!port.isOpen) return resolve(false);
-    port.write(bytes, (err) => {
-      if (err) return resolve(false);
-      port.drain((e) => resolve(e === null || e === undefined));
-    });
-  });
 }

@@ -39,7 +39,7 @@ export interface TapDaemon {
 export const DEFAULT_ANALYTICS_ENTRY = fileURLToPath(new URL('./analytics-main.js', import.meta.url));
 
 /**
- * The tap process: journal writer (worker thread), then the ports, then the analytics child.
+ * The tap process: journal writer (worker thread) and the ports at once, then the analytics child.
  * Throws (after undoing what it started) when the journal or a port cannot be opened.
  */
 export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon> {
@@ -68,12 +68,24 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
   const tap = createTap(config, (dir, bytes, delivered, wall, mono) => journal.record(dir, bytes, delivered, wall, mono), logger, footer);
   // A full data disk can make the journal unopenable (SQLite cannot size its -shm file): print
   // anyway and keep trying to open it. Any other open failure is a start-up error, as before.
-  await journal.start({ retryIf: (err) => isDiskFull(err) || dirFull(config.dataDir) });
+  // The ports open while the writer thread starts (a new isolate loading SQLite: 0.3-0.4 s on a
+  // loaded 2-core box), so a restarted tap forwards that much sooner; chunks wait in the writer's
+  // bounded queue until the journal is open (issue 14: the printing gap after a kill -9).
+  const journalUp = journal.start({ retryIf: (err) => isDiskFull(err) || dirFull(config.dataDir) }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   try {
     await tap.start();
   } catch (err) {
+    await journalUp;
     await journal.stop();
     throw err;
+  }
+  const journalErr = await journalUp;
+  if (journalErr !== undefined) {
+    await tap.stop(); // the writer is gone already (start rejects only once it has failed)
+    throw journalErr;
   }
 
   // The relay goes to the box only now that the ports are open (or, USB, waited for behind it).

@@ -5,9 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyticsChildOf } from '../../bench/soak/rig.js';
+import { LineClient } from '../../bench/soak/line-client.js';
+import { hrMs } from '../../bench/soak/line-protocol.js';
+import { analyticsChildOf, REPO } from '../../bench/soak/rig.js';
 import { longestGap } from '../../bench/soak/run.js';
-import { waitFor } from '../support/tmp.js';
+import { phaseAt } from '../../bench/soak/check.js';
+import { freePort, waitFor } from '../support/tmp.js';
 
 const kills: (() => void)[] = [];
 afterEach(() => {
@@ -53,4 +56,44 @@ describe('soak report: the longest printing gap', () => {
     expect(longestGap([0, 100, 5000], [50, 200], windows)).toEqual({ ms: 4900, cause: 'analytics-kill9 + tap-kill9' });
     expect(longestGap([0, 100, 5000], [50, 200], [])).toEqual({ ms: 4900, cause: 'none (no fault active)' });
   });
+});
+
+describe('soak report: phases', () => {
+  it('puts a moment after two faults in the phase after the later one, not the first in the list', () => {
+    // A soak defect: a receipt lost after a pos-loss was reported "after clock-back-1h", the first window listed.
+    const windows = [
+      { kind: 'clock-back-1h' as const, atReceipt: 1, start: 0, end: 2000 },
+      { kind: 'pos-loss' as const, atReceipt: 2, start: 5000, end: 7500 },
+    ];
+    expect(phaseAt(8000, windows)).toBe('after pos-loss');
+    expect(phaseAt(6000, windows)).toBe('pos-loss');
+    expect(phaseAt(3000, windows)).toBe('after clock-back-1h');
+    expect(phaseAt(30_000, windows)).toBe('steady');
+  });
+});
+
+describe('soak line process: one clock with the harness', () => {
+  it("stamps with the harness's own monotonic clock, so its latencies need no correction", async () => {
+    // The till writer and printer readers run in a process of their own; their hrtime stamps are
+    // compared with the harness's. Each reading must fall between the harness's before and after.
+    const line = new LineClient();
+    const port = await freePort();
+    await line.start([{ name: 'tap', mode: 'tcp', posPort: port, printerPort: port }], 115200, 0, REPO);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const before = hrMs();
+        const theirs = await line.clock();
+        const after = hrMs();
+        expect(theirs).toBeGreaterThanOrEqual(before);
+        expect(theirs).toBeLessThanOrEqual(after);
+      }
+      // And the conversion to this process's performance.now() keeps that order.
+      const before = performance.now();
+      const theirs = line.local(await line.clock());
+      expect(theirs).toBeGreaterThanOrEqual(before - 0.001);
+      expect(theirs).toBeLessThanOrEqual(performance.now() + 0.001);
+    } finally {
+      line.close();
+    }
+  }, 30_000);
 });
