@@ -44,6 +44,7 @@ export class Receipts {
   private readonly deps: ReceiptsDeps;
   private readonly listeners = new Set<(e: WebEvent) => void>();
   private readonly failed: FailedReceiptRow[] = [];
+  private readonly ranges = new Map<string, JournalRange>();
   /** Profiles that ran over their time budget stay disabled until restart or a new version. */
   readonly profileBudget: ProfileBudget = { now: () => performance.now(), limitMs: PROFILE_DOC_BUDGET_MS, disabled: new Set() };
   private readonly text: TextStatusTracker;
@@ -83,7 +84,7 @@ export class Receipts {
     if (receipt instanceof Error) {
       this.stats.failed++;
       log.error({ err: receipt, fromSeq: range.fromSeq, toSeq: range.toSeq }, 'receipt could not be parsed; raw bytes stay in the journal');
-      this.remember({ id: `journal-${range.fromSeq}-${range.fromOffset}`, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.message, text: doc.lines.map((l) => l.text).join('\n') });
+      this.remember({ id: `journal-${range.fromSeq}-${range.fromOffset}`, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.message, text: doc.lines.map((l) => l.text).join('\n') }, range);
       return;
     }
     const result = this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: range.toSeq, capturedAt });
@@ -158,6 +159,11 @@ export class Receipts {
     return this.failed.find((f) => f.id === id);
   }
 
+  /** The journal range of a document that did not parse at all (the ledger has the others'). */
+  unparsedRange(id: string): JournalRange | undefined {
+    return this.ranges.get(id);
+  }
+
   /** Counted receipts filed on or after a store-local date, for a head-office resync request. */
   *countedSince(date: string): Iterable<Receipt> {
     const rows = this.deps.ledger.db
@@ -183,9 +189,10 @@ export class Receipts {
     return () => this.listeners.delete(listener);
   }
 
-  private remember(row: FailedReceiptRow): void {
+  private remember(row: FailedReceiptRow, range?: JournalRange): void {
     this.failed.unshift(row);
-    this.failed.length = Math.min(this.failed.length, FAILED_KEPT);
+    if (range !== undefined) this.ranges.set(row.id, range);
+    for (const gone of this.failed.splice(FAILED_KEPT)) this.ranges.delete(gone.id);
     this.emit({ type: 'failed', failed: row });
   }
 

@@ -6,7 +6,7 @@ import { statusQueries } from '../ledger/queries-status.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Position } from '../pipeline/pipeline.js';
 import type { Sync } from '../sync/index.js';
-import type { NotPrinted, WebDeps } from '../web/deps.js';
+import type { FailedActions, NotPrinted, WebDeps } from '../web/deps.js';
 import { readStoredInsights } from '../insights/job.js';
 import { clockSync, diskSpace } from '../web/probes.js';
 import { statusSnapshot, writeFaultOf } from '../web/status-from-tap.js';
@@ -33,6 +33,8 @@ export interface WebDepsParts {
   /** The pipeline's failing writes (ledger, position file), null when it writes fine. */
   pipelineFault?: () => FaultState | null;
   footer?: FooterService | undefined;
+  /** Failed-receipt actions (src/daemon/failed-actions.ts). */
+  failed?: FailedActions & { isChecked(id: string): boolean };
   now?: () => number;
 }
 
@@ -127,7 +129,9 @@ export function webDeps(p: WebDepsParts): WebDeps {
         return { id: r.id, capturedAt: r.time ?? '', reason: r.problems.join('; ') || 'low confidence', text: text ?? '', known: member === null ? [] : [member] };
       });
       const unparsed = p.receipts.failedReceipts(limit).filter((f) => !flagged.some((x) => x.id === f.id));
-      return [...unparsed, ...flagged].slice(0, limit);
+      const rows = [...unparsed, ...flagged].slice(0, limit);
+      const checks = p.failed;
+      return checks === undefined ? rows : rows.map((r) => ({ ...r, checked: checks.isChecked(r.id) }));
     },
     storeSummary: (day) => q.storeSummary(day),
     salesLast30Days: () => q.salesLast30Days(today()),
@@ -184,6 +188,7 @@ export function webDeps(p: WebDepsParts): WebDeps {
         recent: f.recent.map((r) => ({ at: r.at, mode: r.mode, text: r.text })),
       };
     },
+    ...(p.failed !== undefined ? { failedActions: p.failed } : {}),
     subscribe: (listener) => p.receipts.subscribe(listener),
   };
 }
