@@ -25,7 +25,17 @@ const PAGE_FILES: Record<string, string> = {
   'detail.js': 'text/javascript; charset=utf-8',
   'insights.js': 'text/javascript; charset=utf-8',
   'member.js': 'text/javascript; charset=utf-8',
+  'registry.js': 'text/javascript; charset=utf-8',
+  'login.js': 'text/javascript; charset=utf-8',
+  'failed.js': 'text/javascript; charset=utf-8',
+  'settings.js': 'text/javascript; charset=utf-8',
+  'logs.js': 'text/javascript; charset=utf-8',
+  'i18n-views.js': 'text/javascript; charset=utf-8',
+  'i18n-settings.js': 'text/javascript; charset=utf-8',
+  'i18n-insights.js': 'text/javascript; charset=utf-8',
+  'i18n-problems.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
+  'views.css': 'text/css; charset=utf-8',
   'icon.svg': 'image/svg+xml',
 };
 

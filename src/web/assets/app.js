@@ -7,13 +7,19 @@ import { $, ago as agoFrom, duration, formatMoney, h, percent, whenOf } from './
 import { initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { renderInsights } from './insights.js';
 import { initMemberLookup, renderMember } from './member.js';
+import { failedArrived, hideFailedActions, initFailed, loadFailed, renderFailed, showFailedActions } from './failed.js';
+import { initLogin, setSetupMode, showLogin as loginCard } from './login.js';
+import { cards, views } from './registry.js';
+// Views and cards register themselves (registry.js); one import each.
+import './settings.js';
+import './logs.js';
 
 let lang = initialLanguage();
 let t = translator(lang);
 let currency = 'CNY';
 let events = null;
 let lastStatus = null;
-const state = { receipts: [], failed: [], summary: null, last30: null, reminders: null, insights: undefined }; // insights: undefined until loaded, null before the first nightly run
+const state = { receipts: [], summary: null, last30: null, reminders: null, insights: undefined }; // insights: undefined until loaded, null before the first nightly run
 
 const money = (fen) => formatMoney(fen, currency);
 // The store-local day, for "today" rows showing only their time.
@@ -58,56 +64,41 @@ $('lang').addEventListener('click', () => {
 
 // ---- login ----------------------------------------------------------------------------------
 
-let setupMode = false;
-
 function showLogin() {
-  if (events) events.close();
-  events = null;
-  $('dash').hidden = true;
-  $('logout').hidden = true;
-  $('live').hidden = true;
-  $('foot').hidden = true;
-  $('login').hidden = false;
-  $('setup-fields').hidden = !setupMode;
-  $('login-title').textContent = t(setupMode ? 'setupTitle' : 'loginTitle');
-  $('login-title').dataset.i18n = setupMode ? 'setupTitle' : 'loginTitle';
-  $('login-submit').textContent = t(setupMode ? 'setup' : 'login');
-  $('login-submit').dataset.i18n = setupMode ? 'setup' : 'login';
-  $('password').focus();
+  loginCard(t, () => {
+    if (events) events.close();
+    events = null;
+  });
+}
+initLogin(() => t, () => startDashboard(), showLogin);
+
+// ---- views ----------------------------------------------------------------------------------
+
+// The page context every view and card gets (registry.js).
+function pageContext() {
+  return { t, lang, money, api, getJson, openDetail, today, status: lastStatus, showDetail: (d) => showDetail(d, t, money) };
 }
 
-$('login-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const msg = $('login-msg');
-  msg.textContent = '';
-  const password = $('password').value;
-  if (setupMode) {
-    if (password.length < 8) return void (msg.textContent = t('tooShort'));
-    if (password !== $('password2').value) return void (msg.textContent = t('mismatch'));
-  }
-  const res = await fetch(setupMode ? '/api/setup' : '/api/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ password }),
-    credentials: 'same-origin',
-  });
-  if (res.status === 204) {
-    $('password').value = '';
-    $('password2').value = '';
-    setupMode = false;
-    return void startDashboard();
-  }
-  if (res.status === 429) {
-    const body = await res.json().catch(() => ({}));
-    msg.textContent = t('tooMany', { s: body.retryAfterSeconds ?? 60 });
-  } else if (res.status === 401) msg.textContent = t('wrongPassword');
-  else msg.textContent = t('failedRequest');
-});
+function renderNav() {
+  const current = currentView();
+  const tabs = [{ id: 'dash', label: 'navDash' }, ...views];
+  $('nav').replaceChildren(...tabs.map((v) => h('a', { href: v.id === 'dash' ? '#' : `#${v.id}`, class: v.id === current ? 'on' : '', 'data-view': v.id, 'aria-current': v.id === current ? 'page' : undefined, text: t(v.label) })));
+}
 
-$('logout').addEventListener('click', async () => {
-  await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
-  showLogin();
-});
+const currentView = () => (views.some((v) => `#${v.id}` === location.hash) ? location.hash.slice(1) : 'dash');
+
+async function showView() {
+  if ($('login').hidden === false) return;
+  const id = currentView();
+  $('dash').hidden = id !== 'dash';
+  for (const v of views) $(v.section).hidden = v.id !== id;
+  renderNav();
+  const view = views.find((v) => v.id === id);
+  if (view) await view.show(pageContext()).catch((err) => err.message !== 'unauthorized' && console.warn(err));
+}
+window.addEventListener('hashchange', () => void showView());
+for (const v of views) v.init?.(pageContext);
+initFailed(pageContext);
 
 // ---- dashboard ------------------------------------------------------------------------------
 
@@ -116,12 +107,13 @@ const hoursChart = new BarChart($('chart-hours'));
 
 async function startDashboard() {
   $('login').hidden = true;
-  $('dash').hidden = false;
+  $('nav').hidden = false;
   $('logout').hidden = false;
   $('live').hidden = false;
   $('foot').hidden = false;
   try {
-    await Promise.all([loadReceipts(), loadFailed(), loadSummary(), loadSlow()]);
+    await showView();
+    await Promise.all([loadReceipts(), loadFailed(pageContext()), loadSummary(), loadSlow(), ...cards.map((c) => c.load?.(pageContext()))]);
   } catch (err) {
     if (err.message === 'unauthorized') return;
     console.warn(err);
@@ -134,11 +126,6 @@ async function loadReceipts() {
   renderReceipts();
 }
 
-async function loadFailed() {
-  state.failed = (await getJson('/api/receipts/failed?limit=10')).failed;
-  renderFailed();
-}
-
 async function loadSummary() {
   const [summary, last30] = await Promise.all([getJson('/api/store/summary'), getJson('/api/store/last30days')]);
   const dayBefore = state.summary?.day;
@@ -148,7 +135,7 @@ async function loadSummary() {
   renderSummary();
   if (summary.day !== dayBefore) {
     renderReceipts(); // rows of today show their time only, now that the store's day is known
-    renderFailed();
+    renderFailed(pageContext());
   }
 }
 
@@ -195,9 +182,7 @@ function connectLive() {
     refreshSummarySoon();
   });
   events.addEventListener('failed', (ev) => {
-    const row = JSON.parse(ev.data);
-    state.failed = [row, ...state.failed.filter((r) => r.id !== row.id)].slice(0, 10);
-    renderFailed(row.id);
+    failedArrived(pageContext(), JSON.parse(ev.data));
   });
   events.addEventListener('changed', (ev) => {
     const { what } = JSON.parse(ev.data);
@@ -219,9 +204,14 @@ function renderAll() {
   renderStatus();
   renderSummary();
   renderReceipts();
-  renderFailed();
+  renderFailed(pageContext());
   renderReminders();
   renderMember(memberContext());
+  renderNav();
+  const ctx = pageContext();
+  for (const c of cards) c.render?.(ctx);
+  const view = views.find((v) => v.id === currentView());
+  if (view && !$(view.section).hidden) view.render(ctx);
 }
 
 function memberContext() {
@@ -297,24 +287,6 @@ function renderReceipts(flashId) {
   );
 }
 
-function renderFailed(flashId) {
-  const list = $('failed-list');
-  if (state.failed.length === 0) {
-    list.replaceChildren(h('li', { class: 'empty', text: t('noFailed') }));
-    return;
-  }
-  list.replaceChildren(
-    ...state.failed.map((f) =>
-      h(
-        'li',
-        { class: f.id === flashId ? 'flash' : '', 'data-id': f.id },
-        h('button', { type: 'button', class: 'link', onclick: () => openDetail(f.id) }, `${whenOf(f.capturedAt, today())} — ${t.reason(f.reason)}`),
-        h('pre', { text: f.text.split('\n').slice(0, 6).join('\n') }),
-      ),
-    ),
-  );
-}
-
 function renderReminders() {
   const r = state.reminders;
   if (r) for (const key of ['dueToday', 'dueTomorrow', 'next7Days', 'sentLast7Days']) $(`rem-${key}`).textContent = String(r[key]);
@@ -336,10 +308,12 @@ function renderFooters(f) {
 
 // ---- receipt detail -------------------------------------------------------------------------
 
-async function openDetail(id) {
+async function openDetail(id, opts = {}) {
   const d = await getJson(`/api/receipts/${encodeURIComponent(id)}`);
   if (!d) return;
   showDetail(d, t, money);
+  if (opts.failed) await showFailedActions(pageContext(), id);
+  else hideFailedActions();
 }
 
 $('detail-close').addEventListener('click', () => $('detail').close());
@@ -351,7 +325,7 @@ $('detail-reveal').addEventListener('click', async () => {
 // ---- start ----------------------------------------------------------------------------------
 
 setInterval(() => {
-  if (!$('dash').hidden) {
+  if (!$('nav').hidden) {
     loadSlow().catch(() => {});
     renderStatus(); // refresh "n min ago"
   }
@@ -361,7 +335,7 @@ applyLanguage();
 fetch('/api/session', { credentials: 'same-origin' })
   .then((r) => r.json())
   .then((s) => {
-    setupMode = s.setupRequired;
+    setSetupMode(s.setupRequired);
     if (s.authenticated) startDashboard();
     else showLogin();
   })
