@@ -4,7 +4,7 @@
 export const SETTING_ZH = {
   'store.id': '门店编号，用于 MQTT 主题（字母、数字、. _ -）',
   'store.name': '状态页上显示的店名（留空：从小票读取）',
-  'store.timezone': '门店所在时区（IANA 名称，如 Asia/Shanghai）',
+  'store.timezone': '门店所在时区（IANA 时区名称）',
   'store.currency': '收银币种（ISO 4217 三位代码）',
   'box.id': '本机编号，用于 MQTT 主题',
   'pos.path': '连接收银机的串口设备',
@@ -42,7 +42,7 @@ export const SETTING_ZH = {
   'web.port': '状态页端口',
   'web.adminPasswordHash': '店主密码（散列值）',
   'web.sessionHours': '登录保持的小时数',
-  'mqtt.url': '总部 MQTT 服务器地址，如 mqtts://broker.example:8883',
+  'mqtt.url': '总部 MQTT 服务器地址（含端口）',
   'mqtt.username': '服务器用户名',
   'mqtt.password': '服务器密码',
   'mqtt.protocolVersion': 'MQTT 协议版本：4（3.1.1）或 5',

@@ -28,14 +28,15 @@ function problemText(p, ctx) {
 
 function input(f, ctx) {
   const { t } = ctx;
-  const attrs = { id: `set-${f.key}`, name: f.key, 'data-key': f.key, disabled: f.readonly || !view.file || undefined, 'aria-invalid': problems[f.key] ? 'true' : undefined };
+  // data-raw: what the form holds are config values (paths, ids, names), not page words.
+  const attrs = { id: `set-${f.key}`, name: f.key, 'data-key': f.key, 'data-raw': '', disabled: f.readonly || !view.file || undefined, 'aria-invalid': problems[f.key] ? 'true' : undefined };
   if (f.secret) return h('input', { ...attrs, type: 'password', autocomplete: 'new-password', placeholder: t(f.set ? 'secretSet' : 'secretUnset') });
   if (f.type === 'boolean' || f.enum) {
     const choices = f.type === 'boolean' ? [true, false] : f.enum;
     const current = f.set ? f.value : undefined;
     return h(
       'select',
-      { ...attrs, 'data-raw': '' },
+      attrs,
       h('option', { value: '', text: `${t('useDefault')}${f.default !== undefined ? ` ${String(f.default)}` : ''}`, selected: current === undefined || undefined }),
       ...choices.map((c) => h('option', { value: String(c), text: f.type === 'boolean' ? t(c ? 'yes' : 'no') : String(c), selected: current === c || undefined })),
     );
@@ -58,7 +59,7 @@ function field(f, ctx) {
   return h(
     'div',
     { class: `setting${p ? ' invalid' : ''}`, 'data-setting': f.key },
-    h('label', { for: `set-${f.key}` }, h('code', { class: 'key', text: f.key }), h('small', { class: `tag ${f.live ? 'ok' : 'muted'}`, text: t(f.live ? 'liveKey' : 'restartKey') })),
+    h('label', { for: `set-${f.key}` }, h('code', { class: 'key', 'data-raw': '', text: f.key }), h('small', { class: `tag ${f.live ? 'ok' : 'muted'}`, text: t(f.live ? 'liveKey' : 'restartKey') })),
     input(f, ctx),
     describe(f, ctx) ? h('small', { class: 'hint', text: describe(f, ctx) }) : null,
     f.readonly ? h('small', { class: 'hint', text: t('readonlyHint') }) : null,
