@@ -5,7 +5,7 @@
  */
 export const LOG_RING_LINES = 2000;
 export const LOG_RING_BYTES = 1024 * 1024;
-/** A single record longer than this is cut in the ring (stdout still gets it whole). */
+/** A single record longer than this is kept as its head only (stdout still gets it whole). */
 export const LOG_RING_MAX_LINE = 8 * 1024;
 
 export class LogRing {
@@ -23,7 +23,7 @@ export class LogRing {
   write(chunk: string): void {
     for (const raw of chunk.split('\n')) {
       if (raw === '') continue;
-      this.push(raw.length > LOG_RING_MAX_LINE ? raw.slice(0, LOG_RING_MAX_LINE) : raw);
+      this.push(raw.length > LOG_RING_MAX_LINE ? cutRecord(raw) : raw);
     }
   }
 
@@ -48,4 +48,18 @@ export class LogRing {
     const missing = this.#count - count;
     return missing <= 0 ? [] : this.#lines.slice(-missing);
   }
+}
+
+/** A record too long for the ring, as a record still: its level, time, process, module and message, saying it was cut. */
+function cutRecord(raw: string): string {
+  const head: Record<string, unknown> = {};
+  for (const key of ['level', 'time']) {
+    const m = new RegExp(`"${key}":(\\d+)`).exec(raw);
+    if (m !== null) head[key] = Number(m[1]);
+  }
+  for (const key of ['process', 'module', 'msg']) {
+    const m = new RegExp(`"${key}":"((?:[^"\\\\]|\\\\.){0,500})"`).exec(raw);
+    if (m?.[1] !== undefined) head[key] = JSON.parse(`"${m[1]}"`) as string;
+  }
+  return JSON.stringify({ ...head, cut: `${raw.length} characters; the whole record is in journald` });
 }

@@ -14,6 +14,7 @@ import { decodeAll, renderText } from '../escpos/index.js';
 import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
 import type { JournalReader } from '../journal/reader.js';
 import type { StatusQueries } from '../ledger/queries-status.js';
+import { lastSeqOf } from '../pipeline/pipeline.js';
 import { parseReceipt, type ParseOptions } from '../receipt/index.js';
 import type { FailedActions, ReceiptDetail } from '../web/deps.js';
 import { FAILED_CHECKS_FILE, FailedChecks } from './failed-checks.js';
@@ -39,7 +40,7 @@ export function failedActions(p: FailedActionsParts): FailedActions & { isChecke
     const stored = p.queries.receipt(id);
     if (stored !== null) return { from: stored.journalFrom, to: stored.journalTo };
     const r = p.receipts.unparsedRange(id);
-    return r === undefined ? null : { from: r.fromSeq, to: r.toSeq };
+    return r === undefined ? null : { from: r.fromSeq, to: lastSeqOf(r) };
   };
 
   const capture = (id: string): Buffer | null => {

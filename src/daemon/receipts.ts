@@ -7,7 +7,7 @@ import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
 import type { JournalReader } from '../journal/reader.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
-import type { JournalRange } from '../pipeline/pipeline.js';
+import { lastSeqOf, type JournalRange } from '../pipeline/pipeline.js';
 import { redecode } from '../pipeline/redecode.js';
 import { TextStatusTracker, type PrinterTextStatus } from '../pipeline/text-status.js';
 import { documentToReceipt, isBasket, type DateLearning } from '../pipeline/parse-document.js';
@@ -87,7 +87,7 @@ export class Receipts {
       this.remember({ id: `journal-${range.fromSeq}-${range.fromOffset}`, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.message, text: doc.lines.map((l) => l.text).join('\n') }, range);
       return;
     }
-    const result = this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: range.toSeq, capturedAt });
+    const result = this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: lastSeqOf(range), capturedAt });
     if (result.flagged) {
       this.stats.failed++;
       log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
@@ -128,7 +128,7 @@ export class Receipts {
       items: [], discounts: [], total: null, payments: [], change: null, kind: 'other', profile: 'none',
       check: { itemsMatchTotal: false, confidence: 0, problems: [`not processed: ${reason}`] },
     };
-    this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: range.toSeq, capturedAt });
+    this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: lastSeqOf(range), capturedAt });
     const text = doc === null ? '' : doc.lines.slice(0, 200).map((l) => l.text).join('\n');
     this.remember({ id, capturedAt: new Date(capturedAt).toISOString(), reason, text });
   }

@@ -8,6 +8,7 @@ import { registerView } from './registry.js';
 let view = null; // { file, settings } from the server
 let problems = {}; // key -> problem, from the last save
 let result = null; // the last save's answer
+let pending = {}; // the owner's unsaved edits, kept on the form when a save is refused
 
 function describe(f, ctx) {
   if (ctx.lang === 'en') return f.description;
@@ -33,7 +34,7 @@ function input(f, ctx) {
   if (f.secret) return h('input', { ...attrs, type: 'password', autocomplete: 'new-password', placeholder: t(f.set ? 'secretSet' : 'secretUnset') });
   if (f.type === 'boolean' || f.enum) {
     const choices = f.type === 'boolean' ? [true, false] : f.enum;
-    const current = f.set ? f.value : undefined;
+    const current = Object.hasOwn(pending, f.key) ? (pending[f.key] ?? undefined) : f.set ? f.value : undefined;
     return h(
       'select',
       attrs,
@@ -47,7 +48,7 @@ function input(f, ctx) {
     type: numeric ? 'number' : 'text',
     step: f.type === 'number' ? 'any' : undefined,
     inputmode: numeric ? 'decimal' : undefined,
-    value: f.set && f.value !== undefined && f.value !== null ? String(f.value) : '',
+    value: Object.hasOwn(pending, f.key) ? String(pending[f.key] ?? '') : f.set && f.value !== undefined && f.value !== null ? String(f.value) : '',
     placeholder: f.default !== undefined && f.default !== '' ? String(f.default) : '',
     autocomplete: 'off',
   });
@@ -119,11 +120,14 @@ function changes() {
 async function save(ctx) {
   const msg = $('settings-msg');
   msg.textContent = ctx.t('saving');
-  const res = await ctx.api('/api/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ changes: changes() }) });
+  const wanted = changes();
+  const res = await ctx.api('/api/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ changes: wanted }) });
   const body = await res.json().catch(() => ({}));
   if (res.status === 400 && Array.isArray(body.problems)) {
     problems = Object.fromEntries(body.problems.map((p) => [p.key, p]));
     result = { problems: body.problems };
+    // Secrets are not put back into the form (they would sit in the DOM); the rest are.
+    pending = Object.fromEntries(Object.entries(wanted).filter(([k]) => !view.settings.find((f) => f.key === k)?.secret));
     render(ctx);
     document.querySelector('.setting.invalid')?.scrollIntoView({ block: 'center' });
     return;
@@ -133,6 +137,7 @@ async function save(ctx) {
     return;
   }
   problems = {};
+  pending = {};
   result = body;
   view = await ctx.getJson('/api/settings');
   render(ctx);
@@ -145,6 +150,7 @@ registerView({
   async show(ctx) {
     view = await ctx.getJson('/api/settings');
     problems = {};
+    pending = {};
     result = null;
     render(ctx);
   },

@@ -20,16 +20,17 @@ export interface SettingsOptions {
   profiles?: () => string[];
 }
 
+/** Longest value accepted for one key (paths, URLs and keys are far shorter). */
+const MAX_VALUE_CHARS = 4096;
+
 const body = {
   type: 'object',
   required: ['changes'],
   additionalProperties: false,
   properties: {
-    changes: {
-      type: 'object',
-      maxProperties: 200,
-      additionalProperties: { type: ['string', 'number', 'boolean', 'null'], maxLength: 4096 },
-    },
+    // Values are checked below, not here: fastify's ajv coerces types, and a union would turn null
+    // (remove the key) into "" or 12 into "12".
+    changes: { type: 'object', maxProperties: 200 },
   },
 } as const;
 
@@ -42,6 +43,8 @@ export function settingsRoutes(app: FastifyInstance, ctx: WebContext, opts: Sett
   app.post<{ Body: { changes: Record<string, unknown> } }>('/api/settings', { schema: { body } }, async (request, reply) => {
     const file = opts.file;
     if (file === undefined) return reply.code(409).send({ error: 'no_config_file' });
+    const bad = Object.entries(request.body.changes).find(([, v]) => !(v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= MAX_VALUE_CHARS)));
+    if (bad !== undefined) return reply.code(400).send({ error: 'bad_request', message: `${bad[0]}: expected text (at most ${MAX_VALUE_CHARS} characters), a number, true/false or null` });
     const profile = request.body.changes['parser.profile'];
     const names = opts.profiles?.();
     if (typeof profile === 'string' && names !== undefined && profile !== 'auto' && profile !== 'none' && !names.includes(profile)) {
