@@ -33,7 +33,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     try {
       const level = loadConfig(configPath === undefined ? undefined : resolve(io.cwd, configPath), io.env).log.level;
       logger.level = level;
-      logger.info({ level }, 'log level re-read');
+      logger.info({ logLevel: level }, 'log level re-read'); // not `level`: that is pino's own field
     } catch (err) {
       logger.error({ err }, 'SIGHUP: config not re-read, log level unchanged');
     }

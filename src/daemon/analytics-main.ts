@@ -60,7 +60,7 @@ process.on('SIGTERM', stop);
 process.on('SIGHUP', () => {
   try {
     logger.level = loadConfig(configPath, process.env).log.level;
-    logger.info({ level: logger.level }, 'log level re-read');
+    logger.info({ logLevel: logger.level }, 'log level re-read'); // not `level`: pino's own field
   } catch (err) {
     logger.error({ err }, 'SIGHUP: config not re-read, log level unchanged');
   }

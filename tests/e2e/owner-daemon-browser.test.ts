@@ -202,6 +202,10 @@ describe.runIf(run)('the owner page through the real daemon (ptys, journal, ledg
     await page.selectOption('#log-level', 'info');
     await page.click('#log-level-apply');
     await expect.poll(() => page.locator('#log-level-now').innerText()).toContain('info');
+    await page.selectOption('#logs-filter', '');
+    await expect.poll(() => page.locator('#logs-out pre').innerText()).toContain('owner switched the log level');
+    // Every pino record is read into a line (one logged with a clashing `level` key stayed raw JSON).
+    expect((await page.locator('#logs-out pre').innerText()).split('\n').filter((l) => l.startsWith('{'))).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'owner-daemon-logs-en.png'), fullPage: false });
     await page.context().close();
   });

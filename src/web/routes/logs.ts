@@ -50,7 +50,7 @@ export function logRoutes(app: FastifyInstance, ctx: WebContext, source: LogSour
     { schema: { body: { type: 'object', required: ['level'], additionalProperties: false, properties: { level: { type: 'string', enum: NAMES } } } } },
     async (request) => {
       source.setLevel(request.body.level);
-      ctx.log.warn({ level: request.body.level, ip: request.ip }, 'owner switched the log level from the page (until restart)');
+      ctx.log.warn({ logLevel: request.body.level, ip: request.ip }, 'owner switched the log level from the page (until restart)');
       return { level: source.level() };
     },
   );
