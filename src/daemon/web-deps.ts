@@ -66,7 +66,8 @@ export function webDeps(p: WebDepsParts): WebDeps {
   };
   const parseFailedToday = (): number => {
     const day = today();
-    return p.receipts.failedReceipts(MAX_NOT_PRINTED * 10).filter((f) => p.ledger.zone.parts(Date.parse(f.capturedAt)).day === day).length;
+    // One the owner marked as checked on the page needs nothing more: it leaves the alert's count.
+    return p.receipts.failedReceipts(MAX_NOT_PRINTED * 10).filter((f) => p.ledger.zone.parts(Date.parse(f.capturedAt)).day === day && p.failed?.isChecked(f.id) !== true).length;
   };
 
   const faults = (): { part: string; reason: FaultState['reason']; since: number }[] => {

@@ -3,7 +3,7 @@
 import { renderAlerts, renderHealth } from './alerts.js';
 import { BarChart } from './charts.js';
 import { showDetail } from './detail.js';
-import { $, ago as agoFrom, duration, formatMoney, h, percent, whenOf } from './format.js';
+import { $, ago as agoFrom, duration, formatMoney, h, percent } from './format.js';
 import { initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { renderInsights } from './insights.js';
 import { initMemberLookup, renderMember } from './member.js';
@@ -13,6 +13,8 @@ import { cards, views } from './registry.js';
 // Views and cards register themselves (registry.js); one import each.
 import './settings.js';
 import './logs.js';
+import './footer-card.js';
+import { renderReceiptRows } from './receipts.js';
 
 let lang = initialLanguage();
 let t = translator(lang);
@@ -113,7 +115,7 @@ async function startDashboard() {
   $('foot').hidden = false;
   try {
     await showView();
-    await Promise.all([loadReceipts(), loadFailed(pageContext()), loadSummary(), loadSlow(), ...cards.map((c) => c.load?.(pageContext()))]);
+    await Promise.all([loadReceipts(), loadFailed(pageContext()), loadSummary(), loadSlow()]);
   } catch (err) {
     if (err.message === 'unauthorized') return;
     console.warn(err);
@@ -140,11 +142,10 @@ async function loadSummary() {
 }
 
 async function loadSlow() {
-  const [reminders, insights, footers] = await Promise.all([getJson('/api/reminders'), getJson('/api/insights'), getJson('/api/footers')]);
+  const [reminders, insights] = await Promise.all([getJson('/api/reminders'), getJson('/api/insights'), ...cards.map((c) => c.load?.(pageContext()))]);
   state.reminders = reminders;
   state.insights = insights;
   renderReminders();
-  renderFooters(footers);
 }
 
 let summaryTimer = null;
@@ -260,50 +261,14 @@ function renderSummary() {
   if (state.last30) daysChart.update(state.last30.days.map((x) => ({ label: x.day.slice(5), value: x.salesMinor })), t('sales'));
 }
 
-function confidenceBadge(c) {
-  const level = c >= 0.9 ? 'ok' : c >= 0.6 ? 'warn' : 'bad';
-  return h('span', { class: `badge ${level}`, text: `${Math.round(c * 100)}%` });
-}
-
 function renderReceipts(flashId) {
-  const body = $('receipts-body');
-  if (state.receipts.length === 0) {
-    body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'empty', text: t('noReceipts') })));
-    return;
-  }
-  body.replaceChildren(
-    ...state.receipts.map((r) =>
-      h(
-        'tr',
-        { class: `${r.id === flashId ? 'flash ' : ''}clickable${notPrinted.has(r.id) ? ' not-printed' : ''}`, 'data-id': r.id, tabindex: 0, onclick: () => openDetail(r.id), onkeydown: (e) => e.key === 'Enter' && openDetail(r.id) },
-        h('td', {}, whenOf(r.time, today()), notPrinted.has(r.id) ? h('small', { class: 'tag bad', title: t('notPrintedHint'), text: t('notPrinted') }) : null),
-        h('td', { class: 'hide-narrow', 'data-raw': '', text: r.receiptNo ?? '—' }),
-        h('td', { class: 'mono', text: r.member ?? '—' }),
-        h('td', { class: 'num hide-narrow', text: String(r.itemCount) }),
-        h('td', { class: `num ${r.totalMinor !== null && r.totalMinor < 0 ? 'neg' : ''}`, text: `${money(r.totalMinor)}${r.kind === 'sale' ? '' : ` · ${t(r.kind)}`}` }),
-        h('td', {}, confidenceBadge(r.confidence)),
-      ),
-    ),
-  );
+  renderReceiptRows(state.receipts, { t, money, today: today(), notPrinted, openDetail, flashId });
 }
 
 function renderReminders() {
   const r = state.reminders;
   if (r) for (const key of ['dueToday', 'dueTomorrow', 'next7Days', 'sentLast7Days']) $(`rem-${key}`).textContent = String(r[key]);
   if (state.insights !== undefined) renderInsights(state.insights, { t, lang, money, ago, now: lastStatus?.now });
-}
-
-/** At-till footers: shown only when footers are on (or in dry run). */
-function renderFooters(f) {
-  $('footer-card').hidden = !f;
-  if (!f) return;
-  const skipped = Object.entries(f.skipped).filter(([, n]) => n > 0);
-  $('ft-mode').textContent = t(f.mode === 'on' ? 'footerModeOn' : 'footerModeDry');
-  $('ft-printed').textContent = String(f.mode === 'on' ? f.printed : f.dryRun);
-  $('ft-skipped').textContent = skipped.length === 0 ? '0' : skipped.map(([k, n]) => `${k} ${n}`).join(', ');
-  $('ft-coupons').textContent = String(f.couponsIssued);
-  $('ft-hold').textContent = f.hold.count === 0 ? '—' : `${(f.hold.sumMs / f.hold.count).toFixed(1)} ms`;
-  $('ft-last').textContent = f.recent[0]?.text ?? '';
 }
 
 // ---- receipt detail -------------------------------------------------------------------------
