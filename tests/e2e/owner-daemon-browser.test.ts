@@ -255,7 +255,8 @@ describe.runIf(run)('the owner page through the real daemon (ptys, journal, ledg
     for (const [width, height, size] of [[1280, 900, 'desktop'], [390, 844, 'phone']] as const) {
       for (const lang of ['zh-CN', 'en'] as const) {
         const page = await open(lang, width, height);
-        const shot = (view: string) => page.screenshot({ path: join(ARTIFACTS, `owner-${view}-${size}-${lang}.png`), fullPage: view !== 'logs' });
+        // The dashboard and the settings form whole; the dialog and the log view as the screen shows them.
+        const shot = (view: string) => page.screenshot({ path: join(ARTIFACTS, `owner-${view}-${size}-${lang}.png`), fullPage: view === 'dashboard' || view === 'settings' });
         const check = async (view: string) => {
           if (lang === 'zh-CN') bad.push(...(await englishIn(page)).map((b) => `${size} ${view}: ${b}`));
           if (size === 'phone') expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), `${view} scrolls sideways`).toBeLessThanOrEqual(0);
@@ -275,6 +276,7 @@ describe.runIf(run)('the owner page through the real daemon (ptys, journal, ledg
         await page.locator('#settings-body fieldset').first().waitFor();
         await check('settings');
         await shot('settings');
+        await page.screenshot({ path: join(ARTIFACTS, `owner-settings-top-${size}-${lang}.png`) });
         await page.click('#nav a[data-view="logs"]');
         await page.locator('#logs-out pre').waitFor();
         await check('logs');
