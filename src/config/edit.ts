@@ -6,7 +6,7 @@
  * BACKUPS_KEPT are kept). Comments and layout survive: the `yaml` Document API edits the parsed
  * document in place rather than re-serialising a plain object.
  */
-import { copyFileSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isScalar, parseDocument, type Document } from 'yaml';
 import { TillboxError } from '../errors.js';
@@ -27,6 +27,12 @@ export interface SettingValue extends SettingField {
 
 export interface SettingsView {
   file: string;
+  /**
+   * null when the daemon may write the file and its directory (backup, temp file); else the error
+   * code. An installed box keeps /etc/tillbox root-owned and read-only to the service (postinst,
+   * ProtectSystem=strict): there the view is read-only and says why.
+   */
+  notWritable: string | null;
   settings: SettingValue[];
 }
 
@@ -34,7 +40,19 @@ export type SettingsChange = Record<string, unknown>;
 
 export type SaveResult =
   | { ok: true; backup: string | null; changed: string[]; restartNeeded: string[]; live: string[] }
-  | { ok: false; problems: ConfigProblem[] };
+  | { ok: false; problems: ConfigProblem[] }
+  | { ok: false; notWritable: string };
+
+/** null when the file and its directory are writable by this process, else the error code (EACCES, EROFS …). */
+export function notWritable(file: string): string | null {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
+  }
+}
 
 function readDoc(file: string): Document {
   let text: string;
@@ -55,6 +73,7 @@ export function readSettings(file: string, env: Env = {}): SettingsView {
   const doc = readDoc(file);
   return {
     file,
+    notWritable: notWritable(file),
     settings: settingFields().map((f) => {
       const node: unknown = doc.getIn(pathOf(f.key), true);
       const set = node !== undefined && !(isScalar(node) && node.value === null);
@@ -107,7 +126,10 @@ export function saveSettings(file: string, changes: SettingsChange, env: Env = {
   const problems = configProblems(doc.toJS(), env);
   if (problems.length > 0) return { ok: false, problems };
   if (changed.length === 0) return { ok: true, backup: null, changed, restartNeeded: [], live: [] };
-  const backup = writeWithBackup(file, String(doc), now());
+  const blocked = notWritable(file);
+  if (blocked !== null) return { ok: false, notWritable: blocked };
+  // lineWidth 0: no folding of long values onto several lines (the owner's layout stays).
+  const backup = writeWithBackup(file, doc.toString({ lineWidth: 0 }), now());
   return {
     ok: true,
     backup,

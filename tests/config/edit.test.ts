@@ -7,9 +7,14 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKUPS_KEPT, readSettings, saveSettings } from '../../src/config/edit.js';
+import { BACKUPS_KEPT, readSettings, saveSettings, type SaveResult } from '../../src/config/edit.js';
+import type { ConfigProblem } from '../../src/config/load.js';
+
+const problemsOf = (r: SaveResult): ConfigProblem[] => ('problems' in r ? r.problems : []);
 import { LIVE_KEYS, settingFields } from '../../src/config/fields.js';
 import { tempDir } from '../support/tmp.js';
+import { mountTmpfs, tmpfsAvailable } from '../support/tmpfs.js';
+import { execFileSync } from 'node:child_process';
 
 const HASH = 'scrypt$16384$8$1$9yNxId0f6OBlUwL2rOKsiQ==$CQlpg/EtOB6srV1w8QNb5OCLGrs84uC/QsePcW3hMB4=';
 
@@ -28,7 +33,7 @@ describe('settings file edits', () => {
     const f = file(base);
     const r = saveSettings(f, { 'web.sessionHours': 0, 'printer.baudRate': '12345', 'store.currency': 'yuan' });
     expect(r.ok).toBe(false);
-    const byKey = Object.fromEntries((r.ok ? [] : r.problems).map((p) => [p.key, p.kind]));
+    const byKey = Object.fromEntries(problemsOf(r).map((p) => [p.key, p.kind]));
     expect(byKey).toEqual({ 'web.sessionHours': 'minimum', 'printer.baudRate': 'enum', 'store.currency': 'pattern' });
     expect(readFileSync(f, 'utf8')).toBe(base);
     expect(readdirSync(join(f, '..'))).toEqual(['tillbox.yaml']);
@@ -64,7 +69,7 @@ describe('settings file edits', () => {
     expect(view.settings.find((s) => s.key === 'mqtt.password')).not.toHaveProperty('value');
     expect(view.settings.find((s) => s.key === 'web.port')).toMatchObject({ env: 'TILLBOX_WEB_PORT', set: false });
     const r = saveSettings(f, { 'store.colour': 'red', 'web.adminPasswordHash': 'x' });
-    expect(r.ok ? [] : r.problems.map((p) => [p.key, p.kind])).toEqual([['store.colour', 'unknown'], ['web.adminPasswordHash', 'readonly']]);
+    expect(problemsOf(r).map((p) => [p.key, p.kind])).toEqual([['store.colour', 'unknown'], ['web.adminPasswordHash', 'readonly']]);
     expect(readFileSync(f, 'utf8')).toBe(base);
   });
 
@@ -74,5 +79,24 @@ describe('settings file edits', () => {
     expect(keys).toContain('dataDir');
     expect(new Set(keys).size).toBe(keys.length);
     expect([...LIVE_KEYS]).toEqual(['log.level']);
+  });
+
+  // A read-only file system, as /etc/tillbox is to the installed service (ProtectSystem=strict):
+  // a real tmpfs remounted read-only (root only; root passes every permission check otherwise).
+  it.runIf(tmpfsAvailable())('says the file is not writable, and writes nothing, on a read-only file system', () => {
+    const fs = mountTmpfs('1m');
+    try {
+      const f = join(fs.dir, 'tillbox.yaml');
+      writeFileSync(f, base);
+      execFileSync('mount', ['-o', 'remount,ro', fs.dir], { stdio: 'pipe' });
+      expect(readSettings(f).notWritable).toBe('EROFS');
+      expect(saveSettings(f, { 'store.name': 'x' })).toEqual({ ok: false, notWritable: 'EROFS' });
+      // A bad value is still named at its key first: the owner learns both without a write.
+      expect(problemsOf(saveSettings(f, { 'web.sessionHours': 0 })).map((p) => p.key)).toEqual(['web.sessionHours']);
+      expect(readFileSync(f, 'utf8')).toBe(base);
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', fs.dir], { stdio: 'pipe' });
+      fs.close();
+    }
   });
 });

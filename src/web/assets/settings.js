@@ -10,6 +10,8 @@ let problems = {}; // key -> problem, from the last save
 let result = null; // the last save's answer
 let pending = {}; // the owner's unsaved edits, kept on the form when a save is refused
 
+const editable = () => Boolean(view?.file) && !view?.notWritable;
+
 function describe(f, ctx) {
   if (ctx.lang === 'en') return f.description;
   return SETTING_ZH[f.key] ?? '';
@@ -30,7 +32,7 @@ function problemText(p, ctx) {
 function input(f, ctx) {
   const { t } = ctx;
   // data-raw: what the form holds are config values (paths, ids, names), not page words.
-  const attrs = { id: `set-${f.key}`, name: f.key, 'data-key': f.key, 'data-raw': '', disabled: f.readonly || !view.file || undefined, 'aria-invalid': problems[f.key] ? 'true' : undefined };
+  const attrs = { id: `set-${f.key}`, name: f.key, 'data-key': f.key, 'data-raw': '', disabled: f.readonly || !editable() || undefined, 'aria-invalid': problems[f.key] ? 'true' : undefined };
   if (f.secret) return h('input', { ...attrs, type: 'password', autocomplete: 'new-password', placeholder: t(f.set ? 'secretSet' : 'secretUnset') });
   if (f.type === 'boolean' || f.enum) {
     const choices = f.type === 'boolean' ? [true, false] : f.enum;
@@ -73,8 +75,11 @@ function render(ctx) {
   const { t } = ctx;
   const body = $('settings-body');
   if (!view) return;
-  $('settings-file').replaceChildren(view.file ? h('span', {}, t('settingsFile'), h('code', { 'data-raw': '', text: view.file })) : h('span', { class: 'warn-text', text: t('settingsNoFile') }));
-  $('settings-save').hidden = !view.file;
+  $('settings-file').replaceChildren(
+    view.file ? h('span', {}, t('settingsFile'), h('code', { 'data-raw': '', text: view.file })) : h('span', { class: 'warn-text', text: t('settingsNoFile') }),
+    view.file && view.notWritable ? h('span', { class: 'warn-text', 'data-not-writable': '' }, ' ', t('settingsReadOnly'), h('code', { 'data-raw': '', text: ` ${view.notWritable}` })) : null,
+  );
+  $('settings-save').hidden = !editable();
   const sections = [];
   for (const f of view.settings) {
     let s = sections.find((x) => x.id === f.section);
@@ -130,6 +135,11 @@ async function save(ctx) {
     pending = Object.fromEntries(Object.entries(wanted).filter(([k]) => !view.settings.find((f) => f.key === k)?.secret));
     render(ctx);
     document.querySelector('.setting.invalid')?.scrollIntoView({ block: 'center' });
+    return;
+  }
+  if (res.status === 409 && body.error === 'not_writable') {
+    view = { ...view, notWritable: body.code };
+    render(ctx);
     return;
   }
   if (!res.ok) {

@@ -36,7 +36,7 @@ const body = {
 
 export function settingsRoutes(app: FastifyInstance, ctx: WebContext, opts: SettingsOptions, setLevel: ((level: LevelName) => void) | undefined): void {
   app.get('/api/settings', async () => {
-    if (opts.file === undefined) return { file: null, settings: settingFields().map((f) => ({ ...f, set: false })) };
+    if (opts.file === undefined) return { file: null, notWritable: null, settings: settingFields().map((f) => ({ ...f, set: false })) };
     return readSettings(opts.file, opts.env);
   });
 
@@ -52,7 +52,10 @@ export function settingsRoutes(app: FastifyInstance, ctx: WebContext, opts: Sett
       return reply.code(400).send({ error: 'invalid', problems: [problem] });
     }
     const result = saveSettings(file, request.body.changes, opts.env, ctx.now);
-    if (!result.ok) return reply.code(400).send({ error: 'invalid', problems: result.problems });
+    if (!result.ok) {
+      if ('notWritable' in result) return reply.code(409).send({ error: 'not_writable', code: result.notWritable });
+      return reply.code(400).send({ error: 'invalid', problems: result.problems });
+    }
     // The keys, never the values: a secret may be among them.
     ctx.log.warn({ changed: result.changed, backup: result.backup, ip: request.ip }, 'owner changed the config file from the page');
     const level = request.body.changes['log.level'];
