@@ -240,6 +240,21 @@ describe.runIf(run)('the owner page through the real daemon (ptys, journal, ledg
     // Its own bytes only: not the next receipt's, which the till sent after it.
     expect(got.includes(Buffer.from('UNPR-0042'))).toBe(false);
 
+    // Parse again with a profile the box has: a preview in the dialog, nothing filed.
+    const profiles = await page.locator('#act-profile option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(profiles).toEqual(expect.arrayContaining(['auto', 'none']));
+    expect(profiles.length).toBeGreaterThan(2); // the shipped profiles
+    await page.selectOption('#act-profile', 'none');
+    await page.click('#act-reparse');
+    await expect.poll(() => page.locator('#reparse-note').innerText()).toContain('不用规则');
+    expect(await page.locator('#detail-fields').innerText()).toContain('既没有商品也没有合计');
+    const receiptsAfter = new Database(join(data, 'ledger.db'), { readonly: true });
+    try {
+      expect(receiptsAfter.prepare('SELECT count(*) FROM receipts').pluck().get()).toBe(3);
+    } finally {
+      receiptsAfter.close();
+    }
+
     // Raw bytes: hex and decoded, in the dialog.
     await page.click('#act-raw');
     await page.locator('#detail-raw').waitFor({ state: 'visible' });

@@ -77,7 +77,7 @@ function render(ctx) {
   if (!view) return;
   $('settings-file').replaceChildren(
     view.file ? h('span', {}, t('settingsFile'), h('code', { 'data-raw': '', text: view.file })) : h('span', { class: 'warn-text', text: t('settingsNoFile') }),
-    view.file && view.notWritable ? h('span', { class: 'warn-text', 'data-not-writable': '' }, ' ', t('settingsReadOnly'), h('code', { 'data-raw': '', text: ` ${view.notWritable}` })) : null,
+    ...(view.file && view.notWritable ? [h('span', { class: 'warn-text', 'data-not-writable': '' }, ' ', t('settingsReadOnly'), h('code', { 'data-raw': '', text: ` ${view.notWritable}` }))] : []),
   );
   $('settings-save').hidden = !editable();
   const sections = [];
