@@ -143,10 +143,16 @@ describe.runIf(run)('the owner page through the real daemon (ptys, journal, ledg
     const page = await open('zh-CN', 1280, 900, '#settings');
     await page.locator('#settings-body [data-setting="web.sessionHours"]').waitFor();
     await page.fill('[id="set-web.sessionHours"]', '0');
+    await page.fill('[id="set-store.timezone"]', 'Mars/Olympus');
+    await page.fill('[id="set-tap.reopenMinMs"]', '1500');
     await page.click('#settings-save');
     const error = page.locator('[data-error="web.sessionHours"]');
     await error.waitFor();
     expect(await error.innerText()).toBe('不能小于 1');
+    // The start-up checks beyond the schema, at their keys, in Chinese too.
+    expect(await page.locator('[data-error="store.timezone"]').innerText()).toBe('不是有效的时区名称');
+    expect(await page.locator('[data-error="tap.reopenMinMs"]').innerText()).toBe('不能大于 tap.reopenMaxMs');
+    expect(await page.locator('.setting.invalid').count()).toBe(3);
     // The owner's value stays in the field to be corrected.
     expect(await page.inputValue('[id="set-web.sessionHours"]')).toBe('0');
     expect(await page.locator('#settings-msg').innerText()).toContain('未保存');

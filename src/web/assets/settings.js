@@ -26,8 +26,28 @@ function problemText(p, ctx) {
   if (p.kind === 'type') return t('err_type', { type: t(`type_${params.type}`) });
   if (['minimum', 'maximum', 'minLength'].includes(p.kind)) return t(`err_${p.kind}`, { limit: params.limit });
   if (['pattern', 'required', 'unknown', 'readonly', 'env'].includes(p.kind)) return t(`err_${p.kind}`);
+  for (const [re, key] of CHECKS_ZH) {
+    const m = re.exec(p.message);
+    if (m) return t(key, { other: m[1] ?? '' });
+  }
   return t('err_check');
 }
+
+// The start-up checks' messages (src/config/checks.ts) by what they say; other keys inside are ids.
+const CHECKS_ZH = [
+  [/expected an IANA time zone/, 'chk_zone'],
+  [/expected a cron expression/, 'chk_cron'],
+  [/expected host:port/, 'chk_hostport'],
+  [/expected a host name or IP address/, 'chk_host'],
+  [/required when ([\w.]+) is/, 'chk_requiredWhen'],
+  [/required with ([\w.]+)/, 'chk_requiredWhen'],
+  [/set, but ([\w.]+) is not/, 'chk_needsBoth'],
+  [/expected at most ([\w.]+)$/, 'chk_atMost'],
+  [/expected a directory|expected a file to append to/, 'chk_path'],
+  [/does not belong to the certificate/, 'chk_keyMismatch'],
+  [/PEM|cannot read/, 'chk_pem'],
+  [/expected a scrypt hash/, 'chk_hash'],
+];
 
 function input(f, ctx) {
   const { t } = ctx;
