@@ -170,6 +170,7 @@ describe.runIf(run)('the owner page through the real daemon (ptys, journal, ledg
     expect(await page.getAttribute('[id="set-web.adminPasswordHash"]', 'placeholder')).toContain('set');
     await page.fill('[id="set-store.name"]', '好又多 人民路店');
     await page.selectOption('[id="set-log.level"]', 'debug');
+    const before = daemon.logs.length;
     await page.click('#settings-save');
     await expect.poll(() => page.locator('#settings-msg').innerText()).toContain('Saved');
     const msg = await page.locator('#settings-msg').innerText();
@@ -187,6 +188,9 @@ describe.runIf(run)('the owner page through the real daemon (ptys, journal, ledg
     const level = (await (await fetch(`${base}/api/log-level`, { headers: { cookie } })).json()) as { level: string };
     expect(level.level).toBe('debug');
     await daemon.waitLog((l) => l.msg === 'request' && l.level === 20, 10_000);
+    // And the tap too (told over IPC): its debug lines (the printer port's reopen attempts) start.
+    await waitFor(() => daemon.logs.slice(before).some((l) => l.level === 20 && l['process'] === undefined) || undefined, 10_000);
+    expect(daemon.logs.slice(0, before).some((l) => l.level === 20 && l['process'] === undefined)).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'owner-daemon-settings-saved-en.png'), fullPage: false });
     await page.context().close();
   });
