@@ -60,7 +60,7 @@ function input(f, ctx) {
     return h(
       'select',
       attrs,
-      h('option', { value: '', text: `${t('useDefault')}${f.default !== undefined ? ` ${String(f.default)}` : ''}`, selected: current === undefined || undefined }),
+      h('option', { value: '', text: `${t('useDefault')}${f.default === undefined ? '' : ` ${f.type === 'boolean' ? t(f.default ? 'yes' : 'no') : String(f.default)}`}`, selected: current === undefined || undefined }),
       ...choices.map((c) => h('option', { value: String(c), text: f.type === 'boolean' ? t(c ? 'yes' : 'no') : String(c), selected: current === c || undefined })),
     );
   }
