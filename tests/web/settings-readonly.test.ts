@@ -51,6 +51,7 @@ describe.runIf(browserAvailable() && tmpfsAvailable())('settings on a read-only 
     expect(await page.locator('[data-not-writable]').innerText()).toContain('没有写入这个文件的权限');
     expect(await page.locator('[data-not-writable]').innerText()).toContain('EROFS');
     expect(await page.locator('#settings-save').isVisible()).toBe(false);
+    expect(await page.locator('#settings-bar').isVisible()).toBe(false);
     expect(await page.inputValue('[id="set-store.name"]')).toBe('好又多');
     expect(await page.locator('#settings-body input:not([disabled]), #settings-body select:not([disabled])').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'owner-settings-readonly-zh-CN.png') });

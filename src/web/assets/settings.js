@@ -97,9 +97,11 @@ function render(ctx) {
   if (!view) return;
   $('settings-file').replaceChildren(
     view.file ? h('span', {}, t('settingsFile'), h('code', { 'data-raw': '', text: view.file })) : h('span', { class: 'warn-text', text: t('settingsNoFile') }),
-    ...(view.file && view.notWritable ? [h('span', { class: 'warn-text', 'data-not-writable': '' }, ' ', t('settingsReadOnly'), h('code', { 'data-raw': '', text: ` ${view.notWritable}` }))] : []),
+    ...(view.file && view.notWritable ? [h('span', { class: 'warn-text block', 'data-not-writable': '' }, t('settingsReadOnly'), h('code', { 'data-raw': '', text: ` ${view.notWritable}` }))] : []),
   );
   $('settings-save').hidden = !editable();
+  $('settings-bar').hidden = !editable();
+  $('settings-hint').hidden = !editable();
   const sections = [];
   for (const f of view.settings) {
     let s = sections.find((x) => x.id === f.section);
