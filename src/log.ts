@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import type { LogRing } from './log-ring.js';
 
 export type { Logger };
 
@@ -7,7 +8,16 @@ export type { Logger };
  * Member ids, phone numbers and secrets must never be logged in clear; the redact paths
  * are a safety net for keys that could carry them, not a licence to log them.
  */
-export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(opts: { level?: string; destination?: DestinationStream; ring?: LogRing } = {}): Logger {
+  // With a ring (the owner's log view), every record goes to stdout and to the ring; the logger's
+  // own level decides what is written at all (both streams take every level).
+  const destination =
+    opts.ring === undefined
+      ? opts.destination
+      : pino.multistream([
+          { level: 'trace', stream: opts.destination ?? pino.destination({ dest: 1, sync: true }) },
+          { level: 'trace', stream: opts.ring },
+        ]);
   return pino(
     {
       level: opts.level ?? 'info',
@@ -24,6 +34,6 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
         censor: '[redacted]',
       },
     },
-    opts.destination,
+    destination,
   );
 }

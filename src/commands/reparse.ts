@@ -9,7 +9,7 @@ import { StreamDecoder } from '../escpos/index.js';
 import { DATE_ORDERS_FILE, TillDateOrders, tillKey } from '../pipeline/date-orders.js';
 import { decoderOptionsFromConfig, parseOptionsFromConfig, profilesFromConfig } from '../pipeline/options.js';
 import { documentToReceipt, isBasket } from '../pipeline/parse-document.js';
-import { Pipeline, type Position } from '../pipeline/pipeline.js';
+import { lastSeqOf, Pipeline, type Position } from '../pipeline/pipeline.js';
 import { savePosition } from '../pipeline/position.js';
 import type { Receipt } from '../receipt/types.js';
 import { categoryOfItem } from '../ledger/catalogue.js';
@@ -51,7 +51,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         onDocument: (doc, range) => {
           const r = documentToReceipt(doc, parseOptions, dateLearning);
           if (r instanceof Error) failed++;
-          else if (r !== null) pending.push({ receipt: r, source: { journalFrom: range.fromSeq, journalTo: range.toSeq } });
+          else if (r !== null) pending.push({ receipt: r, source: { journalFrom: range.fromSeq, journalTo: lastSeqOf(range) } });
         },
         savePosition: (pos) => {
           end = pos;

@@ -3,6 +3,10 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { startTapDaemon } from '../daemon/tap-main.js';
 import { createLogger } from '../log.js';
+import { LogRing } from '../log-ring.js';
+
+/** The tap's lines kept for the page between two stats messages (it logs little). */
+const TAP_LOG_RING_LINES = 500;
 import { profilesFromConfig } from '../pipeline/options.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandIO } from './types.js';
@@ -18,8 +22,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const config = loadConfig(configPath === undefined ? undefined : resolve(io.cwd, configPath), io.env);
   // Checked here so a bad profile stops start-up with exit 2 instead of failing in the analytics child.
   profilesFromConfig(config);
-  const logger = createLogger({ level: config.log.level });
-  const daemon = await startTapDaemon({ config, configPath: configPath === undefined ? undefined : resolve(io.cwd, configPath), env: io.env, logger });
+  // The ring holds the tap's recent lines for the owner's log view (sent to the analytics child).
+  const logRing = new LogRing(TAP_LOG_RING_LINES);
+  const logger = createLogger({ level: config.log.level, ring: logRing });
+  const daemon = await startTapDaemon({ config, configPath: configPath === undefined ? undefined : resolve(io.cwd, configPath), env: io.env, logger, logRing });
 
   // SIGHUP (systemctl reload tillbox): re-read log.level from the config, here and in the analytics
   // child. Only the level: everything else needs a restart. A bad file leaves the level as it was.
@@ -27,7 +33,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     try {
       const level = loadConfig(configPath === undefined ? undefined : resolve(io.cwd, configPath), io.env).log.level;
       logger.level = level;
-      logger.info({ level }, 'log level re-read');
+      logger.info({ logLevel: level }, 'log level re-read'); // not `level`: that is pino's own field
     } catch (err) {
       logger.error({ err }, 'SIGHUP: config not re-read, log level unchanged');
     }

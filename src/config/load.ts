@@ -47,13 +47,47 @@ export function configFromObject(raw: unknown, env: Env = {}, source = 'config')
     throw new ConfigError(source, ['(top level): expected a mapping of keys such as store, pos, printer']);
   }
   const doc = structuredClone(raw) as Record<string, unknown>;
-  const problems = applyEnvOverrides(doc, env);
-  const schemaProblems = validate(doc) ? [] : (validate.errors ?? []).map(describe);
+  const problems = problemsOf(doc, env);
+  if (problems.length > 0) throw new ConfigError(source, problems.map((p) => p.message));
+  return deepFreeze(doc as unknown as Config);
+}
+
+/**
+ * One config problem, for a program that shows it at its key (the owner's settings page): the
+ * key path, what kind of check refused it (a JSON Schema keyword such as enum, minimum, pattern;
+ * `unknown` for an unknown key; `check` for src/config/checks.ts; `env` for an environment
+ * variable) with the keyword's parameters, and the same message `tillbox run` prints.
+ */
+export interface ConfigProblem {
+  key: string;
+  kind: string;
+  params: Record<string, unknown>;
+  message: string;
+}
+
+/** Every problem of a raw config document (with TILLBOX_* overrides applied), none when it is valid. */
+export function configProblems(raw: unknown, env: Env = {}): ConfigProblem[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return [{ key: '(top level)', kind: 'type', params: { type: 'object' }, message: '(top level): expected a mapping of keys such as store, pos, printer' }];
+  }
+  return problemsOf(structuredClone(raw) as Record<string, unknown>, env);
+}
+
+/** Validates doc in place (ajv fills defaults into it). */
+function problemsOf(doc: Record<string, unknown>, env: Env): ConfigProblem[] {
+  const problems: ConfigProblem[] = applyEnvOverrides(doc, env).map((message) => ({ key: message.slice(0, message.indexOf(':')), kind: 'env', params: {}, message }));
+  const schemaProblems = validate(doc) ? [] : (validate.errors ?? []).map(structured);
+  const checked = semanticChecks(doc).map((message) => ({ key: message.slice(0, message.indexOf(':')), kind: 'check', params: {}, message }));
   // Semantic checks run even when the schema failed, so the installer sees everything at once;
   // a key the schema already refused is reported once, with the schema's message.
-  problems.push(...onePerKey([...schemaProblems, ...semanticChecks(doc)]));
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return deepFreeze(doc as unknown as Config);
+  problems.push(...onePerKey([...schemaProblems, ...checked]));
+  return problems;
+}
+
+function structured(e: ErrorObject): ConfigProblem {
+  const message = describe(e);
+  const kind = e.keyword === 'additionalProperties' ? 'unknown' : e.keyword;
+  return { key: message.slice(0, message.indexOf(':')), kind, params: { ...e.params }, message };
 }
 
 /** TILLBOX_POS_PATH -> pos.path, TILLBOX_PRINTER_BAUDRATE -> printer.baudRate (case-insensitive). */
@@ -111,12 +145,11 @@ function describe(e: ErrorObject): string {
 }
 
 /** ajv reports a wrong-typed enum key twice (type, then enum); the installer needs it once. */
-function onePerKey(messages: string[]): string[] {
+function onePerKey(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
-  return messages.filter((m) => {
-    const key = m.slice(0, m.indexOf(':'));
-    if (seen.has(key)) return false;
-    seen.add(key);
+  return problems.filter((p) => {
+    if (seen.has(p.key)) return false;
+    seen.add(p.key);
     return true;
   });
 }

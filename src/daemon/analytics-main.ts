@@ -10,14 +10,27 @@ import { createLogger } from '../log.js';
 import { startAnalytics, type Analytics } from './analytics.js';
 import { DEGRADED_RETRY_MS, serveDegradedPage, type DegradedPage } from './degraded-page.js';
 import { dirFull, FaultLog, isDiskFull } from '../io/write-fault.js';
-import type { AnalyticsReady, FooterOutcomeMessage, FooterRequestMessage, FooterTestRequestMessage, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
+import { LOG_RING_LINES, LogRing } from '../log-ring.js';
+import type { LogSource } from '../web/routes/logs.js';
+import type { AnalyticsReady, LogLevelMessage, FooterOutcomeMessage, FooterRequestMessage, FooterTestRequestMessage, HeartbeatPing, HeartbeatPong, TapStatsMessage } from './messages.js';
 
 const STOP_DEADLINE_MS = 10_000;
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { config: { type: 'string' } }, strict: false });
 const configPath = typeof values.config === 'string' ? values.config : undefined;
 const config = loadConfig(configPath, process.env);
-const logger = createLogger({ level: config.log.level }).child({ process: 'analytics' });
+// This process's recent lines and the tap's (sent with its stats), for the owner's log view.
+const ownLines = new LogRing();
+const tapLines = new LogRing(LOG_RING_LINES / 4);
+const logger = createLogger({ level: config.log.level, ring: ownLines }).child({ process: 'analytics' });
+const logs: LogSource = {
+  lines: (n) => mergeByTime(ownLines.last(n), tapLines.last(n)).slice(-n),
+  level: () => logger.level,
+  setLevel: (level) => {
+    logger.level = level;
+    if (process.connected) process.send?.({ type: 'log-level', level } satisfies LogLevelMessage);
+  },
+};
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // Handlers first: a tap killed while we are still starting must not leave us running (the
@@ -47,7 +60,7 @@ process.on('SIGTERM', stop);
 process.on('SIGHUP', () => {
   try {
     logger.level = loadConfig(configPath, process.env).log.level;
-    logger.info({ level: logger.level }, 'log level re-read');
+    logger.info({ logLevel: logger.level }, 'log level re-read'); // not `level`: pino's own field
   } catch (err) {
     logger.error({ err }, 'SIGHUP: config not re-read, log level unchanged');
   }
@@ -56,7 +69,10 @@ process.on('SIGINT', stop);
 // The tap went away (IPC closed): nothing left to serve.
 process.on('disconnect', stop);
 process.on('message', (msg: TapStatsMessage | HeartbeatPing | FooterRequestMessage | FooterOutcomeMessage | FooterTestRequestMessage) => {
-  if (msg.type === 'tap-stats') analytics?.onTapStats(msg);
+  if (msg.type === 'tap-stats') {
+    for (const line of msg.logLines ?? []) tapLines.push(line);
+    analytics?.onTapStats(msg);
+  }
   // The supervisor's heartbeat: answering proves this event loop is not stuck.
   else if (msg.type === 'ping' && process.connected) process.send?.({ type: 'pong', seq: msg.seq } satisfies HeartbeatPong);
   else if (msg.type === 'footer-request' || msg.type === 'footer-outcome' || msg.type === 'footer-test-request') analytics?.onFooterMessage(msg);
@@ -86,7 +102,7 @@ async function startServing(): Promise<Analytics> {
   let degraded: DegradedPage | null = null;
   for (;;) {
     try {
-      const a = await startAnalytics({ config, logger, version, listen: false, sendToTap });
+      const a = await startAnalytics({ config, logger, version, listen: false, sendToTap, configFile: configPath, env: process.env, logs });
       if (degraded !== null) await degraded.close();
       await a.web.listen({ host: config.web.host, port: config.web.port });
       faults.ok();
@@ -105,4 +121,11 @@ async function startServing(): Promise<Analytics> {
       }
     }
   }
+}
+
+/** Two runs of pino lines (each in time order) as one, by their `time` field. */
+function mergeByTime(a: string[], b: string[]): string[] {
+  if (b.length === 0) return a;
+  const time = (line: string): number => Number(/"time":(\d+)/.exec(line)?.[1] ?? 0);
+  return [...a, ...b].map((line, i) => ({ line, i, t: time(line) })).sort((x, y) => x.t - y.t || x.i - y.i).map((x) => x.line);
 }

@@ -27,6 +27,8 @@ import { createSync, openSyncOutbox, pseudonymFor, type Sync } from '../sync/ind
 import type { Outbox } from '../sync/outbox.js';
 import { statusQueries } from '../ledger/queries-status.js';
 import { buildApp, webOptionsFromConfig } from '../web/app.js';
+import type { LogSource } from '../web/routes/logs.js';
+import type { Env } from '../config/load.js';
 import { footerServiceFor } from '../footer/setup.js';
 import { COUPON_SYNC_EVERY_MS, syncCoupons } from '../footer/coupon-sync.js';
 import type { FooterService } from '../footer/service.js';
@@ -34,6 +36,7 @@ import { testPrintReply } from '../footer/test-print.js';
 import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, FooterTestReplyMessage, FooterTestRequestMessage, TapStatsMessage } from './messages.js';
 import { Receipts } from './receipts.js';
 import { webDeps } from './web-deps.js';
+import { failedActions } from './failed-actions.js';
 import { runNightlyInsights } from './insights-job.js';
 
 /** While the pipeline's writes fail, it tries again this often (ms). */
@@ -69,6 +72,12 @@ export interface AnalyticsOptions {
   listen?: boolean;
   /** Where footer replies go (the IPC channel to the tap). */
   sendToTap?: (msg: FooterReplyMessage | FooterTestReplyMessage) => void;
+  /** The config file the daemon runs with, for the settings view (absent: built-in defaults, nothing to save to). */
+  configFile?: string | undefined;
+  /** The environment (TILLBOX_* overrides apply to a saved file too). */
+  env?: Env;
+  /** The log view's lines and level switch. */
+  logs?: LogSource;
 }
 
 /**
@@ -241,8 +250,15 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
       : undefined;
 
   const web = buildApp(
-    webDeps({ config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current, footer, notifications }),
-    webOptionsFromConfig(config, logger),
+    webDeps({
+      config, ledger, receipts, sync, reader, version: opts.version, tap: () => tap, position: () => pipeline.position, pipelineFault: () => writes.current, footer, notifications,
+      failed: failedActions({ dataDir: config.dataDir, reader, queries, receipts, decoderOptions, parseOptions }),
+    }),
+    {
+      ...webOptionsFromConfig(config, logger),
+      settings: { file: opts.configFile, env: opts.env ?? {}, profiles: () => profiles.map((x) => x.name) },
+      ...(opts.logs !== undefined ? { logs: opts.logs } : {}),
+    },
   );
   if (opts.listen ?? true) await web.listen({ host: config.web.host, port: config.web.port });
   log.info({ web: `${config.web.host}:${config.web.port}`, mqtt: config.mqtt !== undefined }, 'analytics started');

@@ -29,6 +29,20 @@ export interface TapStatsMessage {
   footer?: FooterTapStats;
   /** The bypass relay (absent when bypass.enabled is off): energised means the box relays. */
   bypass?: { energised: boolean };
+  /** The tap's own pino lines since the last message the child got (for the owner's log view; capped). */
+  logLines?: string[];
+}
+
+/** Child → tap: the owner switched the log level on the page; the tap takes it too (until restart). */
+export interface LogLevelMessage {
+  type: 'log-level';
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+}
+
+const LOG_LEVEL_NAMES: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+export function isLogLevelMessage(m: unknown): m is LogLevelMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'log-level' && LOG_LEVEL_NAMES.includes(String((m as { level?: unknown }).level));
 }
 
 /** Everything `tillbox run` knows about itself (TapStatsMessage plus the child's own state). */

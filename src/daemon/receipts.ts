@@ -7,7 +7,7 @@ import type { DecodedDocument, DecoderOptions } from '../escpos/types.js';
 import type { JournalReader } from '../journal/reader.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
-import type { JournalRange } from '../pipeline/pipeline.js';
+import { lastSeqOf, type JournalRange } from '../pipeline/pipeline.js';
 import { redecode } from '../pipeline/redecode.js';
 import { TextStatusTracker, type PrinterTextStatus } from '../pipeline/text-status.js';
 import { documentToReceipt, isBasket, type DateLearning } from '../pipeline/parse-document.js';
@@ -44,6 +44,7 @@ export class Receipts {
   private readonly deps: ReceiptsDeps;
   private readonly listeners = new Set<(e: WebEvent) => void>();
   private readonly failed: FailedReceiptRow[] = [];
+  private readonly ranges = new Map<string, JournalRange>();
   /** Profiles that ran over their time budget stay disabled until restart or a new version. */
   readonly profileBudget: ProfileBudget = { now: () => performance.now(), limitMs: PROFILE_DOC_BUDGET_MS, disabled: new Set() };
   private readonly text: TextStatusTracker;
@@ -83,10 +84,10 @@ export class Receipts {
     if (receipt instanceof Error) {
       this.stats.failed++;
       log.error({ err: receipt, fromSeq: range.fromSeq, toSeq: range.toSeq }, 'receipt could not be parsed; raw bytes stay in the journal');
-      this.remember({ id: `journal-${range.fromSeq}-${range.fromOffset}`, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.message, text: doc.lines.map((l) => l.text).join('\n') });
+      this.remember({ id: `journal-${range.fromSeq}-${range.fromOffset}`, capturedAt: new Date(capturedAt).toISOString(), reason: receipt.message, text: doc.lines.map((l) => l.text).join('\n') }, range);
       return;
     }
-    const result = this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: range.toSeq, capturedAt });
+    const result = this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: lastSeqOf(range), capturedAt });
     if (result.flagged) {
       this.stats.failed++;
       log.warn({ id: receipt.id, problems: receipt.check.problems, fromSeq: range.fromSeq }, 'receipt stored but flagged for review');
@@ -127,7 +128,7 @@ export class Receipts {
       items: [], discounts: [], total: null, payments: [], change: null, kind: 'other', profile: 'none',
       check: { itemsMatchTotal: false, confidence: 0, problems: [`not processed: ${reason}`] },
     };
-    this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: range.toSeq, capturedAt });
+    this.deps.ledger.ingest(receipt, { journalFrom: range.fromSeq, journalTo: lastSeqOf(range), capturedAt });
     const text = doc === null ? '' : doc.lines.slice(0, 200).map((l) => l.text).join('\n');
     this.remember({ id, capturedAt: new Date(capturedAt).toISOString(), reason, text });
   }
@@ -158,6 +159,11 @@ export class Receipts {
     return this.failed.find((f) => f.id === id);
   }
 
+  /** The journal range of a document that did not parse at all (the ledger has the others'). */
+  unparsedRange(id: string): JournalRange | undefined {
+    return this.ranges.get(id);
+  }
+
   /** Counted receipts filed on or after a store-local date, for a head-office resync request. */
   *countedSince(date: string): Iterable<Receipt> {
     const rows = this.deps.ledger.db
@@ -183,9 +189,10 @@ export class Receipts {
     return () => this.listeners.delete(listener);
   }
 
-  private remember(row: FailedReceiptRow): void {
+  private remember(row: FailedReceiptRow, range?: JournalRange): void {
     this.failed.unshift(row);
-    this.failed.length = Math.min(this.failed.length, FAILED_KEPT);
+    if (range !== undefined) this.ranges.set(row.id, range);
+    for (const gone of this.failed.splice(FAILED_KEPT)) this.ranges.delete(gone.id);
     this.emit({ type: 'failed', failed: row });
   }
 

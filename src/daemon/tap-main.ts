@@ -9,7 +9,8 @@ import type { Logger } from '../log.js';
 import { bypassFor } from '../bypass/setup.js';
 import { createTap } from '../tap/create.js';
 import { footerLinkFor } from '../tap/footer-setup.js';
-import type { DaemonStats, TapStatsMessage } from './messages.js';
+import { isLogLevelMessage, type DaemonStats, type TapStatsMessage } from './messages.js';
+import type { LogRing } from '../log-ring.js';
 import { CONTROL_SOCKET, startControlSocket } from './control-socket.js';
 import { SdNotifier, type Env } from './sdnotify.js';
 import { Supervisor } from './supervisor.js';
@@ -26,7 +27,12 @@ export interface TapDaemonOptions {
   journalWorkerUrl?: URL;
   /** How often tap stats go to the child (ms). */
   statsEveryMs?: number;
+  /** The tap's own log lines (the logger's ring), passed to the child for the owner's log view. */
+  logRing?: LogRing;
 }
+
+/** Tap log lines sent with one stats message at most (a burst past it is in journald, not on the page). */
+export const TAP_LOG_LINES_PER_MESSAGE = 200;
 
 export interface TapDaemon {
   stats(): DaemonStats;
@@ -102,7 +108,11 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
           env,
           logger,
           nice: config.tap.analyticsNice,
-          ...(footer !== undefined ? { onMessage: (m: unknown) => footer.onMessage(m) } : {}),
+          // The page's log level switch (the child checked the name; checked again here).
+          onMessage: (m: unknown) => {
+            if (isLogLevelMessage(m)) logger.level = m.level;
+            else footer?.onMessage(m);
+          },
         });
   supervisor?.start();
 
@@ -124,7 +134,14 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
       ...(bypass !== undefined ? { bypass: { energised: bypass.energised } } : {}),
     };
   };
-  const statsTimer = setInterval(() => supervisor?.send(snapshot()), opts.statsEveryMs ?? 1000);
+  let logSent = opts.logRing?.count ?? 0;
+  const statsTimer = setInterval(() => {
+    const ring = opts.logRing;
+    if (ring === undefined) return void supervisor?.send(snapshot());
+    const msg: TapStatsMessage = { ...snapshot(), logLines: ring.since(logSent).slice(-TAP_LOG_LINES_PER_MESSAGE) };
+    const count = ring.count;
+    if (supervisor?.send(msg) === true) logSent = count;
+  }, opts.statsEveryMs ?? 1000);
   let lastDropped = 0;
   const reportTimer = setInterval(() => {
     const s = snapshot();

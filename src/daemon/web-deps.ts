@@ -6,7 +6,7 @@ import { statusQueries } from '../ledger/queries-status.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Position } from '../pipeline/pipeline.js';
 import type { Sync } from '../sync/index.js';
-import type { NotPrinted, WebDeps } from '../web/deps.js';
+import type { FailedActions, NotPrinted, WebDeps } from '../web/deps.js';
 import { readStoredInsights } from '../insights/job.js';
 import { clockSync, diskSpace } from '../web/probes.js';
 import { statusSnapshot, writeFaultOf } from '../web/status-from-tap.js';
@@ -38,6 +38,8 @@ export interface WebDepsParts {
   footer?: FooterService | undefined;
   /** The notification outbox: the consent card, the notification state, honest reminder counts. */
   notifications?: NotificationOutbox;
+  /** Failed-receipt actions (src/daemon/failed-actions.ts). */
+  failed?: FailedActions & { isChecked(id: string): boolean };
   now?: () => number;
 }
 
@@ -69,7 +71,8 @@ export function webDeps(p: WebDepsParts): WebDeps {
   };
   const parseFailedToday = (): number => {
     const day = today();
-    return p.receipts.failedReceipts(MAX_NOT_PRINTED * 10).filter((f) => p.ledger.zone.parts(Date.parse(f.capturedAt)).day === day).length;
+    // One the owner marked as checked on the page needs nothing more: it leaves the alert's count.
+    return p.receipts.failedReceipts(MAX_NOT_PRINTED * 10).filter((f) => p.ledger.zone.parts(Date.parse(f.capturedAt)).day === day && p.failed?.isChecked(f.id) !== true).length;
   };
 
   const faults = (): { part: string; reason: FaultState['reason']; since: number }[] => {
@@ -132,7 +135,9 @@ export function webDeps(p: WebDepsParts): WebDeps {
         return { id: r.id, capturedAt: r.time ?? '', reason: r.problems.join('; ') || 'low confidence', text: text ?? '', known: member === null ? [] : [member] };
       });
       const unparsed = p.receipts.failedReceipts(limit).filter((f) => !flagged.some((x) => x.id === f.id));
-      return [...unparsed, ...flagged].slice(0, limit);
+      const rows = [...unparsed, ...flagged].slice(0, limit);
+      const checks = p.failed;
+      return checks === undefined ? rows : rows.map((r) => ({ ...r, checked: checks.isChecked(r.id) }));
     },
     storeSummary: (day) => q.storeSummary(day),
     salesLast30Days: () => q.salesLast30Days(today()),
@@ -196,6 +201,7 @@ export function webDeps(p: WebDepsParts): WebDeps {
         recent: f.recent.map((r) => ({ at: r.at, mode: r.mode, text: r.text })),
       };
     },
+    ...(p.failed !== undefined ? { failedActions: p.failed } : {}),
     subscribe: (listener) => p.receipts.subscribe(listener),
   };
 }

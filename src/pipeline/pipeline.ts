@@ -58,6 +58,17 @@ export interface JournalRange {
   toOffset: number;
 }
 
+/**
+ * The last journal seq holding bytes of the range. The end is exclusive: a document that ends
+ * exactly at a chunk boundary (a cut at the end of a write, or one closed by the idle gap when
+ * the next write came) ends at (next seq, offset 0), which holds none of its bytes. Filed as the
+ * ledger's journal_to, that next seq made a receipt printed before the printer went down count
+ * as not printed when the next one was not (issue 15, found through the real daemon).
+ */
+export function lastSeqOf(range: JournalRange): number {
+  return range.toOffset === 0 && range.toSeq > range.fromSeq ? range.toSeq - 1 : range.toSeq;
+}
+
 export interface PipelineDeps {
   read(afterSeq: number, max: number): PipelineChunk[];
   makeDecoder(prior?: TextPrior): StreamingDecoder;

@@ -26,7 +26,10 @@ import { authRoutes } from './routes/auth.js';
 import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/page.js';
-import { SECURITY_HEADERS } from './security.js';
+import { failedRoutes } from './routes/failed.js';
+import { logRoutes, type LogSource } from './routes/logs.js';
+import { settingsRoutes, type SettingsOptions } from './routes/settings.js';
+import { crossSiteWrite, SECURITY_HEADERS } from './security.js';
 
 export interface WebOptions {
   logger: Logger;
@@ -39,6 +42,10 @@ export interface WebOptions {
   healthLimits?: Partial<HealthLimits>;
   /** Live-stream caps; default MAX_SSE_STREAMS_PER_SESSION and MAX_SSE_STREAMS_TOTAL (live.ts). */
   liveLimits?: LiveLimits;
+  /** The settings view (routes/settings.ts); absent: no settings routes. */
+  settings?: SettingsOptions;
+  /** The log view and log level switch (routes/logs.ts); absent: no log routes. */
+  logs?: LogSource;
 }
 
 /** The usual options from the validated config: first-run hash file in dataDir/admin.hash. */
@@ -115,8 +122,14 @@ export function buildApp(deps: WebDeps, opts: WebOptions): FastifyInstance {
       }
       return reply.code(401).send({ error: 'unauthorized', code: 'TBX_AUTH_REQUIRED' });
     });
+    owner.addHook('preHandler', async (request, reply) => {
+      if (crossSiteWrite(request)) return reply.code(403).send({ error: 'cross_site_request' });
+    });
     apiRoutes(owner, ctx);
     consentRoutes(owner, ctx);
+    failedRoutes(owner, ctx);
+    if (opts.settings !== undefined) settingsRoutes(owner, ctx, opts.settings, opts.logs?.setLevel.bind(opts.logs));
+    if (opts.logs !== undefined) logRoutes(owner, ctx, opts.logs);
     metricsRoutes(owner, ctx);
     liveRoutes(owner, ctx);
   });

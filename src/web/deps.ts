@@ -130,6 +130,25 @@ export interface FailedReceiptRow {
   text: string;
   /** Member ids the parser found in it (a flagged receipt), so the web layer masks them wherever printed; never sent. */
   known?: readonly string[];
+  /** The owner marked it as looked at (src/daemon/failed-checks.ts). */
+  checked?: boolean;
+}
+
+/**
+ * What the owner can do with a failed receipt (issue 15): mark it as checked, read it again with
+ * another profile, look at its raw bytes and download them. Every function answers null (or
+ * false) for an id it does not know or whose bytes retention has removed.
+ */
+export interface FailedActions {
+  /** Names of the parse profiles this box has (shipped and parser.profilesDir). */
+  profiles(): MaybePromise<string[]>;
+  setChecked(id: string, checked: boolean): MaybePromise<boolean>;
+  /** The ESC/POS bytes the till sent for this document (its journal chunks, POS to printer). */
+  capture(id: string): MaybePromise<Buffer | null>;
+  /** The capture decoded as `tillbox decode` prints it. */
+  decoded(id: string): MaybePromise<string | null>;
+  /** The capture parsed again with this profile ('auto', 'none' or a name); nothing is filed. */
+  reparse(id: string, profile: string): MaybePromise<ReceiptDetail | null>;
 }
 
 /** Decoded text and parsed fields side by side, for diagnosing a layout. */
@@ -274,6 +293,8 @@ export interface WebDeps {
   insights?(): MaybePromise<InsightsSummary | null>;
   /** At-till footer figures; absent or null when footers are off. */
   footers?(): MaybePromise<FooterStats | null>;
+  /** Failed-receipt actions; absent: the page lists failed receipts without actions. */
+  failedActions?: FailedActions;
   /** Live updates; returns the unsubscribe function. */
   subscribe(listener: (event: WebEvent) => void): () => void;
 }

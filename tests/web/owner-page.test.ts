@@ -13,36 +13,10 @@ import { hashPassword } from '../../src/web/auth/password.js';
 import { ARTIFACTS, browserAvailable, launchBrowser } from '../support/browser.js';
 import { testApp, type TestApp, listenOnLoopback } from './support/app.js';
 import { makeReceipt, receiptText } from './support/fake-deps.js';
+import { englishIn } from '../support/text-walk.js';
 
 const PASSWORD = 'owner-page-pw';
 const run = browserAvailable();
-
-// Words a Chinese page may still show in Latin letters: proper names, units, ids, the language switch.
-const ALLOWED = [/^English$/, /^tillbox$/i, /^scrypt$/, /^systemd-timesyncd$/, /^ESC\/POS$/, /^GB18030$/i, /^(MiB|GiB|KB|ms|s|h|d|%|¥)$/, /^[A-Z]{2,5}$/, /^[a-z]+\.[a-zA-Z.]+$/];
-
-/** Every visible-or-not text node of the document with Latin words that are not allowed. */
-async function englishIn(page: Page): Promise<string[]> {
-  const texts = await page.evaluate<string[]>(`(() => {
-    const out = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const p = n.parentElement;
-      if (!p || p.closest('script,style,pre,.mono,.receipt-text,[data-raw]')) continue;
-      if (n.textContent.trim() !== '') out.push(n.textContent.trim());
-    }
-    for (const el of document.querySelectorAll('[title],[placeholder],[aria-label]')) {
-      for (const a of ['title', 'placeholder', 'aria-label']) { const v = el.getAttribute(a); if (v && !el.closest('pre,.mono,[data-raw]')) out.push(v); }
-    }
-    return out;
-  })()`);
-  const bad: string[] = [];
-  for (const text of texts) {
-    const words = text.match(/[A-Za-z][A-Za-z0-9./_-]*/g) ?? [];
-    const wrong = words.filter((w) => !ALLOWED.some((re) => re.test(w)));
-    if (wrong.length > 0) bad.push(`${wrong.join(',')}  in «${text}»`);
-  }
-  return bad;
-}
 
 describe.skipIf(!run)('the owner page: alerts, not-printed receipts, Chinese throughout, phone layout', () => {
   let t: TestApp;

@@ -10,6 +10,8 @@ function detailText(light, t) {
   if (d === 'not synchronised yet') return { words: t('clockNotYet') };
   if (d === 'no figures from the tap yet') return { words: t('noTapFigures') };
   if (/^tap silent/.test(d)) return { words: t('tapSilent') };
+  // The serial side's own reason when the adapter's device node went away (src/tap/serial-side.ts).
+  if (d === 'device node missing') return { words: t('err_ENOENT') };
   const m = /^(E[A-Z]+)\b:?\s*(.*)$/.exec(d);
   if (m) {
     const key = `err_${m[1]}`;
@@ -54,9 +56,10 @@ export function renderAlerts(alerts, { t, lang, today, openDetail }) {
       if (a.receipts) {
         item.append(
           h('span', { class: 'sep', text: lang === 'en' ? ': ' : '：' }),
-          ...a.receipts.map((r, i) =>
-            h('button', { type: 'button', class: 'link receipt-ref', 'data-raw': '', 'data-id': r.id, onclick: () => openDetail(r.id) }, `${i > 0 ? ' ' : ''}${r.receiptNo ?? '—'} (${whenOf(r.time, today)})`),
-          ),
+          ...a.receipts.flatMap((r, i) => [
+            i > 0 ? h('span', { class: 'sep', text: lang === 'en' ? ', ' : '、' }) : null,
+            h('button', { type: 'button', class: 'link receipt-ref', 'data-raw': '', 'data-id': r.id, onclick: () => openDetail(r.id) }, `${r.receiptNo ?? '—'} (${whenOf(r.time, today)})`),
+          ]).filter((x) => x !== null),
         );
       } else if (a.since) item.append(h('small', { class: 'muted', text: ` ${whenOf(a.since, today)}` }));
       item.append(h('p', { class: 'todo', text: t(`alert_${a.code}_do`) }));

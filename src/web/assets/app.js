@@ -3,17 +3,25 @@
 import { renderAlerts, renderHealth } from './alerts.js';
 import { BarChart } from './charts.js';
 import { showDetail } from './detail.js';
-import { $, ago as agoFrom, duration, formatMoney, h, percent, whenOf } from './format.js';
+import { $, ago as agoFrom, duration, formatMoney, h, percent } from './format.js';
 import { initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { renderInsights } from './insights.js';
 import { initMemberLookup, renderMember } from './member.js';
+import { failedArrived, hideFailedActions, initFailed, loadFailed, renderFailed, showFailedActions } from './failed.js';
+import { initLogin, setSetupMode, showLogin as loginCard } from './login.js';
+import { cards, views } from './registry.js';
+// Views and cards register themselves (registry.js); one import each.
+import './settings.js';
+import './logs.js';
+import './footer-card.js';
+import { renderReceiptRows } from './receipts.js';
 
 let lang = initialLanguage();
 let t = translator(lang);
 let currency = 'CNY';
 let events = null;
 let lastStatus = null;
-const state = { receipts: [], failed: [], summary: null, last30: null, reminders: null, insights: undefined }; // insights: undefined until loaded, null before the first nightly run
+const state = { receipts: [], summary: null, last30: null, reminders: null, insights: undefined }; // insights: undefined until loaded, null before the first nightly run
 
 const money = (fen) => formatMoney(fen, currency);
 // The store-local day, for "today" rows showing only their time.
@@ -58,56 +66,41 @@ $('lang').addEventListener('click', () => {
 
 // ---- login ----------------------------------------------------------------------------------
 
-let setupMode = false;
-
 function showLogin() {
-  if (events) events.close();
-  events = null;
-  $('dash').hidden = true;
-  $('logout').hidden = true;
-  $('live').hidden = true;
-  $('foot').hidden = true;
-  $('login').hidden = false;
-  $('setup-fields').hidden = !setupMode;
-  $('login-title').textContent = t(setupMode ? 'setupTitle' : 'loginTitle');
-  $('login-title').dataset.i18n = setupMode ? 'setupTitle' : 'loginTitle';
-  $('login-submit').textContent = t(setupMode ? 'setup' : 'login');
-  $('login-submit').dataset.i18n = setupMode ? 'setup' : 'login';
-  $('password').focus();
+  loginCard(t, () => {
+    if (events) events.close();
+    events = null;
+  });
+}
+initLogin(() => t, () => startDashboard(), showLogin);
+
+// ---- views ----------------------------------------------------------------------------------
+
+// The page context every view and card gets (registry.js).
+function pageContext() {
+  return { t, lang, money, api, getJson, openDetail, today, status: lastStatus, showDetail: (d) => showDetail(d, t, money) };
 }
 
-$('login-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const msg = $('login-msg');
-  msg.textContent = '';
-  const password = $('password').value;
-  if (setupMode) {
-    if (password.length < 8) return void (msg.textContent = t('tooShort'));
-    if (password !== $('password2').value) return void (msg.textContent = t('mismatch'));
-  }
-  const res = await fetch(setupMode ? '/api/setup' : '/api/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ password }),
-    credentials: 'same-origin',
-  });
-  if (res.status === 204) {
-    $('password').value = '';
-    $('password2').value = '';
-    setupMode = false;
-    return void startDashboard();
-  }
-  if (res.status === 429) {
-    const body = await res.json().catch(() => ({}));
-    msg.textContent = t('tooMany', { s: body.retryAfterSeconds ?? 60 });
-  } else if (res.status === 401) msg.textContent = t('wrongPassword');
-  else msg.textContent = t('failedRequest');
-});
+function renderNav() {
+  const current = currentView();
+  const tabs = [{ id: 'dash', label: 'navDash' }, ...views];
+  $('nav').replaceChildren(...tabs.map((v) => h('a', { href: v.id === 'dash' ? '#' : `#${v.id}`, class: v.id === current ? 'on' : '', 'data-view': v.id, 'aria-current': v.id === current ? 'page' : undefined, text: t(v.label) })));
+}
 
-$('logout').addEventListener('click', async () => {
-  await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
-  showLogin();
-});
+const currentView = () => (views.some((v) => `#${v.id}` === location.hash) ? location.hash.slice(1) : 'dash');
+
+async function showView() {
+  if ($('login').hidden === false) return;
+  const id = currentView();
+  $('dash').hidden = id !== 'dash';
+  for (const v of views) $(v.section).hidden = v.id !== id;
+  renderNav();
+  const view = views.find((v) => v.id === id);
+  if (view) await view.show(pageContext()).catch((err) => err.message !== 'unauthorized' && console.warn(err));
+}
+window.addEventListener('hashchange', () => void showView());
+for (const v of views) v.init?.(pageContext);
+initFailed(pageContext);
 
 // ---- dashboard ------------------------------------------------------------------------------
 
@@ -116,12 +109,13 @@ const hoursChart = new BarChart($('chart-hours'));
 
 async function startDashboard() {
   $('login').hidden = true;
-  $('dash').hidden = false;
+  $('nav').hidden = false;
   $('logout').hidden = false;
   $('live').hidden = false;
   $('foot').hidden = false;
   try {
-    await Promise.all([loadReceipts(), loadFailed(), loadSummary(), loadSlow()]);
+    await showView();
+    await Promise.all([loadReceipts(), loadFailed(pageContext()), loadSummary(), loadSlow()]);
   } catch (err) {
     if (err.message === 'unauthorized') return;
     console.warn(err);
@@ -134,11 +128,6 @@ async function loadReceipts() {
   renderReceipts();
 }
 
-async function loadFailed() {
-  state.failed = (await getJson('/api/receipts/failed?limit=10')).failed;
-  renderFailed();
-}
-
 async function loadSummary() {
   const [summary, last30] = await Promise.all([getJson('/api/store/summary'), getJson('/api/store/last30days')]);
   const dayBefore = state.summary?.day;
@@ -148,16 +137,15 @@ async function loadSummary() {
   renderSummary();
   if (summary.day !== dayBefore) {
     renderReceipts(); // rows of today show their time only, now that the store's day is known
-    renderFailed();
+    renderFailed(pageContext());
   }
 }
 
 async function loadSlow() {
-  const [reminders, insights, footers] = await Promise.all([getJson('/api/reminders'), getJson('/api/insights'), getJson('/api/footers')]);
+  const [reminders, insights] = await Promise.all([getJson('/api/reminders'), getJson('/api/insights'), ...cards.map((c) => c.load?.(pageContext()))]);
   state.reminders = reminders;
   state.insights = insights;
   renderReminders();
-  renderFooters(footers);
 }
 
 let summaryTimer = null;
@@ -195,9 +183,7 @@ function connectLive() {
     refreshSummarySoon();
   });
   events.addEventListener('failed', (ev) => {
-    const row = JSON.parse(ev.data);
-    state.failed = [row, ...state.failed.filter((r) => r.id !== row.id)].slice(0, 10);
-    renderFailed(row.id);
+    failedArrived(pageContext(), JSON.parse(ev.data));
   });
   events.addEventListener('changed', (ev) => {
     const { what } = JSON.parse(ev.data);
@@ -219,9 +205,14 @@ function renderAll() {
   renderStatus();
   renderSummary();
   renderReceipts();
-  renderFailed();
+  renderFailed(pageContext());
   renderReminders();
   renderMember(memberContext());
+  renderNav();
+  const ctx = pageContext();
+  for (const c of cards) c.render?.(ctx);
+  const view = views.find((v) => v.id === currentView());
+  if (view && !$(view.section).hidden) view.render(ctx);
 }
 
 function memberContext() {
@@ -270,49 +261,8 @@ function renderSummary() {
   if (state.last30) daysChart.update(state.last30.days.map((x) => ({ label: x.day.slice(5), value: x.salesMinor })), t('sales'));
 }
 
-function confidenceBadge(c) {
-  const level = c >= 0.9 ? 'ok' : c >= 0.6 ? 'warn' : 'bad';
-  return h('span', { class: `badge ${level}`, text: `${Math.round(c * 100)}%` });
-}
-
 function renderReceipts(flashId) {
-  const body = $('receipts-body');
-  if (state.receipts.length === 0) {
-    body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'empty', text: t('noReceipts') })));
-    return;
-  }
-  body.replaceChildren(
-    ...state.receipts.map((r) =>
-      h(
-        'tr',
-        { class: `${r.id === flashId ? 'flash ' : ''}clickable${notPrinted.has(r.id) ? ' not-printed' : ''}`, 'data-id': r.id, tabindex: 0, onclick: () => openDetail(r.id), onkeydown: (e) => e.key === 'Enter' && openDetail(r.id) },
-        h('td', {}, whenOf(r.time, today()), notPrinted.has(r.id) ? h('small', { class: 'tag bad', title: t('notPrintedHint'), text: t('notPrinted') }) : null),
-        h('td', { class: 'hide-narrow', 'data-raw': '', text: r.receiptNo ?? '—' }),
-        h('td', { class: 'mono', text: r.member ?? '—' }),
-        h('td', { class: 'num hide-narrow', text: String(r.itemCount) }),
-        h('td', { class: `num ${r.totalMinor !== null && r.totalMinor < 0 ? 'neg' : ''}`, text: `${money(r.totalMinor)}${r.kind === 'sale' ? '' : ` · ${t(r.kind)}`}` }),
-        h('td', {}, confidenceBadge(r.confidence)),
-      ),
-    ),
-  );
-}
-
-function renderFailed(flashId) {
-  const list = $('failed-list');
-  if (state.failed.length === 0) {
-    list.replaceChildren(h('li', { class: 'empty', text: t('noFailed') }));
-    return;
-  }
-  list.replaceChildren(
-    ...state.failed.map((f) =>
-      h(
-        'li',
-        { class: f.id === flashId ? 'flash' : '', 'data-id': f.id },
-        h('button', { type: 'button', class: 'link', onclick: () => openDetail(f.id) }, `${whenOf(f.capturedAt, today())} — ${t.reason(f.reason)}`),
-        h('pre', { text: f.text.split('\n').slice(0, 6).join('\n') }),
-      ),
-    ),
-  );
+  renderReceiptRows(state.receipts, { t, money, today: today(), notPrinted, openDetail, flashId });
 }
 
 function renderReminders() {
@@ -321,25 +271,14 @@ function renderReminders() {
   if (state.insights !== undefined) renderInsights(state.insights, { t, lang, money, ago, now: lastStatus?.now });
 }
 
-/** At-till footers: shown only when footers are on (or in dry run). */
-function renderFooters(f) {
-  $('footer-card').hidden = !f;
-  if (!f) return;
-  const skipped = Object.entries(f.skipped).filter(([, n]) => n > 0);
-  $('ft-mode').textContent = t(f.mode === 'on' ? 'footerModeOn' : 'footerModeDry');
-  $('ft-printed').textContent = String(f.mode === 'on' ? f.printed : f.dryRun);
-  $('ft-skipped').textContent = skipped.length === 0 ? '0' : skipped.map(([k, n]) => `${k} ${n}`).join(', ');
-  $('ft-coupons').textContent = String(f.couponsIssued);
-  $('ft-hold').textContent = f.hold.count === 0 ? '—' : `${(f.hold.sumMs / f.hold.count).toFixed(1)} ms`;
-  $('ft-last').textContent = f.recent[0]?.text ?? '';
-}
-
 // ---- receipt detail -------------------------------------------------------------------------
 
-async function openDetail(id) {
+async function openDetail(id, opts = {}) {
   const d = await getJson(`/api/receipts/${encodeURIComponent(id)}`);
   if (!d) return;
   showDetail(d, t, money);
+  if (opts.failed) await showFailedActions(pageContext(), id);
+  else hideFailedActions();
 }
 
 $('detail-close').addEventListener('click', () => $('detail').close());
@@ -351,7 +290,7 @@ $('detail-reveal').addEventListener('click', async () => {
 // ---- start ----------------------------------------------------------------------------------
 
 setInterval(() => {
-  if (!$('dash').hidden) {
+  if (!$('nav').hidden) {
     loadSlow().catch(() => {});
     renderStatus(); // refresh "n min ago"
   }
@@ -361,7 +300,7 @@ applyLanguage();
 fetch('/api/session', { credentials: 'same-origin' })
   .then((r) => r.json())
   .then((s) => {
-    setupMode = s.setupRequired;
+    setSetupMode(s.setupRequired);
     if (s.authenticated) startDashboard();
     else showLogin();
   })

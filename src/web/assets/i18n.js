@@ -1,5 +1,10 @@
 // Page texts in Simplified Chinese and English. Keys are used by data-i18n attributes and by app.js.
 import { OWNER_TEXTS } from './i18n-owner.js';
+import { problemText } from './i18n-problems.js';
+import { VIEW_TEXTS } from './i18n-views.js';
+import { INSIGHTS_TEXTS } from './i18n-insights.js';
+
+export { problemText };
 
 export const TEXTS = {
   'zh-CN': {
@@ -86,39 +91,6 @@ export const TEXTS = {
     next7Days: '7 天内',
     sentLast7Days: '近 7 天已发送',
     footers: '小票尾部信息', footerMode: '模式', footerModeOn: '打印', footerModeDry: '试运行（不打印）', footerPrinted: '已打印', footerSkipped: '未打印', footerCoupons: '已发优惠券', footerHold: '等待时间（平均）',
-    segments: '顾客分群',
-    insights: '顾客洞察',
-    insightsNone: '顾客洞察每晚计算一次，还没有结果。',
-    memberLookup: '会员查询',
-    lastVisit: '最近一次购物',
-    memberIdPlaceholder: '会员卡号或手机号',
-    lookUp: '查询',
-    memberNotFound: '这个会员在本店还没有消费记录',
-    memberInvalid: '会员号格式不对',
-    memberSpend: '{month} 消费 {total}，共 {n} 张小票',
-    insightsWhen: '计算于 {when}，近 {days} 天 · {n} 位活跃会员',
-    segment: '分群',
-    members: '人数',
-    movement: '较上次',
-    firstRun: '首次计算，暂无变化可比',
-    tiers: '价值分层',
-    salesShare: '销售占比',
-    concentration: '前 {top} 的会员（{n} 人）贡献了 {share} 的销售额',
-    atRisk: '需要联系的流失风险会员',
-    atRiskHint: '曾经的高价值会员，近来不再光顾（按消费额排序，卡号已隐藏）',
-    noAtRisk: '目前没有流失风险的高价值会员',
-    lastPurchase: '最近购买',
-    spend: '累计消费',
-    pAlive: '仍活跃概率',
-    tier: '层级',
-    rules: '常一起买的商品',
-    rulesOf: '在 {n} 个购物篮中找到 {total} 组常见搭配',
-    noRulesYet: '购物篮还太少，暂不显示搭配',
-    noRules: '还没有足够的购物篮找出规则',
-    rule: '规则',
-    support: '支持度',
-    confidenceShort: '置信度',
-    lift: '提升度',
     daysAgo: '{n} 天前',
     detail: '小票详情',
     decodedText: '解码文本',
@@ -233,39 +205,6 @@ export const TEXTS = {
     next7Days: 'Next 7 days',
     sentLast7Days: 'Sent, last 7 days',
     footers: 'At-till messages', footerMode: 'Mode', footerModeOn: 'printing', footerModeDry: 'dry run (not printed)', footerPrinted: 'Printed', footerSkipped: 'Skipped', footerCoupons: 'Coupons issued', footerHold: 'Hold time (mean)',
-    segments: 'Customer segments',
-    insights: 'Customer insights',
-    insightsNone: 'Customer insights are computed every night; there are none yet.',
-    memberLookup: 'Member lookup',
-    lastVisit: 'Last visit',
-    memberIdPlaceholder: 'Member card or phone number',
-    lookUp: 'Look up',
-    memberNotFound: 'No purchases recorded for this member',
-    memberInvalid: 'That does not look like a member number',
-    memberSpend: 'Spent {total} in {month} over {n} receipts',
-    insightsWhen: 'computed {when}, last {days} days · {n} active members',
-    segment: 'Segment',
-    members: 'Members',
-    movement: 'Since last run',
-    firstRun: 'first run, nothing to compare with yet',
-    tiers: 'Value tiers',
-    salesShare: 'Share of sales',
-    concentration: 'The top {top} of members ({n}) bring {share} of sales',
-    atRisk: 'Members at risk: worth a call',
-    atRiskHint: 'Once valuable members who stopped coming (highest spend first, ids masked)',
-    noAtRisk: 'No valuable member is at risk right now',
-    lastPurchase: 'Last purchase',
-    spend: 'Spend to date',
-    pAlive: 'Still a customer',
-    tier: 'Tier',
-    rules: 'Often bought together',
-    rulesOf: '{total} pairings found in {n} baskets',
-    noRulesYet: 'Too few baskets yet for pairings',
-    noRules: 'Not enough baskets for rules yet',
-    rule: 'Rule',
-    support: 'Support',
-    confidenceShort: 'Confidence',
-    lift: 'Lift',
     daysAgo: '{n} d ago',
     detail: 'Receipt',
     decodedText: 'Decoded text',
@@ -298,7 +237,7 @@ export const TEXTS = {
   },
 };
 
-for (const lang of Object.keys(TEXTS)) Object.assign(TEXTS[lang], OWNER_TEXTS[lang]);
+for (const lang of Object.keys(TEXTS)) Object.assign(TEXTS[lang], INSIGHTS_TEXTS[lang], OWNER_TEXTS[lang], VIEW_TEXTS[lang]);
 
 const STORAGE_KEY = 'tillbox.lang';
 
@@ -310,32 +249,6 @@ export function initialLanguage() {
 
 export function rememberLanguage(lang) {
   localStorage.setItem(STORAGE_KEY, lang);
-}
-
-// The parser and the ledger report a receipt's problems in English (src/receipt/validate.ts,
-// src/ledger/ingest.ts); the Chinese page shows them in Chinese. A message without a pattern here
-// stays English (tests/web/problems.test.ts checks every message those modules produce has one).
-const PROBLEMS_ZH = [
-  [/^item (\d+) "(.*)": (.+) × (.+) = (.+), printed (.+)$/, (m) => `第 ${m[1]} 项「${m[2]}」：${m[3]} × ${m[4]} = ${m[5]}，小票上印的是 ${m[6]}`],
-  [/^no total found$/, () => '没有找到合计金额'],
-  [/^no items found$/, () => '没有找到商品行'],
-  [/^items( and discounts)? add up to (.+), total is (.+)$/, (m) => `商品${m[1] ? '和优惠' : ''}加起来是 ${m[2]}，小票合计是 ${m[3]}`],
-  [/^subtotal (.+) differs from items (.+)$/, (m) => `小计 ${m[1]} 与商品合计 ${m[2]} 不符`],
-  [/^paid (.+) − change (.+) ≠ total (.+)$/, (m) => `实收 ${m[1]} − 找零 ${m[2]} ≠ 合计 ${m[3]}`],
-  [/^not a sale document$/, () => '不是销售小票'],
-  [/^no items and no total found: a torn receipt, or a layout tillbox cannot read$/, () => '既没有商品也没有合计：可能打印中途缺纸，或是无法识别的小票版式'],
-  [/^no receipt or capture time: ingest time used$/, () => '小票和采集记录都没有时间：按入账时间记录'],
-  [/^currency (\S+), ledger keeps (\S+)$/, (m) => `币种是 ${m[1]}，账本记的是 ${m[2]}`],
-  [/^low confidence$/, () => '识别可信度低'],
-];
-
-export function problemText(text, lang) {
-  if (lang === 'en') return text;
-  for (const [re, zh] of PROBLEMS_ZH) {
-    const m = re.exec(text);
-    if (m) return zh(m);
-  }
-  return text;
 }
 
 /** t(key, params); t.problem(one problem); t.reason(problems joined with '; '). */

@@ -4,7 +4,7 @@ import { INSIGHTS_MONEY, RECEIPT_MONEY, SUMMARY_MONEY, withMinorUnits } from '..
 import type { WebContext } from '../context.js';
 import type { ReceiptDetail } from '../deps.js';
 import { DAY_PATTERN, localDay, localMonth, MONTH_PATTERN } from '../time.js';
-import { maskDetail, maskFailed, maskInsights, maskRow } from '../views.js';
+import { maskDetail, maskInsights, maskRow } from '../views.js';
 
 const limitQuery = (max: number, dflt: number) =>
   ({
@@ -24,9 +24,7 @@ export function apiRoutes(app: FastifyInstance, ctx: WebContext): void {
     receipts: withMinorUnits((await deps.recentReceipts(request.query.limit)).map(maskRow), RECEIPT_MONEY),
   }));
 
-  app.get<{ Querystring: { limit: number } }>('/api/receipts/failed', { schema: { querystring: limitQuery(200, 20) } }, async (request) => ({
-    failed: (await deps.failedReceipts(request.query.limit)).map(maskFailed),
-  }));
+  // GET /api/receipts/failed and the failed-receipt actions: routes/failed.ts.
 
   // ?reveal=1: the full decoded text, for an owner diagnosing a layout. An explicit action on the
   // page, logged by route pattern with the receipt id (a content hash), never with a member id.
