@@ -13,6 +13,7 @@ import { hashPassword } from '../../src/web/auth/password.js';
 import { ARTIFACTS, browserAvailable, launchBrowser } from '../support/browser.js';
 import { mountTmpfs, tmpfsAvailable, type Tmpfs } from '../support/tmpfs.js';
 import { listenOnLoopback, testApp, type TestApp } from './support/app.js';
+import { englishIn } from '../support/text-walk.js';
 
 const PASSWORD = 'settings-ro-pw';
 
@@ -54,6 +55,7 @@ describe.runIf(browserAvailable() && tmpfsAvailable())('settings on a read-only 
     expect(await page.locator('#settings-bar').isVisible()).toBe(false);
     expect(await page.inputValue('[id="set-store.name"]')).toBe('好又多');
     expect(await page.locator('#settings-body input:not([disabled]), #settings-body select:not([disabled])').count()).toBe(0);
+    expect(await englishIn(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'owner-settings-readonly-zh-CN.png') });
     await context.close();
   });
