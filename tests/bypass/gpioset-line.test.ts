@@ -35,18 +35,19 @@ describe('gpioset relay holder (stand-in tool)', () => {
     cleanups.push(t.cleanup);
     const s = standIn(t.dir);
     process.env['TBX_FAKE_GPIO_LOG'] = s.log;
-    const line = new GpiosetLine({ chip: 'gpiochip0', line: 17, activeLow: true, hangMs: 400, logger: quiet, command: join(s.bin, 'gpioset') });
+    // hangMs well above a loaded machine's scheduling hiccups (this file shares 2 cores with others).
+    const line = new GpiosetLine({ chip: 'gpiochip0', line: 17, activeLow: true, hangMs: 1500, logger: quiet, command: join(s.bin, 'gpioset') });
     cleanups.push(() => line.release());
     const reasons: string[] = [];
     line.onReleased = (r) => reasons.push(r);
     line.energise();
     await waitFor(() => last(s.state()) === 'held --mode=wait --active-low gpiochip0 17=1');
-    // Heartbeats keep it held across several hang periods.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Heartbeats keep it held across more than one hang period.
+    await new Promise((r) => setTimeout(r, 2500));
     expect(last(s.state())).toBe('held --mode=wait --active-low gpiochip0 17=1');
     expect(line.energised).toBe(true);
     // Block this event loop (the one the tap's byte path would run on) for well over hangMs.
-    const until = Date.now() + 1500;
+    const until = Date.now() + 4500;
     while (Date.now() < until) {
       // spin: no timers, no heartbeat
     }
@@ -98,7 +99,7 @@ describe.skipIf(!toolAvailable(SOCAT))('bypass relay in the daemon (stand-in gpi
     const s = standIn(t.dir);
     const { pos, prn, config } = await tapLines('serial', t.dir);
     cleanups.push(() => pos.kill(), () => prn.kill());
-    const daemon = DaemonProcess.run(writeConfig(t.dir, { ...config, bypass: { enabled: true, hangMs: 500, ...bypass } }), { PATH: `${s.bin}:${process.env['PATH'] ?? ''}`, TBX_FAKE_GPIO_LOG: s.log });
+    const daemon = DaemonProcess.run(writeConfig(t.dir, { ...config, bypass: { enabled: true, hangMs: 1500, ...bypass } }), { PATH: `${s.bin}:${process.env['PATH'] ?? ''}`, TBX_FAKE_GPIO_LOG: s.log });
     cleanups.push(async () => void (await daemon.stop()));
     await daemon.waitMsg('tap ready');
     return { s, pos, prn, daemon };
