@@ -30,7 +30,7 @@ export function notificationsWebDeps(ledger: Ledger, outbox: Outbox, daysBefore:
       return store.view(member) ?? empty;
     },
     withdraw(member, chans) {
-      const r = store.withdraw(member, { source: 'till', wording: 'withdraw', time: new Date(now()), ...(chans !== undefined ? { channels: chans } : {}) });
+      const r = store.withdraw(member, { source: 'till', wording: 'till-withdraw', time: new Date(now()), ...(chans !== undefined ? { channels: chans } : {}) });
       return { consents: r.consents, cancelled: r.cancelled, view: store.view(member) };
     },
   };

@@ -44,9 +44,9 @@ export function loopbackCertificate(dir: string): { caFile: string; key: string;
   const f = (name: string): string => join(dir, name);
   if (!existsSync(f('server.pem'))) {
     const ssl = (...args: string[]): void => void execFileSync(OPENSSL, args, { stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=tillbox demo CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
+    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650', '-subj', '/CN=tillbox demo CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
     writeFileSync(f('server.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr'));
+    ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr'));
     ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '3650', '-out', f('server.pem'), '-extfile', f('server.ext'));
   }
   return { caFile: f('ca.pem'), key: readFileSync(f('server.key'), 'utf8'), cert: readFileSync(f('server.pem'), 'utf8') };

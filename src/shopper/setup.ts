@@ -3,7 +3,6 @@
  * (src/daemon/analytics.ts). Channels that leave the box get the member only as the keyed
  * pseudonym; e-mail and Web Push get the consented contact from the outbox at delivery time.
  */
-import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { NotificationChannel } from './channels.js';
@@ -60,4 +59,3 @@ export function channelsFromConfig(config: Config, deps: { pseudonymise: ((membe
   };
 }
 
-export const VAPID_PATH = (dataDir: string): string => join(dataDir, 'vapid.json');

@@ -1,7 +1,8 @@
 /**
  * Consent on a real ledger file: a withdrawal stops everything, queued messages included; a
  * member without consent is never sent anything and the page, the API and /metrics count zero
- * for them; the owner's sign-up at the till needs the owner and JSON; schema 2 consent migrates.
+ * for them; the owner's sign-up at the till needs the owner and JSON; a channel's rate limit holds
+ * the rest for the next minute; schema 2 consent migrates.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -105,6 +106,25 @@ describe('consent', () => {
     queueDueReminders(env.ledger, outbox, cfg, new Date('2026-11-22T01:30:00Z'));
     await outbox.drain(new Date('2026-11-22T01:31:00Z'));
     expect(email.got.map((g) => g.member)).toEqual(['8800000003']);
+  });
+
+  it('holds deliveries past a channel\'s rate limit for the next minute without counting an attempt', async () => {
+    env = tempLedger();
+    const members = ['8800000001', '8800000002', '8800000003', '8800000004', '8800000005'];
+    shoppers(env.ledger, members);
+    const email = recording('email');
+    const mono = { now: 0 };
+    const outbox = createOutbox(env.ledger, [email], { ratePerMinute: { email: 2 }, monoNow: () => mono.now });
+    for (const m of members) outbox.consent.signUp(m, { source: 'till', wording: 'v3', contacts: { email: `${m}@example.cn` }, grant: [{ channel: 'email', kinds: ['expiry'] }] });
+    queueDueReminders(env.ledger, outbox, cfg, new Date('2026-11-22T01:30:00Z'));
+    const at = new Date('2026-11-22T01:31:00Z');
+    expect(await outbox.drain(at)).toMatchObject({ delivered: 2, deferred: 3, failed: 0 });
+    mono.now = 30_000;
+    expect(await outbox.drain(at)).toMatchObject({ delivered: 0, deferred: 3 });
+    mono.now = 60_001;
+    expect(await outbox.drain(at)).toMatchObject({ delivered: 2, deferred: 1 });
+    expect(env.ledger.db.prepare(`SELECT max(attempts) FROM deliveries WHERE status = 'pending'`).pluck().get()).toBe(0);
+    expect(email.got).toHaveLength(4);
   });
 
   it('migrates schema 2 consent (per channel) to one row per kind, offers not included', () => {
