@@ -54,7 +54,7 @@ export const VIEW_TEXTS = {
     type_string: '文字',
     sec_store: '门店', sec_box: '本机', sec_pos: '收银机一侧', sec_printer: '打印机一侧', sec_tap: '转发', sec_journal: '原始记录',
     sec_decoder: '解码', sec_parser: '小票识别', sec_dataDir: '数据目录', sec_web: '状态页', sec_mqtt: '总部服务器', sec_sync: '同步',
-    sec_reminders: '到期提醒', sec_notifications: '会员消息', sec_footer: '小票尾部信息', sec_insights: '顾客分析', sec_log: '日志',
+    sec_reminders: '到期提醒', sec_notifications: '会员消息', sec_footer: '小票尾部信息', sec_insights: '顾客分析', sec_log: '日志', sec_usb: 'USB 打印机', sec_bypass: '直通继电器',
     // logs
     logsTitle: '日志',
     logsShow: '显示',
@@ -126,7 +126,7 @@ export const VIEW_TEXTS = {
     type_string: 'text',
     sec_store: 'Store', sec_box: 'Box', sec_pos: 'Till side', sec_printer: 'Printer side', sec_tap: 'Passthrough', sec_journal: 'Raw journal',
     sec_decoder: 'Decoding', sec_parser: 'Receipt parsing', sec_dataDir: 'Data directory', sec_web: 'Status page', sec_mqtt: 'Head-office broker', sec_sync: 'Sync',
-    sec_reminders: 'Expiry reminders', sec_notifications: 'Member messages', sec_footer: 'Receipt footers', sec_insights: 'Customer insights', sec_log: 'Logging',
+    sec_reminders: 'Expiry reminders', sec_notifications: 'Member messages', sec_footer: 'Receipt footers', sec_insights: 'Customer insights', sec_log: 'Logging', sec_usb: 'USB printer', sec_bypass: 'Bypass relay',
     logsTitle: 'Logs',
     logsShow: 'Show',
     logsLines: 'Lines',
