@@ -12,94 +12,50 @@
  *   interleaved between the two rigs so machine noise hits both alike;
  * - tap process RSS (VmHWM) of both rigs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { SerialPort } from 'serialport';
-import { stringify } from 'yaml';
 import { encodeReceiptText } from '../src/escpos/encoder.js';
-import { closeEnd, openEnd, PtyPair } from '../tests/support/socat.js';
 import { tempDir, waitFor } from '../tests/support/tmp.js';
 import { demoDay } from '../tests/tap/footer-diff.js';
+import { daemonMiddle, ptyRig, roundTrip, totalBytes, type PtyRig } from './pty-rig.js';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, receipts: { type: 'string', default: '200' }, chunks: { type: 'string', default: '1000' }, burst: { type: 'string', default: '300' } } });
-const REPO = resolve(import.meta.dirname, '..');
-const CLI = join(REPO, 'dist', 'cli.js');
-if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build first');
 const say = (s: string): void => {
   if (values.json !== true) process.stdout.write(`${s}\n`);
 };
 
-interface Rig {
-  name: string;
-  pos: SerialPort;
-  printer: SerialPort;
-  received: Buffer[];
+interface Rig extends PtyRig {
   holds: number[];
   /** The child's own time per request (decode, parse, ledger reads, render). */
   compute: number[];
   late: number;
-  pid: number;
-  stop(): Promise<void>;
 }
 
 async function rig(name: 'on' | 'off', dir: string): Promise<Rig> {
-  const a = await PtyPair.create(join(dir, `${name}-posT`), join(dir, `${name}-posD`));
-  const b = await PtyPair.create(join(dir, `${name}-prnD`), join(dir, `${name}-prnT`));
-  const cfg = join(dir, `${name}.yaml`);
-  writeFileSync(cfg, stringify({
-    pos: { path: a.b, baudRate: 115200 }, printer: { path: b.a, baudRate: 115200 }, dataDir: join(dir, `data-${name}`), web: { host: '127.0.0.1', port: 0 },
+  // The log reader fills these; once the rig exists they are the rig's own fields.
+  let fig: Pick<Rig, 'holds' | 'compute' | 'late'> = { holds: [], compute: [], late: 0 };
+  let started = false;
+  const onLine = (line: string): void => {
+    if (!line.includes('"module":"footer"') && !line.includes('analytics started')) return;
+    const l = JSON.parse(line) as { msg: string; holdMs?: number; kind?: string; computeMs?: number };
+    if (l.msg === 'analytics started') started = true;
+    else if (l.msg === 'footer answered' && typeof l.computeMs === 'number') fig.compute.push(l.computeMs);
+    else if (l.msg === 'footer outcome' && typeof l.holdMs === 'number' && l.kind !== 'split' && l.kind !== 'unsent') fig.holds.push(l.holdMs);
+    else if (l.msg.startsWith('footer skipped: late')) {
+      fig.late++;
+      fig.holds.push(l.holdMs ?? 150);
+    }
+  };
+  const extra = {
     log: { level: 'debug' },
     footer: { enabled: name === 'on', maxHoldMs: 150, qr: { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' } },
-  }));
-  const middle: ChildProcess = spawn(process.execPath, [CLI, 'run', '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const r: Rig = { name, pos: undefined as unknown as SerialPort, printer: undefined as unknown as SerialPort, received: [], holds: [], compute: [], late: 0, pid: middle.pid ?? 0, stop: async () => undefined };
-  let started = false;
-  let buf = '';
-  middle.stdout?.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      if (!line.includes('"module":"footer"') && !line.includes('analytics started')) continue;
-      const l = JSON.parse(line) as { msg: string; holdMs?: number; kind?: string; computeMs?: number };
-      if (l.msg === 'analytics started') started = true;
-      else if (l.msg === 'footer answered' && typeof l.computeMs === 'number') r.compute.push(l.computeMs);
-      else if (l.msg === 'footer outcome' && typeof l.holdMs === 'number' && l.kind !== 'split' && l.kind !== 'unsent') r.holds.push(l.holdMs);
-      else if (l.msg.startsWith('footer skipped: late')) {
-        r.late++;
-        r.holds.push(l.holdMs ?? 150);
-      }
-    }
-  });
-  await waitFor(() => started, 30_000);
-  r.pos = await openEnd(a.a, 115200);
-  r.printer = await openEnd(b.b, 115200);
-  r.printer.on('data', (d: Buffer) => r.received.push(d));
-  r.stop = async () => {
-    await closeEnd(r.pos);
-    await closeEnd(r.printer);
-    const exited = new Promise((res) => middle.once('exit', res));
-    middle.kill('SIGTERM');
-    await exited;
-    await a.kill();
-    await b.kill();
   };
+  const r: Rig = Object.assign(await ptyRig(name, dir, daemonMiddle(dir, name, { extra, onLine, readyWhen: () => started })), fig);
+  fig = r;
   return r;
 }
 
-const total = (bufs: Buffer[]): number => bufs.reduce((n, x) => n + x.length, 0);
-
-async function roundTrip(r: Rig, chunk: Buffer): Promise<number> {
-  const before = total(r.received);
-  const t0 = process.hrtime.bigint();
-  r.pos.write(chunk);
-  for (;;) {
-    if (total(r.received) >= before + chunk.length) return Number(process.hrtime.bigint() - t0);
-    await new Promise<void>((res) => r.printer.once('data', () => res()));
-  }
-}
+const total = totalBytes;
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((x, y) => x - y);

@@ -13,75 +13,42 @@
  * (src/tap/char-device.ts), with a fake sysfs for the printer's identity. It measures the tap's
  * own cost on that path, not a USB bus's (there is none here).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SerialPort } from 'serialport';
-import { stringify } from 'yaml';
-import { closeEnd, openEnd, PtyPair, SOCAT } from '../tests/support/socat.js';
+import { SOCAT } from '../tests/support/socat.js';
 import { tempDir, waitFor } from '../tests/support/tmp.js';
 import { fakeUsbPrinterSysfs, GPRINTER } from '../tests/support/usb-emulation.js';
+import { daemonMiddle, ptyRig, roundTrip, totalBytes, type PtyRig } from './pty-rig.js';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, corpus: { type: 'string' }, chunks: { type: 'string', default: '3000' }, 'node-flags': { type: 'string' }, usb: { type: 'boolean' } } });
 const REPO = resolve(import.meta.dirname, '..');
 /** Run the tap exactly as production does: with the node flags of systemd/tillbox.service's ExecStart. */
 const UNIT_FLAGS = (/^Environment="TBX_NODE_FLAGS=([^"]*)"$/m.exec(readFileSync(join(REPO, 'systemd', 'tillbox.service'), 'utf8'))?.[1] ?? '').trim();
 const NODE_FLAGS = (values['node-flags'] ?? UNIT_FLAGS).split(' ').filter((f) => f !== '');
-const CLI = join(REPO, 'dist', 'cli.js');
-if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build first');
 const say = (s: string): void => {
   if (values.json !== true) process.stdout.write(`${s}\n`);
 };
 
-interface Rig {
-  name: string;
-  pos: SerialPort;
-  printer: SerialPort;
-  received: Buffer[];
-  stop(): Promise<void>;
-  pid: number;
-}
+type Rig = PtyRig;
 
+/** The real tap between the pairs (serial or USB path), or a plain socat relay (the direct link it is compared with). */
 async function rig(name: 'tap' | 'usb' | 'direct', dir: string): Promise<Rig> {
-  const a = await PtyPair.create(join(dir, `${name}-posT`), join(dir, `${name}-posD`));
-  const b = await PtyPair.create(join(dir, `${name}-prnD`), join(dir, `${name}-prnT`));
-  let middle: ChildProcess;
-  if (name === 'tap' || name === 'usb') {
-    const cfg = join(dir, `${name}.yaml`);
-    const data = join(dir, `${name}-data`);
-    const sides =
-      name === 'tap'
-        ? { pos: { path: a.b, baudRate: 115200 }, printer: { path: b.a, baudRate: 115200 } }
-        : { pos: { usbGadget: true, gadgetPath: a.b }, printer: { usb: b.a }, usb: { sysfsRoot: usbSysfs(dir, basename(b.a)) } };
-    writeFileSync(cfg, stringify({ ...sides, dataDir: data, web: { host: '127.0.0.1', port: 0 }, log: { level: 'warn' } }));
-    middle = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
-    await waitFor(() => existsSync(join(data, 'journal.db')), 20_000);
-    await new Promise((r) => setTimeout(r, 1000));
-  } else {
-    middle = spawn(SOCAT, ['-b', '65536', `${a.b},raw,echo=0`, `${b.a},raw,echo=0`], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+  const extra = { log: { level: 'warn' } };
+  if (name === 'tap') return ptyRig(name, dir, daemonMiddle(dir, name, { extra, nodeFlags: NODE_FLAGS }));
+  if (name === 'usb') {
+    const sides = (posSide: string, printerSide: string): Record<string, unknown> => ({
+      pos: { usbGadget: true, gadgetPath: posSide },
+      printer: { usb: printerSide },
+      usb: { sysfsRoot: usbSysfs(dir, basename(printerSide)) },
+    });
+    return ptyRig(name, dir, daemonMiddle(dir, name, { extra, sides, nodeFlags: NODE_FLAGS }));
   }
-  const pos = await openEnd(a.a, 115200);
-  const printer = await openEnd(b.b, 115200);
-  const received: Buffer[] = [];
-  printer.on('data', (d: Buffer) => received.push(d));
-  return {
-    name,
-    pos,
-    printer,
-    received,
-    pid: middle.pid ?? 0,
-    async stop() {
-      await closeEnd(pos);
-      await closeEnd(printer);
-      const exited = new Promise((r) => middle.once('exit', r));
-      middle.kill('SIGTERM');
-      await exited;
-      await a.kill();
-      await b.kill();
-    },
-  };
+  return ptyRig(name, dir, {
+    spawn: (posSide, printerSide) => spawn(SOCAT, ['-b', '65536', `${posSide},raw,echo=0`, `${printerSide},raw,echo=0`], { stdio: 'ignore' }),
+    ready: () => new Promise((r) => setTimeout(r, 300)),
+  });
 }
 
 /** A fake sysfs naming the emulated printer device (the tap reads its identity at open). */
@@ -91,20 +58,7 @@ function usbSysfs(dir: string, lp: string): string {
   return root;
 }
 
-function total(bufs: Buffer[]): number {
-  return bufs.reduce((n, b) => n + b.length, 0);
-}
-
-/** One chunk through: ns from write to the last byte's arrival. */
-async function roundTrip(r: Rig, chunk: Buffer): Promise<number> {
-  const before = total(r.received);
-  const t0 = process.hrtime.bigint();
-  r.pos.write(chunk);
-  for (;;) {
-    if (total(r.received) >= before + chunk.length) return Number(process.hrtime.bigint() - t0);
-    await new Promise<void>((res) => r.printer.once('data', () => res()));
-  }
-}
+const total = totalBytes;
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

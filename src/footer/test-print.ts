@@ -31,7 +31,8 @@ export function testPrintReply(d: TestPrintDeps, msg: FooterTestRequestMessage):
   const known = d.service.streamState(msg.stream);
   let state: PrinterState;
   const encoding = known?.encoding ?? configured(d.decoderOptions) ?? 'unknown';
-  if (tail.length > 0) {
+  // Line feeds alone (the rest of a tear-off run, footer.noCutter) change no state.
+  if (!tail.every((b) => b === 0x0a || b === 0x0d)) {
     const t = new PrinterStateTracker(d.decoderOptions);
     t.feed(tail);
     if (t.doubt() !== null) return no('the till sent bytes after its last cut that leave the printer state unknown; try again after its next receipt');

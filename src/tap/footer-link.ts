@@ -91,8 +91,9 @@ export class FooterLink {
    * the printer connection belongs to the POS's job and exists only while it lasts.
    */
   async testPrint(stream: string, receipt: string | null, idleMs: number): Promise<TestPrintResult> {
+    if (stream !== 'serial') return { ok: false, reason: 'test prints need a serial printer (a network printer is only connected during a POS job)' };
     const hold = this.holds.get(stream);
-    if (hold === undefined) return { ok: false, reason: stream === 'serial' ? 'no serial printer stream' : 'test prints need a serial printer (a network printer is only connected during a POS job)' };
+    if (hold === undefined) return { ok: false, reason: 'no serial printer stream' };
     const now = this.opts.timers?.now() ?? performance.now();
     const q = hold.quietSince();
     if (q === null) return { ok: false, reason: 'the POS is printing (a job is in progress at the tap); try again when the till is idle' };

@@ -151,6 +151,7 @@ describe('footer service (analytics side)', () => {
     // Bytes after the last cut without an ESC @ of their own: the state is not known.
     expect(req(Buffer.from('\x1b!\x30', 'latin1')).block).toBeNull();
     expect(req(Buffer.from('\x1b@', 'latin1')).reason).toBe('test');
+    expect(req(Buffer.from('\n\n', 'latin1')).reason).toBe('test'); // the rest of a tear-off run
     expect(req(null).block).toBeNull();
     expect(req(Buffer.alloc(0), 'no-such-receipt').reason).toMatch(/no receipt 'no-such-receipt'/);
     expect(testPrintReply({ ...deps, service: undefined }, { type: 'footer-test-request', id: 2, stream: 'serial', receipt: null, tail: '' }).reason).toMatch(/footers are off/);

@@ -14,6 +14,7 @@ import { isTillboxError } from '../../src/errors.js';
 import { openLedger } from '../../src/ledger/open.js';
 import { tillbox } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
+import { JOURNAL_SCHEMA_VERSION } from '../../src/journal/schema.js';
 
 /** What a migration changes: the schema version, the tables and their rows. */
 function contents(path: string): { version: number; tables: Record<string, unknown[]> } {
@@ -85,7 +86,7 @@ describe('tillbox migrate', () => {
       expect(r.code).toBe(1);
       expect(r.err).toContain('TBX_MIGRATION_FAILED');
       expect(r.err).toContain('all databases were put back from the backup');
-      expect(r.out).toContain('journal.db: schema 0 -> 1');
+      expect(r.out).toContain(`journal.db: schema 0 -> ${JOURNAL_SCHEMA_VERSION}`);
       // Both files hold what they held, at their old version (the journal had been migrated: it was put back).
       expect(contents(join(dataDir, 'journal.db'))).toEqual(before.journal);
       expect(contents(join(dataDir, 'ledger.db'))).toEqual(before.ledger);

@@ -300,12 +300,17 @@ describe('FooterHold', () => {
 
 
 /** Random ESC/POS: text, style commands, every cut form, images and symbols full of cut-like bytes. */
-function randomStream(rnd: () => number, pieces: number): Buffer {
+function randomStream(rnd: () => number, pieces: number, feeds = false): Buffer {
   const parts: Buffer[] = [];
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const cuts = [[0x1d, 0x56, 0x00], [0x1d, 0x56, 0x31], [0x1d, 0x56, 0x41, 0x05], [0x1d, 0x56, 0x68, 0x00], [0x1b, 0x69], [0x1b, 0x6d]];
   const nasty = (n: number): number[] => Array.from({ length: n }, () => pick([0x1d, 0x56, 0x1b, 0x69, 0x6d, 0x10, 0x04, 0x0a, Math.floor(rnd() * 256)]));
   for (let i = 0; i < pieces; i++) {
+    // Tear-off runs for a printer without a cutter: 1-6 line feeds, sometimes ESC d n.
+    if (feeds && rnd() < 0.25) {
+      parts.push(rnd() < 0.8 ? B('\n'.repeat(1 + Math.floor(rnd() * 6))) : B([0x1b, 0x64, Math.floor(rnd() * 6)]));
+      continue;
+    }
     const k = rnd();
     if (k < 0.35) parts.push(B(`line ${i} ${'x'.repeat(Math.floor(rnd() * 30))}\n`));
     else if (k < 0.5) parts.push(B(pick([[0x1b, 0x21, 0x38], [0x1b, 0x61, 0x01], [0x1d, 0x21, 0x11], [0x1c, 0x26], [0x1b, 0x74, 0x13], [0x1b, 0x40]])));
@@ -325,14 +330,18 @@ function randomStream(rnd: () => number, pieces: number): Buffer {
 }
 
 describe('FooterHold fuzz', () => {
-  it('passes random streams through with only whole blocks inserted before real cuts', () => {
+  it('passes random streams through with only whole blocks inserted before real cuts', () => fuzz(false));
+  it('without a cutter: only whole blocks, only before real cuts or the feed that completes a tear-off run', () => fuzz(true));
+
+  function fuzz(noCutter: boolean): void {
     let printedTotal = 0;
+    let atTearOffs = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const rnd = prng(seed * 7919);
-      const input = randomStream(rnd, 20 + Math.floor(rnd() * 60));
-      // Reference: the cuts one tokenizer pass over the whole input finds.
-      const ref = new CutScanner().feed(input).filter((m) => m.kind === 'cut');
-      const r = rig(50);
+      const input = randomStream(rnd, 20 + Math.floor(rnd() * 60), noCutter);
+      // Reference: the cuts (and tear-offs) one tokenizer pass over the whole input finds.
+      const ref = new CutScanner(noCutter ? 4 : 0).feed(input).filter((m) => m.kind !== 'query');
+      const r = rig(50, 'hold', noCutter ? { feeds: 4, quietMs: 10 } : undefined);
       const pending: { ask: Ask; at: number; block: Buffer }[] = [];
       let asked = 0;
       let i = 0;
@@ -368,6 +377,7 @@ describe('FooterHold fuzz', () => {
         expect(k, `seed ${seed}: ask ${j} matches a real cut`).toBeLessThan(ref.length);
         const o = heldOutcomes[j]!;
         if (o.kind === 'printed') insertAt.set(ref[k]!.start, B(`<<F${seed}.${j}>>\n`));
+        if (o.kind === 'printed' && ref[k]!.kind === 'end') atTearOffs++;
         k++;
       });
       const expected: Buffer[] = [];
@@ -382,5 +392,7 @@ describe('FooterHold fuzz', () => {
       printedTotal += insertAt.size;
     }
     expect(printedTotal).toBeGreaterThan(100);
-  });
+    if (noCutter) expect(atTearOffs).toBeGreaterThan(20);
+    else expect(atTearOffs).toBe(0);
+  }
 });

@@ -76,7 +76,7 @@ describe('FooterLink (tap side of the IPC)', () => {
     expect(await ok).toEqual({ ok: true, bytes: block.length, text: 'TEST' });
     expect(r.out().equals(Buffer.concat([Buffer.from('A\n\x1dV\x00B', 'latin1'), block]))).toBe(true);
     // A stream the link has no hold for (TCP between jobs): refused.
-    expect(await r.l.testPrint('tcp', null, 0)).toMatchObject({ ok: false });
+    expect(await r.l.testPrint('tcp', null, 0)).toMatchObject({ ok: false, reason: expect.stringMatching(/serial printer/) });
   });
 
   it('is absent when footers are off (the tap path is untouched), present for dry run', () => {

@@ -41,6 +41,20 @@ async function rig() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+describe('tillbox footer --print without a daemon', () => {
+  it('says the daemon cannot be reached (exit 1); bad --idle-ms is bad usage (exit 2)', async () => {
+    const t = tempDir('tbx-fprint-none-');
+    cleanups.push(t.cleanup);
+    const config = writeConfig(t.dir, {});
+    const r = await tillbox(['footer', '--print', '--config', config]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/control\.sock.*is tillbox running with this config\?.*TBX_DAEMON_UNREACHABLE/s);
+    const bad = await tillbox(['footer', '--print', '--idle-ms', 'soon', '--config', config]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--idle-ms/);
+  });
+});
+
 describe.skipIf(!haveSocat)('tillbox footer --print', () => {
   it('between jobs: the printer gets exactly the block, which decodes to the test text; journaled as the box\'s', async () => {
     const r = await rig();
