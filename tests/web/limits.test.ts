@@ -46,10 +46,15 @@ function loginFrom(base: string, localAddress: string, password: string): Promis
 }
 
 /** Opens /api/events and keeps it open (until the test ends); resolves with the status and, if refused, the body. */
+const responses: Response[] = [];
+
 async function stream(base: string, cookie: string): Promise<{ status: number; body: unknown; close: () => void }> {
   const ctrl = new AbortController();
   open.push(ctrl);
   const res = await fetch(`${base}/api/events`, { headers: { cookie }, signal: ctrl.signal });
+  // Hold the response: undici cancels the body of a Response that is garbage-collected unread,
+  // which closes the stream and frees its place on the server in the middle of the count.
+  responses.push(res);
   if (res.status !== 200) return { status: res.status, body: await res.json(), close: () => ctrl.abort() };
   return { status: 200, body: null, close: () => ctrl.abort() };
 }
