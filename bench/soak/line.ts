@@ -170,6 +170,7 @@ interface Line {
 const lines: Line[] = [];
 const queue: Buffer[] = [];
 let ended = false;
+let dropped = false;
 let wake: (() => void) | undefined;
 let baud = 115200;
 let gapMs = 0;
@@ -226,7 +227,7 @@ async function till(): Promise<void> {
     await tap.pos.finish(true);
     receipts.push({ start, end: sentBytes, writeStart, writeEnd: hrMs() });
     send({ type: 'printed', n: n + 1 });
-    if (gapMs > 0) await sleep(gapMs);
+    for (const until = hrMs() + gapMs; hrMs() < until && !dropped; ) await sleep(Math.min(100, until - hrMs()));
   }
   await sleep(1500); // the last bytes in flight reach the printers
   const arrivals: Record<string, { t: number[]; ends: number[]; bytes: Uint8Array }> = {};
@@ -265,6 +266,10 @@ process.on('message', (raw) => {
       break;
     case 'end':
       ended = true;
+      if (m.drop === true) {
+        dropped = true;
+        queue.length = 0;
+      }
       wake?.();
       break;
     case 'pos-down':
