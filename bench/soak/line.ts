@@ -89,13 +89,18 @@ class SerialPrinter implements PrinterEnd {
 class TcpPos implements PosEnd {
   down = false;
   private sock: Socket | undefined;
+  private connecting: Promise<void> | undefined;
   constructor(private readonly port: number) {}
   async setDown(down: boolean): Promise<void> {
     this.down = down;
     if (down) this.sock?.destroy(); // the connection drops mid-job
   }
-  /** Connects, retrying while nobody listens (the tap restarting) or the cable is out. */
-  async begin(): Promise<void> {
+  /** Connects, retrying while nobody listens (the tap restarting) or the cable is out; one attempt at a time. */
+  begin(): Promise<void> {
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+  private async connect(): Promise<void> {
     for (;;) {
       while (this.down) await sleep(20);
       const sock = await new Promise<Socket | undefined>((resolve) => {
