@@ -10,6 +10,7 @@ import { hrMs } from '../../bench/soak/line-protocol.js';
 import { analyticsChildOf, REPO } from '../../bench/soak/rig.js';
 import { longestGap } from '../../bench/soak/run.js';
 import { phaseAt, wholeInOrder } from '../../bench/soak/check.js';
+import { RssSampler } from '../../bench/soak/observers.js';
 import { freePort, waitFor } from '../support/tmp.js';
 
 const kills: (() => void)[] = [];
@@ -73,6 +74,20 @@ describe('soak report: receipts whole in a stream', () => {
     expect(wholeInOrder(stream, receipts)).toEqual([true, false, true, true, true, true]);
     // Nothing arrives twice: a receipt found only where a later one should be is not whole.
     expect(wholeInOrder(Buffer.from('R2;R1;'), mk([Buffer.from('R1;'), Buffer.from('R2;')]))).toEqual([false, true]);
+  });
+});
+
+describe('soak report: memory at start, after an hour and at the end', () => {
+  it('takes the first point, the one nearest t0 + 1 h, and the last; none for an hour in a shorter run', () => {
+    const rss = new RssSampler(() => ({}));
+    const min = 60_000;
+    const mb = (x: number): number => x * 1e6;
+    rss.curves.set('tap', { role: 'tap', peak: mb(90), points: [{ t: 0, rss: mb(80) }, { t: 59 * min, rss: mb(70) }, { t: 61 * min + 10_000, rss: mb(71) }, { t: 90 * min, rss: mb(72) }] });
+    rss.curves.set('analytics', { role: 'analytics', peak: mb(120), points: [{ t: 0, rss: mb(100) }, { t: 20 * min, rss: mb(110) }] });
+    expect(rss.summary(0)).toEqual({
+      tap: { startMb: 80, after1hMb: 70, endMb: 72, peakMb: 90 },
+      analytics: { startMb: 100, after1hMb: null, endMb: 110, peakMb: 120 },
+    });
   });
 });
 
