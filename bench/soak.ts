@@ -67,7 +67,7 @@ if (!Number.isInteger(receipts) || receipts < 1 || !(baud > 0) || (values.hours 
 const stop = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
-    log(`${sig}: stopping after the receipts already handed to the till; the report follows`);
+    log(`${sig}: stopping after the receipt being printed; the report follows`);
     stop.abort();
   });
 }

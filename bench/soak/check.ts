@@ -44,6 +44,26 @@ export function align(sent: Buffer, printed: Buffer): { runs: Run[]; altered: nu
   return { runs, altered };
 }
 
+/**
+ * Which receipts are whole, in order, in `stream` (what reached the printer, or the journal). The
+ * stream holds the till's bytes in order with gaps, so between two receipts it cannot hold more
+ * bytes than the till sent between them: a match further on is a different copy and is refused.
+ * (A plain search from the last match jumped ahead when a receipt that occurs again later was
+ * missing — the demo prints some reprints twice, byte for byte, 200 receipts apart: every receipt
+ * in between counted as missing, 478 of 1,000 "whole in the journal" in one soak.)
+ */
+export function wholeInOrder(stream: Buffer, receipts: { start: number; end: number; bytes: Buffer }[]): boolean[] {
+  let at = 0;
+  let sentAt = 0;
+  return receipts.map((r) => {
+    const found = stream.indexOf(r.bytes, at);
+    if (found < 0 || found + r.bytes.length > at + (r.end - sentAt)) return false;
+    at = found + r.bytes.length;
+    sentAt = r.end;
+    return true;
+  });
+}
+
 export interface LatencyStats {
   count: number;
   p50: number;
@@ -141,15 +161,13 @@ export function checkLedger(journalPath: string, ledgerPath: string, receipts: S
     byNo.set(r.no, [...(byNo.get(r.no) ?? []), r]);
   }
   ledger.close();
-  let from = 0;
+  const whole = wholeInOrder(stream, receipts);
   let journaled = 0;
   let expectedCounted = 0;
   let inLedger = 0;
   const lost: string[] = [];
-  for (const r of receipts) {
-    const at = stream.indexOf(r.bytes, from);
-    if (at < 0) continue; // not whole in the journal (sent while the box was down): not expected anywhere
-    from = at + r.bytes.length;
+  for (const [i, r] of receipts.entries()) {
+    if (whole[i] !== true) continue; // not whole in the journal (sent while the box was down): not expected anywhere
     journaled++;
     const rows = byNo.get(r.receiptNo) ?? [];
     if (r.kind === 'sale' || r.kind === 'refund') {

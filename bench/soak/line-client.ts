@@ -49,9 +49,9 @@ export class LineClient {
     await this.request({ type, link }, (m) => m.type === 'done' && m.link === link && m.side === side);
   }
 
-  /** No more receipts: resolves with everything written and read once the last receipt is out. */
-  async end(): Promise<Result> {
-    return (await this.request({ type: 'end' }, (m) => m.type === 'result')) as Result;
+  /** No more receipts: resolves with everything written and read once the last receipt is out (`drop`: stop after the one being printed). */
+  async end(drop = false): Promise<Result> {
+    return (await this.request({ type: 'end', drop }, (m) => m.type === 'result')) as Result;
   }
 
   close(): void {

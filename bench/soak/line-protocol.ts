@@ -16,8 +16,8 @@ export type ToLine =
   | { type: 'open'; links: LineLink[]; baud: number; gapMs: number }
   | { type: 'ping' }
   | { type: 'receipt'; bytes: Uint8Array }
-  /** No more receipts: answer with 'result' once the last is written. */
-  | { type: 'end' }
+  /** No more receipts: answer with 'result' once the last is written (`drop`: the queued ones are not printed, and the pause after a receipt is cut short). */
+  | { type: 'end'; drop?: boolean }
   /** Cable pulled (serial: close the end so the pair can be killed; TCP: drop the connection, or stop listening). */
   | { type: 'pos-down' | 'pos-up' | 'printer-down' | 'printer-up'; link: string };
 

@@ -89,13 +89,18 @@ class SerialPrinter implements PrinterEnd {
 class TcpPos implements PosEnd {
   down = false;
   private sock: Socket | undefined;
+  private connecting: Promise<void> | undefined;
   constructor(private readonly port: number) {}
   async setDown(down: boolean): Promise<void> {
     this.down = down;
     if (down) this.sock?.destroy(); // the connection drops mid-job
   }
-  /** Connects, retrying while nobody listens (the tap restarting) or the cable is out. */
-  async begin(): Promise<void> {
+  /** Connects, retrying while nobody listens (the tap restarting) or the cable is out; one attempt at a time. */
+  begin(): Promise<void> {
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+  private async connect(): Promise<void> {
     for (;;) {
       while (this.down) await sleep(20);
       const sock = await new Promise<Socket | undefined>((resolve) => {
@@ -170,6 +175,7 @@ interface Line {
 const lines: Line[] = [];
 const queue: Buffer[] = [];
 let ended = false;
+let dropped = false;
 let wake: (() => void) | undefined;
 let baud = 115200;
 let gapMs = 0;
@@ -226,7 +232,7 @@ async function till(): Promise<void> {
     await tap.pos.finish(true);
     receipts.push({ start, end: sentBytes, writeStart, writeEnd: hrMs() });
     send({ type: 'printed', n: n + 1 });
-    if (gapMs > 0) await sleep(gapMs);
+    for (const until = hrMs() + gapMs; hrMs() < until && !dropped; ) await sleep(Math.min(100, until - hrMs()));
   }
   await sleep(1500); // the last bytes in flight reach the printers
   const arrivals: Record<string, { t: number[]; ends: number[]; bytes: Uint8Array }> = {};
@@ -265,6 +271,10 @@ process.on('message', (raw) => {
       break;
     case 'end':
       ended = true;
+      if (m.drop === true) {
+        dropped = true;
+        queue.length = 0;
+      }
       wake?.();
       break;
     case 'pos-down':

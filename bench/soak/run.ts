@@ -5,7 +5,7 @@
 import { cpSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, waitFor } from '../../tests/support/tmp.js';
-import { align, checkLedger, chunkLatencies, integrity, phaseAt, stats, type LatencyStats } from './check.js';
+import { align, checkLedger, wholeInOrder, chunkLatencies, integrity, phaseAt, stats, type LatencyStats } from './check.js';
 import { expectedSign, FULL, planFaults, runFault, SHORT, type FaultKind, type FaultWindow } from './faults.js';
 import { HeadOffice, PagePoller, RssSampler } from './observers.js';
 import { SoakRig, sleep, type TapStart } from './rig.js';
@@ -127,15 +127,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const { runs, altered } = align(sent, printedBytes);
     const placed = runs.reduce((n, r) => n + r.len, 0);
     const holes = holesIn(runs, sent.length, till.chunks, windows);
-    let intact = 0;
-    let from = 0;
-    for (const r of till.receipts) {
-      const at = printedBytes.indexOf(r.bytes, from);
-      if (at >= 0) {
-        intact++;
-        from = at + r.bytes.length;
-      }
-    }
+    const intact = wholeInOrder(printedBytes, till.receipts).filter((w) => w).length;
     const latency: Record<string, Record<string, LatencyStats>> = {};
     const links = [{ link: rig.tapLink, runs }, ...rig.baselines.map((b) => ({ link: b, runs: align(sent, Buffer.concat(b.arrivals.map((a) => a.bytes))).runs }))];
     const perLink = links.map(({ link, runs: r }) => ({ name: link.name, lat: chunkLatencies(till.chunks, r, link) }));

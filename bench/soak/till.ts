@@ -63,9 +63,9 @@ export class Till {
       feed();
     };
     feed();
-    // Stopped early (Ctrl-C): what was handed over is printed and reported.
+    // Stopped early (SIGTERM): the receipt being printed is finished, the rest dropped, and reported.
     await waitFor(() => made.length === count || stop?.aborted === true, 7 * 24 * 3600_000, 100);
-    const res = await this.line.end();
+    const res = await this.line.end(stop?.aborted === true);
     const local = (hr: number): number => this.line.local(hr);
     made.forEach((m, i) => {
       const w = res.receipts[i];

@@ -9,7 +9,8 @@ import { LineClient } from '../../bench/soak/line-client.js';
 import { hrMs } from '../../bench/soak/line-protocol.js';
 import { analyticsChildOf, REPO } from '../../bench/soak/rig.js';
 import { longestGap } from '../../bench/soak/run.js';
-import { phaseAt } from '../../bench/soak/check.js';
+import { phaseAt, wholeInOrder } from '../../bench/soak/check.js';
+import { RssSampler } from '../../bench/soak/observers.js';
 import { freePort, waitFor } from '../support/tmp.js';
 
 const kills: (() => void)[] = [];
@@ -55,6 +56,38 @@ describe('soak report: the longest printing gap', () => {
     ];
     expect(longestGap([0, 100, 5000], [50, 200], windows)).toEqual({ ms: 4900, cause: 'analytics-kill9 + tap-kill9' });
     expect(longestGap([0, 100, 5000], [50, 200], [])).toEqual({ ms: 4900, cause: 'none (no fault active)' });
+  });
+});
+
+describe('soak report: receipts whole in a stream', () => {
+  it('does not jump ahead when a missing receipt occurs again later', () => {
+    // A soak defect: a reprint lost in a hole is printed again, byte for byte, later on (or its bytes
+    // are the head of a later receipt); a search from the last match found that later copy and
+    // skipped every receipt in between.
+    const torn = Buffer.from('HEAD-A');
+    const mk = (parts: Buffer[]): { start: number; end: number; bytes: Buffer }[] => {
+      let at = 0;
+      return parts.map((bytes) => ({ start: at, end: (at += bytes.length), bytes }));
+    };
+    const receipts = mk([Buffer.from('R1;'), torn, Buffer.from('R2;'), Buffer.from('R3;'), Buffer.from('HEAD-A-TAIL;'), Buffer.from('R4;')]);
+    const stream = Buffer.from('R1;R2;R3;HEAD-A-TAIL;R4;'); // the torn one never arrived
+    expect(wholeInOrder(stream, receipts)).toEqual([true, false, true, true, true, true]);
+    // Nothing arrives twice: a receipt found only where a later one should be is not whole.
+    expect(wholeInOrder(Buffer.from('R2;R1;'), mk([Buffer.from('R1;'), Buffer.from('R2;')]))).toEqual([false, true]);
+  });
+});
+
+describe('soak report: memory at start, after an hour and at the end', () => {
+  it('takes the first point, the one nearest t0 + 1 h, and the last; none for an hour in a shorter run', () => {
+    const rss = new RssSampler(() => ({}));
+    const min = 60_000;
+    const mb = (x: number): number => x * 1e6;
+    rss.curves.set('tap', { role: 'tap', peak: mb(90), points: [{ t: 0, rss: mb(80) }, { t: 59 * min, rss: mb(70) }, { t: 61 * min + 10_000, rss: mb(71) }, { t: 90 * min, rss: mb(72) }] });
+    rss.curves.set('analytics', { role: 'analytics', peak: mb(120), points: [{ t: 0, rss: mb(100) }, { t: 20 * min, rss: mb(110) }] });
+    expect(rss.summary(0)).toEqual({
+      tap: { startMb: 80, after1hMb: 70, endMb: 72, peakMb: 90 },
+      analytics: { startMb: 100, after1hMb: null, endMb: 110, peakMb: 120 },
+    });
   });
 });
 
