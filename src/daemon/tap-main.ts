@@ -71,7 +71,23 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
   });
   let supervisor: Supervisor | undefined;
   const footer = footerLinkFor(config, (msg) => supervisor?.send(msg) ?? false, logger);
-  const tap = createTap(config, (dir, bytes, delivered, wall, mono) => journal.record(dir, bytes, delivered, wall, mono), logger, footer);
+  // The first POS chunk after start and after each loss of the POS side is journaled as a link
+  // break (journal schema 3): what the till sent meanwhile never arrived, so it ends a document.
+  let posLosses = -1;
+  const tap = createTap(
+    config,
+    (dir, bytes, delivered, wall, mono) => {
+      let brk = false;
+      if (dir === 'pos>printer') {
+        const losses = tap.stats().pos.losses;
+        brk = losses !== posLosses;
+        posLosses = losses;
+      }
+      journal.record(dir, bytes, delivered, wall, mono, brk);
+    },
+    logger,
+    footer,
+  );
   // A full data disk can make the journal unopenable (SQLite cannot size its -shm file): print
   // anyway and keep trying to open it. Any other open failure is a start-up error, as before.
   // The ports open while the writer thread starts (a new isolate loading SQLite: 0.3-0.4 s on a

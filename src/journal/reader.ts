@@ -36,6 +36,7 @@ interface Row {
   boot_id: string;
   clock_synced: number;
   delivered: number;
+  brk: number;
   bytes: Buffer;
 }
 
@@ -56,13 +57,16 @@ export function openJournalReader(path: string): JournalReader {
   // once) has no box column: none of its rows is the box's.
   const hasBox = (db.prepare(`SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'box'`).pluck().get() as number) > 0;
   const DIR = hasBox ? `CASE WHEN box = 1 THEN 'box>printer' ELSE dir END` : 'dir';
-  const select = db.prepare(`SELECT seq, ${DIR} AS dir, wall_ms, mono_us, boot_id, clock_synced, delivered, bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
+  // Before version 3 no row marks a link break (the old idle-gap rule alone applies).
+  const hasBrk = (db.prepare(`SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'brk'`).pluck().get() as number) > 0;
+  const BRK = hasBrk ? 'brk' : '0 AS brk';
+  const select = db.prepare(`SELECT seq, ${DIR} AS dir, wall_ms, mono_us, boot_id, clock_synced, delivered, ${BRK}, bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
   const getCur = db.prepare(`SELECT seq FROM cursors WHERE name = ?`);
   const ensureCur = db.prepare(`INSERT OR IGNORE INTO cursors (name, seq, updated_ms) VALUES (?, 0, ?)`);
   const setCur = db.prepare(`INSERT INTO cursors (name, seq, updated_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_ms = excluded.updated_ms`);
   const delCur = db.prepare(`DELETE FROM cursors WHERE name = ?`);
   const bytesAfter = db.prepare<[number, string], number>(`SELECT coalesce(sum(length(bytes)), 0) FROM chunks WHERE seq > ? AND ${DIR} = ?`).pluck();
-  const selectSmall = db.prepare(`SELECT seq, ${DIR} AS dir, wall_ms, mono_us, boot_id, clock_synced, delivered, CASE WHEN length(bytes) <= ? THEN bytes ELSE x'' END AS bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
+  const selectSmall = db.prepare(`SELECT seq, ${DIR} AS dir, wall_ms, mono_us, boot_id, clock_synced, delivered, ${BRK}, CASE WHEN length(bytes) <= ? THEN bytes ELSE x'' END AS bytes FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?`);
   const firstSince = db.prepare<[number], number | null>('SELECT min(seq) FROM chunks WHERE wall_ms >= ?').pluck();
   const known = new Set<string>();
   const rows = (afterSeq: number, maxRows: number): JournalChunk[] =>
@@ -74,6 +78,7 @@ export function openJournalReader(path: string): JournalReader {
       bootId: r.boot_id,
       clockSynced: r.clock_synced === 1,
       delivered: r.delivered === 1,
+      linkBreak: r.brk === 1,
       bytes: r.bytes,
     }));
 
@@ -105,7 +110,7 @@ export function openJournalReader(path: string): JournalReader {
     },
     readSmallAfter(afterSeq, maxRows, maxBytes) {
       return (selectSmall.all(maxBytes, afterSeq, maxRows) as Row[]).map((r) => ({
-        seq: r.seq, dir: r.dir, wallTime: r.wall_ms, monoUs: r.mono_us, bootId: r.boot_id, clockSynced: r.clock_synced === 1, delivered: r.delivered === 1, bytes: r.bytes,
+        seq: r.seq, dir: r.dir, wallTime: r.wall_ms, monoUs: r.mono_us, bootId: r.boot_id, clockSynced: r.clock_synced === 1, delivered: r.delivered === 1, linkBreak: r.brk === 1, bytes: r.bytes,
       }));
     },
     firstSeqSince(wallMs) {

@@ -8,6 +8,7 @@ export interface AppendRow {
   wallTime: number;
   mono: number;
   delivered: boolean;
+  brk?: true;
 }
 
 export interface RetentionResult {
@@ -33,12 +34,12 @@ export class JournalStore {
   constructor(path: string) {
     this.db = openJournalForWrite(path);
     this.insert = this.db.prepare(
-      `INSERT INTO chunks (dir, box, wall_ms, mono_us, boot_id, clock_synced, delivered, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chunks (dir, box, wall_ms, mono_us, boot_id, clock_synced, delivered, brk, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.appendGroup = this.db.transaction((rows: readonly AppendRow[], bootId: string, synced: boolean) => {
       for (const r of rows) {
         const box = r.dir === 'box>printer';
-        this.insert.run(box ? 'pos>printer' : r.dir, box ? 1 : 0, r.wallTime, Math.round(r.mono), bootId, synced ? 1 : 0, r.delivered ? 1 : 0, Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength));
+        this.insert.run(box ? 'pos>printer' : r.dir, box ? 1 : 0, r.wallTime, Math.round(r.mono), bootId, synced ? 1 : 0, r.delivered ? 1 : 0, r.brk === true ? 1 : 0, Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength));
       }
     });
   }

@@ -21,6 +21,8 @@ export interface JournalChunk {
    * written, so this is the result of that write.
    */
   delivered: boolean;
+  /** The first POS chunk after the tap started or its POS side was (re)opened: a document boundary. */
+  linkBreak: boolean;
   bytes: Buffer;
 }
 
@@ -32,6 +34,8 @@ export interface ChunkMessage {
   wallTime: number;
   mono: number;
   delivered: boolean;
+  /** See JournalChunk.linkBreak; absent means false. */
+  brk?: true;
 }
 
 export interface CloseMessage {

@@ -83,11 +83,11 @@ export class JournalWriter {
   }
 
   /** Hands one chunk to the journal. Never throws, never waits. */
-  record(dir: JournalDirection, bytes: Uint8Array, delivered: boolean, wallTime: number, mono: number): void {
+  record(dir: JournalDirection, bytes: Uint8Array, delivered: boolean, wallTime: number, mono: number, linkBreak = false): void {
     this.stats.posted++;
     // A chunk is usually a view into a 64 KiB read pool, and structured clone would copy the whole
     // pool per message; copy just the bytes into their own buffer and transfer that instead.
-    const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered };
+    const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered, ...(linkBreak ? { brk: true as const } : {}) };
     // Once over the bound, drop everything until the queue has drained to half of it: one hole in
     // the journal rather than many (a later small chunk slipping in would splice two documents).
     if (

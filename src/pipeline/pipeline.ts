@@ -21,6 +21,8 @@ export interface PipelineChunk {
   monoUs: number;
   /** The boot that monoUs belongs to: monotonic readings of different boots are not comparable. */
   bootId: string;
+  /** The tap started or its POS side was reopened just before this chunk: always a boundary. */
+  linkBreak?: boolean;
   bytes: Uint8Array;
 }
 
@@ -168,7 +170,7 @@ export class Pipeline {
       bytes = bytes.subarray(Math.min(this.skip, bytes.length));
       this.skip = 0;
     }
-    if (this.last !== null && this.gapBetween(this.last, chunk)) this.emit(this.decoder.idle());
+    if (this.last !== null && (chunk.linkBreak === true || this.gapBetween(this.last, chunk))) this.emit(this.decoder.idle());
     this.last = { monoUs: chunk.monoUs, bootId: chunk.bootId };
     const skipped = chunk.bytes.length - bytes.length;
     this.fed.push({ seq: chunk.seq, streamStart: this.streamOffset - skipped, length: chunk.bytes.length });

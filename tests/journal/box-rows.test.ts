@@ -123,14 +123,16 @@ describe('journal: the box\'s own rows', () => {
       v1.prepare(`INSERT INTO chunks (dir, wall_ms, mono_us, boot_id, clock_synced, delivered, bytes) VALUES ('pos>printer', 1, 1, 'b', 1, 1, ?)`).run(docs[0]);
       v1.close();
       const unmigrated = openJournalReader(path);
-      expect(unmigrated.readAfter(0, 10).map((c) => c.dir)).toEqual(['pos>printer']);
+      expect(unmigrated.readAfter(0, 10).map((c) => [c.dir, c.linkBreak])).toEqual([['pos>printer', false]]);
       unmigrated.close();
 
       openJournalForWrite(path).close();
       const db = new Database(path, { readonly: true });
       expect(db.pragma('user_version', { simple: true })).toBe(JOURNAL_SCHEMA_VERSION);
-      expect(JOURNAL_SCHEMA_VERSION).toBe(2);
+      expect(JOURNAL_SCHEMA_VERSION).toBe(3);
       expect(db.prepare('SELECT box FROM chunks').pluck().all()).toEqual([0]);
+      // Migration 3 marks no old row as a link break either.
+      expect(db.prepare('SELECT brk FROM chunks').pluck().all()).toEqual([0]);
       db.close();
       const reader = openJournalReader(path);
       const [row] = reader.readAfter(0, 10);

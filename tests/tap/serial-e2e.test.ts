@@ -162,5 +162,12 @@ describe.skipIf(!haveSocat).each(TRANSPORTS)('%s tap over real ptys', (transport
     expect(atPrinter.bytes().includes(Buffer.from('OUTAGE'))).toBe(false);
     expect(journalBytes(r.journal, 'pos>printer', false).equals(outage)).toBe(true);
     expect(journalBytes(r.journal, 'pos>printer', true).toString()).toBe('before\nafter\nagain\n');
+    // Link breaks (journal schema 3): the first POS chunk after start and the first after the POS
+    // side came back are marked, so the pipeline never joins the bytes on either side of a gap
+    // in what the till sent; a printer loss does not break the POS stream.
+    const reader = openJournalReader(r.journal);
+    const posRows = reader.read('t', 0, 1000).filter((c) => c.dir === 'pos>printer');
+    reader.close();
+    expect(posRows.filter((c) => c.linkBreak).map((c) => c.bytes.toString())).toEqual(['before\n', 'again\n']);
   });
 });
