@@ -6,14 +6,14 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tillbox } from '../support/cli.js';
 import { toolAvailable } from '../support/corpus.js';
 import { MOSQUITTO, startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { tempDir, waitFor } from '../support/tmp.js';
 import { collect } from '../sync/fixtures/collector.js';
-import { ADMIN_URL, basketOf, pgAvailable, QR_KEY, receipt, STORE, tokenOf } from './fixtures/rig.js';
+import { basketOf, QR_KEY, receipt, STORE, tokenOf } from './fixtures/rig.js';
+import { pgAvailable, scratchDatabase } from '../support/pg.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
 
@@ -42,20 +42,16 @@ const enabled = toolAvailable(MOSQUITTO) && (await pgAvailable());
 describe.skipIf(!enabled)('tillbox headoffice --web PORT (child process)', () => {
   let broker: Mosquitto;
   const tmp = tempDir('tillbox-ho-cli-');
-  const dbName = `tillbox_ho_cli_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
+  const scratch = scratchDatabase('tillbox_ho_cli');
+  const dbUrl = new URL(scratch.url);
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
+    await scratch.create();
   });
   afterAll(async () => {
     await broker?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
     tmp.cleanup();
   });
 

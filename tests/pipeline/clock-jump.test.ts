@@ -5,18 +5,11 @@
  * by the journal's own store (rows with the wall clock jumping a day and CLOCK_MONOTONIC
  * continuous, as the tap stamps them), read by the real analytics process code into a real ledger.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import { startAnalytics, type Analytics } from '../../src/daemon/analytics.js';
 import { DEMO_PRODUCTS, renderReceipt } from '../../src/demo/receipts.js';
 import { encodeReceiptText } from '../../src/escpos/index.js';
-import { readBootId } from '../../src/journal/host-clock.js';
-import { JournalStore, type AppendRow } from '../../src/journal/store.js';
-import { createLogger } from '../../src/log.js';
-import { tempDir } from '../support/tmp.js';
+import type { AppendRow } from '../../src/journal/store.js';
+import { ledgerFromJournal } from '../support/journal-ledger.js';
 
 const DAY_MS = 86_400_000;
 const product = (sku: string) => DEMO_PRODUCTS.find((p) => p.sku === sku) as (typeof DEMO_PRODUCTS)[number];
@@ -43,22 +36,7 @@ afterEach(async () => {
   for (const s of stops.splice(0).reverse()) await s();
 });
 
-async function runDaemonPipeline(rows: AppendRow[], bootId = readBootId()): Promise<{ db: Database.Database; analytics: Analytics }> {
-  const t = tempDir('tbx-clock-');
-  stops.push(t.cleanup);
-  const dataDir = join(t.dir, 'data');
-  mkdirSync(dataDir);
-  const store = new JournalStore(join(dataDir, 'journal.db'));
-  store.append(rows, bootId, false);
-  store.close();
-  const config = loadConfig(undefined, { TILLBOX_DATADIR: dataDir, TILLBOX_WEB_PORT: '0' });
-  const analytics = await startAnalytics({ config, logger: createLogger({ level: 'silent' }), version: 'test', listen: false });
-  stops.push(() => analytics.stop());
-  analytics.drain();
-  const db = new Database(join(dataDir, 'ledger.db'), { readonly: true });
-  stops.push(() => void db.close());
-  return { db, analytics };
-}
+const runDaemonPipeline = (rows: AppendRow[], bootId?: string) => ledgerFromJournal(rows, stops, bootId);
 
 const row = (b: Uint8Array, wallTime: number, monoUs: number): AppendRow => ({ dir: 'pos>printer', bytes: b, wallTime, mono: monoUs, delivered: true });
 

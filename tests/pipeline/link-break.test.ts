@@ -7,18 +7,11 @@
  * there. Real parts: rows written by the journal's own store into a real SQLite file, read by the
  * real analytics code into a real ledger.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import { startAnalytics } from '../../src/daemon/analytics.js';
 import { DEMO_PRODUCTS, renderReceipt } from '../../src/demo/receipts.js';
 import { encodeReceiptText } from '../../src/escpos/index.js';
-import { readBootId } from '../../src/journal/host-clock.js';
-import { JournalStore, type AppendRow } from '../../src/journal/store.js';
-import { createLogger } from '../../src/log.js';
-import { tempDir } from '../support/tmp.js';
+import type { AppendRow } from '../../src/journal/store.js';
+import { ledgerFromJournal } from '../support/journal-ledger.js';
 
 const product = (sku: string) => DEMO_PRODUCTS.find((p) => p.sku === sku) as (typeof DEMO_PRODUCTS)[number];
 const at = (h: number, m: number) => new Date(Date.UTC(2026, 11, 2, h, m, 0));
@@ -42,22 +35,7 @@ afterEach(async () => {
   for (const s of stops.splice(0).reverse()) await s();
 });
 
-async function ledgerFrom(rows: AppendRow[]): Promise<Database.Database> {
-  const t = tempDir('tbx-brk-');
-  stops.push(t.cleanup);
-  const dataDir = join(t.dir, 'data');
-  mkdirSync(dataDir);
-  const store = new JournalStore(join(dataDir, 'journal.db'));
-  store.append(rows, readBootId(), false);
-  store.close();
-  const config = loadConfig(undefined, { TILLBOX_DATADIR: dataDir, TILLBOX_WEB_PORT: '0' });
-  const analytics = await startAnalytics({ config, logger: createLogger({ level: 'silent' }), version: 'test', listen: false });
-  stops.push(() => analytics.stop());
-  analytics.drain();
-  const db = new Database(join(dataDir, 'ledger.db'), { readonly: true });
-  stops.push(() => void db.close());
-  return db;
-}
+const ledgerFrom = async (rows: AppendRow[]) => (await ledgerFromJournal(rows, stops)).db;
 
 describe('a link break closes the document however short the silence', () => {
   const wall0 = Date.UTC(2026, 11, 2, 2, 0, 0);

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgAvailable, scratchDatabase } from '../support/pg.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncCoupons } from '../../src/footer/coupon-sync.js';
 import { recordFooter } from '../../src/footer/facts.js';
@@ -20,20 +21,7 @@ import { tempDir, waitFor } from '../support/tmp.js';
 import { quietLogger, testConfig } from './fixtures/config.js';
 import { makeReceipt } from './fixtures/receipts.js';
 
-const ADMIN_URL = process.env['TBX_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function pgAvailable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    if (process.env['TBX_TEST_REQUIRE_REAL'] === '1') throw new Error(`PostgreSQL not reachable at ${ADMIN_URL}`);
-    console.warn(`skipping: PostgreSQL not reachable at ${ADMIN_URL}`);
-    return false;
-  }
-}
 
 const enabled = toolAvailable(MOSQUITTO) && (await pgAvailable());
 
@@ -49,20 +37,16 @@ describe('coupon payload check', () => {
 
 describe.skipIf(!enabled)('head office stores footer coupons in PostgreSQL', () => {
   let broker: Mosquitto;
-  const dbName = `tillbox_test_coupons_${process.pid}_${Date.now()}`;
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  const scratch = scratchDatabase('tillbox_test_coupons');
+  const dbUrl = new URL(scratch.url);
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
+    await scratch.create();
   });
   afterAll(async () => {
     await broker?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   });
 
   it('one row per coupon, idempotent by (store, code); a bad payload is kept as rejected; baskets still stored', async () => {

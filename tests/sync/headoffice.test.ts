@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgAvailable, scratchDatabase } from '../support/pg.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSync } from '../../src/sync/sync.js';
 import { openSyncOutbox } from '../../src/sync/outbox.js';
@@ -14,21 +15,8 @@ import { quietLogger, testConfig } from './fixtures/config.js';
 import { makeReceipt } from './fixtures/receipts.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
-const ADMIN_URL = process.env['TBX_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BASE = 'tillbox/store-001/box-01';
 
-async function pgAvailable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    if (process.env['TBX_TEST_REQUIRE_REAL'] === '1') throw new Error(`PostgreSQL not reachable at ${ADMIN_URL}`);
-    console.warn(`skipping: PostgreSQL not reachable at ${ADMIN_URL}`);
-    return false;
-  }
-}
 
 interface Consumer {
   proc: ChildProcess;
@@ -60,20 +48,16 @@ const enabled = toolAvailable(MOSQUITTO) && (await pgAvailable());
 
 describe.skipIf(!enabled)('head-office consumer: shared subscription into PostgreSQL', () => {
   let broker: Mosquitto;
-  const dbName = `tillbox_test_${process.pid}_${Date.now()}`;
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  const scratch = scratchDatabase('tillbox_test');
+  const dbUrl = new URL(scratch.url);
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
+    await scratch.create();
   });
   afterAll(async () => {
     await broker?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   });
 
   it('two consumers split N baskets (plus a full resend) into exactly N rows', async () => {
@@ -200,11 +184,9 @@ describe.skipIf(!enabled)('head-office consumer: shared subscription into Postgr
   });
 
   it('a table made before basket v2 gains the schema column; its rows read as schema 1', async () => {
-    const old = `${dbName}_old`;
-    await admin.query(`CREATE DATABASE ${old}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${old}`;
-    const db = new pg.Client({ connectionString: url.href });
+    const oldDb = scratchDatabase('tillbox_test_old');
+    await oldDb.create();
+    const db = new pg.Client({ connectionString: oldDb.url });
     await db.connect();
     try {
       await db.query(`CREATE TABLE tillbox_baskets (id text PRIMARY KEY, store text NOT NULL, box text NOT NULL, time timestamptz, kind text NOT NULL,
@@ -215,7 +197,7 @@ describe.skipIf(!enabled)('head-office consumer: shared subscription into Postgr
       expect((await db.query('SELECT id, schema, total_minor::int AS t FROM tillbox_baskets')).rows).toEqual([{ id: 'a', schema: 1, t: 1410 }]);
     } finally {
       await db.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${old} WITH (FORCE)`);
+      await oldDb.drop();
     }
   });
 });
