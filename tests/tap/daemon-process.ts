@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { SerialPort } from 'serialport';
 import { stringify } from 'yaml';
+import { closeEnd, openEnd, PtyPair } from '../support/socat.js';
 import { waitFor } from '../support/tmp.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
@@ -68,4 +70,31 @@ export function writeConfig(dir: string, doc: Record<string, unknown>): string {
   // parallel suites must not fight over 8080.
   writeFileSync(file, stringify({ dataDir: join(dir, 'data'), log: { level: 'debug' }, web: { host: '127.0.0.1', port: 0 }, ...doc }));
   return file;
+}
+
+export interface PtyDaemon {
+  config: string;
+  daemon: DaemonProcess;
+  /** The till's end and the printer's end of the two pairs, open at 115200 baud. */
+  pos: SerialPort;
+  printer: SerialPort;
+}
+
+/**
+ * The real daemon between two socat pty pairs (config: `extra` plus the two serial sides), up to
+ * "analytics started", with both far ends opened. Everything started is undone through `cleanups`.
+ */
+export async function ptyDaemon(dir: string, cleanups: (() => Promise<void> | void)[], extra: Record<string, unknown>): Promise<PtyDaemon> {
+  const pos = await PtyPair.create(join(dir, 'posT'), join(dir, 'posD'));
+  const prn = await PtyPair.create(join(dir, 'prnD'), join(dir, 'prnT'));
+  cleanups.push(() => pos.kill(), () => prn.kill());
+  const config = writeConfig(dir, { pos: { path: pos.b, baudRate: 115200 }, printer: { path: prn.a, baudRate: 115200 }, ...extra });
+  const daemon = DaemonProcess.run(config);
+  cleanups.push(async () => void (await daemon.stop()));
+  await daemon.waitMsg('tap ready');
+  await daemon.waitMsg('analytics started', 20_000);
+  const posEnd = await openEnd(pos.a, 115200);
+  const printer = await openEnd(prn.b, 115200);
+  cleanups.push(() => closeEnd(posEnd), () => closeEnd(printer));
+  return { config, daemon, pos: posEnd, printer };
 }

@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
 import { corpusAvailable, corpusFile, toolAvailable } from '../support/corpus.js';
-import { closeEnd, collect, openEnd, PtyPair, SOCAT } from '../support/socat.js';
+import { collect, SOCAT } from '../support/socat.js';
 import { CutScanner } from '../../src/tap/cut-scanner.js';
 import { freePort, tempDir, waitFor } from '../support/tmp.js';
-import { CLI, DaemonProcess, writeConfig } from './daemon-process.js';
+import { CLI, ptyDaemon } from './daemon-process.js';
 import { execFileSync } from 'node:child_process';
 import { openJournalReader } from '../../src/journal/reader.js';
 import { hashPassword } from '../../src/web/auth/password.js';
@@ -27,18 +26,8 @@ const QR = { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-sha
 async function rig(footer: Record<string, unknown>) {
   const t = tempDir('tbx-footer-');
   cleanups.push(t.cleanup);
-  const pos = await PtyPair.create(join(t.dir, 'posT'), join(t.dir, 'posD'));
-  const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
-  cleanups.push(() => pos.kill(), () => prn.kill());
   const webPort = await freePort();
-  const config = writeConfig(t.dir, { pos: { path: pos.b, baudRate: 115200 }, printer: { path: prn.a, baudRate: 115200 }, footer, web: { host: '127.0.0.1', port: webPort, adminPasswordHash: await hashPassword(PASSWORD) } });
-  const daemon = DaemonProcess.run(config);
-  cleanups.push(async () => void (await daemon.stop()));
-  await daemon.waitMsg('tap ready');
-  await daemon.waitMsg('analytics started', 20_000);
-  const posEnd: SerialPort = await openEnd(pos.a, 115200);
-  const printer: SerialPort = await openEnd(prn.b, 115200);
-  cleanups.push(() => closeEnd(posEnd), () => closeEnd(printer));
+  const { config, daemon, pos: posEnd, printer } = await ptyDaemon(t.dir, cleanups, { footer, web: { host: '127.0.0.1', port: webPort, adminPasswordHash: await hashPassword(PASSWORD) } });
   return { dir: t.dir, config, webPort, daemon, pos: posEnd, printer, atPrinter: collect(printer), atPos: collect(posEnd), ledger: join(t.dir, 'data', 'ledger.db') };
 }
 

@@ -4,16 +4,14 @@
  * the rest of the stream byte-identical; receipts sent back to back (no quiet after the run) and
  * non-sales pass unchanged.
  */
-import { join } from 'node:path';
-import type { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeAll } from '../../src/escpos/index.js';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
 import { CutScanner } from '../../src/tap/cut-scanner.js';
 import { toolAvailable } from '../support/corpus.js';
-import { closeEnd, collect, openEnd, PtyPair, SOCAT } from '../support/socat.js';
+import { collect, SOCAT } from '../support/socat.js';
 import { tempDir, waitFor } from '../support/tmp.js';
-import { DaemonProcess, writeConfig } from './daemon-process.js';
+import { ptyDaemon } from './daemon-process.js';
 import { demoDay } from './footer-diff.js';
 
 const haveSocat = toolAvailable(SOCAT);
@@ -58,17 +56,7 @@ describe.skipIf(!haveSocat)('footers on a printer without a cutter', () => {
   it('sales get a block before the last tear-off feed; everything else byte-identical', async () => {
     const t = tempDir('tbx-nocut-');
     cleanups.push(t.cleanup);
-    const pos = await PtyPair.create(join(t.dir, 'posT'), join(t.dir, 'posD'));
-    const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
-    cleanups.push(() => pos.kill(), () => prn.kill());
-    const config = writeConfig(t.dir, { pos: { path: pos.b, baudRate: 115200 }, printer: { path: prn.a, baudRate: 115200 }, footer: { enabled: true, maxHoldMs: 1000, noCutter: true, noCutterFeeds: FEEDS, qr: { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' } } });
-    const daemon = DaemonProcess.run(config);
-    cleanups.push(async () => void (await daemon.stop()));
-    await daemon.waitMsg('tap ready');
-    await daemon.waitMsg('analytics started', 20_000);
-    const posEnd: SerialPort = await openEnd(pos.a, 115200);
-    const printer: SerialPort = await openEnd(prn.b, 115200);
-    cleanups.push(() => closeEnd(posEnd), () => closeEnd(printer));
+    const { pos: posEnd, printer } = await ptyDaemon(t.dir, cleanups, { footer: { enabled: true, maxHoldMs: 1000, noCutter: true, noCutterFeeds: FEEDS, qr: { url: 'https://crm.example/r/{store}/{token}', key: 'head-office-shared-key-0001' } } });
     const atPrinter = collect(printer);
 
     const day = demoDay(12);

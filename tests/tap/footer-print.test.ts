@@ -4,16 +4,15 @@
  * refused and the printer gets the POS's bytes unchanged.
  */
 import { join } from 'node:path';
-import type { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeAll, renderText } from '../../src/escpos/index.js';
 import { encodeReceiptText } from '../../src/escpos/encoder.js';
 import { openJournalReader } from '../../src/journal/reader.js';
 import { toolAvailable } from '../support/corpus.js';
 import { tillbox } from '../support/cli.js';
-import { closeEnd, collect, openEnd, PtyPair, SOCAT } from '../support/socat.js';
+import { collect, SOCAT } from '../support/socat.js';
 import { tempDir, waitFor } from '../support/tmp.js';
-import { DaemonProcess, writeConfig } from './daemon-process.js';
+import { ptyDaemon, writeConfig } from './daemon-process.js';
 import { demoDay, insertionsOf } from './footer-diff.js';
 
 const haveSocat = toolAvailable(SOCAT);
@@ -25,17 +24,7 @@ afterEach(async () => {
 async function rig() {
   const t = tempDir('tbx-fprint-');
   cleanups.push(t.cleanup);
-  const pos = await PtyPair.create(join(t.dir, 'posT'), join(t.dir, 'posD'));
-  const prn = await PtyPair.create(join(t.dir, 'prnD'), join(t.dir, 'prnT'));
-  cleanups.push(() => pos.kill(), () => prn.kill());
-  const config = writeConfig(t.dir, { pos: { path: pos.b, baudRate: 115200 }, printer: { path: prn.a, baudRate: 115200 }, footer: { enabled: true, maxHoldMs: 1000 } });
-  const daemon = DaemonProcess.run(config);
-  cleanups.push(async () => void (await daemon.stop()));
-  await daemon.waitMsg('tap ready');
-  await daemon.waitMsg('analytics started', 20_000);
-  const posEnd: SerialPort = await openEnd(pos.a, 115200);
-  const printer: SerialPort = await openEnd(prn.b, 115200);
-  cleanups.push(() => closeEnd(posEnd), () => closeEnd(printer));
+  const { config, daemon, pos: posEnd, printer } = await ptyDaemon(t.dir, cleanups, { footer: { enabled: true, maxHoldMs: 1000 } });
   return { dir: t.dir, config, daemon, pos: posEnd, atPrinter: collect(printer), journal: join(t.dir, 'data', 'journal.db') };
 }
 
