@@ -42,6 +42,8 @@ export class JournalWriter {
   private restartDelayMs = 500;
   private lastDropLog = 0;
   private overflowing = false;
+  /** Chunks were dropped since the last POS chunk went through: the next one is a link break. */
+  private holeBefore = false;
   /** The first open failed and start() was told to go on: keep trying to open it. */
   private retryOpen = false;
   private readonly fault: FaultLog;
@@ -85,9 +87,12 @@ export class JournalWriter {
   /** Hands one chunk to the journal. Never throws, never waits. */
   record(dir: JournalDirection, bytes: Uint8Array, delivered: boolean, wallTime: number, mono: number, linkBreak = false): void {
     this.stats.posted++;
+    // A hole in the journal (chunks dropped before this one) ends the document as a lost link does:
+    // the pipeline must not join the bytes before the hole to those after it.
+    const brk = linkBreak || (dir === 'pos>printer' && this.holeBefore);
     // A chunk is usually a view into a 64 KiB read pool, and structured clone would copy the whole
     // pool per message; copy just the bytes into their own buffer and transfer that instead.
-    const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered, ...(linkBreak ? { brk: true as const } : {}) };
+    const msg: ChunkMessage = { kind: 'chunk', dir, bytes: new Uint8Array(bytes), wallTime, mono, delivered, ...(brk ? { brk: true as const } : {}) };
     // Once over the bound, drop everything until the queue has drained to half of it: one hole in
     // the journal rather than many (a later small chunk slipping in would splice two documents).
     if (
@@ -99,6 +104,7 @@ export class JournalWriter {
       this.drop(1, bytes.byteLength, this.stats.stalled === null ? 'journal queue full' : `journal queue full while the journal cannot write (${this.stats.stalled.code})`);
       return;
     }
+    if (dir === 'pos>printer') this.holeBefore = false;
     if (!this.ready || this.worker === undefined) {
       this.waiting.push(msg);
       this.inFlightBytes += bytes.byteLength;
@@ -267,6 +273,7 @@ export class JournalWriter {
   }
 
   private drop(count: number, bytes: number, reason: string): void {
+    this.holeBefore = true;
     this.stats.dropped += count;
     this.stats.droppedBytes += bytes;
     const now = Date.now();

@@ -139,7 +139,17 @@ describe('journal writer (worker thread)', () => {
     const s = w.snapshot();
     expect(s.dropped).toBe(400);
     await waitFor(() => w.snapshot().committed === 100);
+    // The hole ends the document: the first POS chunk journaled after it is a link break (the
+    // pipeline must not join the bytes before the hole to those after it), and only that one.
+    await waitFor(() => w.snapshot().lagChunks === 0);
+    w.record('pos>printer', Buffer.from('after the hole'), true, Date.now(), 600);
+    w.record('pos>printer', Buffer.from('and on'), true, Date.now(), 601);
+    await waitFor(() => w.snapshot().committed === 102);
     await w.stop();
+    const reader = openJournalReader(path);
+    const rows = reader.read('t', 0, 1000);
+    reader.close();
+    expect(rows.filter((r) => r.linkBreak).map((r) => r.bytes.toString())).toEqual(['after the hole']);
   });
 
   it('a writer that dies is restarted; record() keeps returning and losses are counted', async () => {
