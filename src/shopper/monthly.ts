@@ -8,7 +8,7 @@ import { summaryQueries } from '../ledger/queries-summary.js';
 import { previousMonth } from '../ledger/time.js';
 import type { Ledger } from '../ledger/types.js';
 import type { NotificationLanguage } from './channels.js';
-import { inChunks, MEMBERS_PER_CHUNK } from './chunked.js';
+import { consentingMemberPages, inMemberPages, MEMBERS_PER_CHUNK } from './chunked.js';
 import type { Outbox } from './outbox.js';
 import { monthlySummary } from './templates.js';
 
@@ -16,12 +16,9 @@ export async function queueMonthlySummaries(ledger: Ledger, outbox: Outbox, lang
   const month = previousMonth(ledger.zone.parts(now.getTime()).day.slice(0, 7));
   const period = monthPeriod(month);
   const q = summaryQueries(ledger.db, ledger.currency);
-  const members = ledger.db.prepare(`SELECT DISTINCT d.mid, m.member FROM member_day d JOIN members m ON m.mid = d.mid
-    WHERE d.day BETWEEN ? AND ? AND EXISTS (SELECT 1 FROM consent c WHERE c.mid = d.mid AND c.granted = 1)`)
-    .all(period.from, period.to) as { mid: number; member: string }[];
   let messages = 0;
   const createdAt = ledger.zone.iso(now.getTime());
-  await inChunks(ledger.db, members, MEMBERS_PER_CHUNK, (m) => {
+  await inMemberPages(ledger.db, consentingMemberPages(ledger.db, period.from, period.to, MEMBERS_PER_CHUNK), (m) => {
     const s = q.member(m.mid, m.member, period);
     if (s.receipts === 0 && s.total === 0) return;
     const text = monthlySummary(language, s);

@@ -8,7 +8,7 @@
 import { addDays, daysBetween } from '../../ledger/time.js';
 import type { Ledger } from '../../ledger/types.js';
 import type { NotificationLanguage } from '../channels.js';
-import { inChunks, MEMBERS_PER_CHUNK } from '../chunked.js';
+import { consentingMemberPages, inMemberPages, MEMBERS_PER_CHUNK } from '../chunked.js';
 import type { Outbox } from '../outbox.js';
 import { buyAgain } from '../templates.js';
 
@@ -62,13 +62,12 @@ export function purchaseHistory(ledger: Ledger, memberKey: number, today: string
  */
 export async function queueBuyAgain(ledger: Ledger, outbox: Outbox, language: NotificationLanguage, now: Date, lookbackDays = 180): Promise<{ members: number; messages: number }> {
   const today = ledger.zone.parts(now.getTime()).day;
-  const members = ledger.db.prepare(`SELECT DISTINCT d.mid, m.member FROM member_day d JOIN members m ON m.mid = d.mid
-    WHERE d.day > ? AND EXISTS (SELECT 1 FROM consent c WHERE c.mid = d.mid AND c.granted = 1)`)
-    .all(addDays(today, -lookbackDays)) as { mid: number; member: string }[];
+  // Members with a sale after today - lookbackDays, a page at a time (day strings: > D is >= D + 1).
+  const pages = consentingMemberPages(ledger.db, addDays(today, -lookbackDays + 1), '9999-12-31', MEMBERS_PER_CHUNK);
   const createdAt = ledger.zone.iso(now.getTime());
   const known = ledger.db.prepare('SELECT 1 FROM notifications WHERE id = ?').pluck();
   let messages = 0;
-  await inChunks(ledger.db, members, MEMBERS_PER_CHUNK, (m) => {
+  const members = await inMemberPages(ledger.db, pages, (m) => {
     const byDueDay = new Map<string, BuyAgain[]>();
     for (const b of planBuyAgain(purchaseHistory(ledger, m.mid, today, lookbackDays), today)) {
       const due = addDays(today, -b.overdueDays);
@@ -80,5 +79,5 @@ export async function queueBuyAgain(ledger: Ledger, outbox: Outbox, language: No
       if (outbox.enqueue({ id, member: m.member, kind: 'buy-again', language, ...buyAgain(language, items), createdAt }).length > 0) messages++;
     }
   });
-  return { members: members.length, messages };
+  return { members, messages };
 }
