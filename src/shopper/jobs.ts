@@ -11,10 +11,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Ledger } from '../ledger/types.js';
 import { queueMonthlySummaries } from './monthly.js';
-import type { Outbox } from './outbox.js';
+import { DRAIN_BATCH, type Outbox } from './outbox.js';
 import { queueBuyAgain } from './reminders/buy-again.js';
 import { isQuietHour } from './reminders/plan.js';
 import { queueDueRemindersInChunks } from './reminders/queue.js';
+
+/** Longest one outbox drain goes on batch after batch (ms); under the minute between drains. */
+const DRAIN_BUDGET_MS = 45_000;
 
 export interface ShopperJobsDeps {
   ledger: Ledger;
@@ -37,12 +40,21 @@ export function startShopperJobs(deps: ShopperJobsDeps): ShopperJobs {
   const { store, reminders, notifications } = deps.config;
   const cfg = { timezone: store.timezone, ...reminders, language: notifications.language };
 
+  // One drain() is one batch; a full batch means more are due, so go on (each batch yields to the
+  // event loop while its channels deliver) until the batch is not full, a rate limit holds messages
+  // back, or DRAIN_BUDGET_MS is spent (the next minute's drain goes on from there). One batch a
+  // minute delivered 200 messages a minute: 30,000 monthly summaries took 2.5 hours.
   const drain = async (): Promise<void> => {
-    const at = now();
-    // Quiet hours hold every member message, including retries.
-    if (isQuietHour(deps.ledger.zone.parts(at.getTime()).hour, reminders)) return;
-    const r = await deps.outbox.drain(at);
-    if (r.delivered + r.failed + r.withdrawn > 0) log.info(r, 'outbox drained');
+    const started = Date.now();
+    for (;;) {
+      const at = now();
+      // Quiet hours hold every member message, including retries.
+      if (isQuietHour(deps.ledger.zone.parts(at.getTime()).hour, reminders)) return;
+      const r = await deps.outbox.drain(at);
+      if (r.delivered + r.failed + r.withdrawn > 0) log.info(r, 'outbox drained');
+      const handled = r.delivered + r.failed + r.withdrawn + r.gaveUp;
+      if (handled < DRAIN_BATCH || r.deferred > 0 || Date.now() - started >= DRAIN_BUDGET_MS) return;
+    }
   };
   const tick = async (): Promise<void> => {
     const r = await queueDueRemindersInChunks(deps.ledger, deps.outbox, cfg, now());

@@ -34,6 +34,9 @@ export interface OutboxOptions {
 
 export const DRAIN_CONCURRENCY = 8;
 
+/** Deliveries one drain() takes at most (one write transaction marks them). */
+export const DRAIN_BATCH = 200;
+
 export interface DrainResult {
   delivered: number;
   failed: number;
@@ -113,7 +116,7 @@ export function createOutbox(ledger: Ledger, channels: readonly NotificationChan
     VALUES (?, ?, 'pending', 0) ON CONFLICT DO NOTHING`);
   const dueSel = db.prepare(`SELECT d.notification_id, d.channel, d.attempts, m.member, n.mid, n.kind, n.language, n.title, n.body, n.created_at
     FROM deliveries d JOIN notifications n ON n.id = d.notification_id JOIN members m ON m.mid = n.mid
-    WHERE d.status = 'pending' AND d.next_attempt_ts <= ? ORDER BY d.next_attempt_ts LIMIT 200`);
+    WHERE d.status = 'pending' AND d.next_attempt_ts <= ? ORDER BY d.next_attempt_ts LIMIT ${DRAIN_BATCH}`);
   const markDone = db.prepare(`UPDATE deliveries SET status = ?, attempts = attempts + ?, delivered_at = ?, last_error = ?
     WHERE notification_id = ? AND channel = ?`);
   const markRetry = db.prepare(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_ts = ?, last_error = ?

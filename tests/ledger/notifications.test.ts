@@ -142,6 +142,30 @@ describe('notifications: outbox, consent, channels', () => {
     expect(n[0]?.body).not.toContain('8800123456');
   });
 
+  it('one drain goes on past a full batch: 450 queued messages go out in one tick, not 200 a minute', async () => {
+    env = tempLedger();
+    const file = join(env.dir, 'many.jsonl');
+    const outbox = createOutbox(env.ledger, [fileChannel(file)]);
+    env.ledger.ingest(receipt({ time: '2026-11-20T10:00:00+08:00', items: [item('全麦面包', 890)] }), { journalFrom: 0, journalTo: 1 });
+    outbox.setConsent('8800123456', 'file', true);
+    for (let i = 0; i < 450; i++) {
+      outbox.enqueue({ id: `bulk-${i}`, member: '8800123456', kind: 'expiry-reminder', language: 'en', title: `t${i}`, body: 'b', createdAt: '2026-11-22T10:00:00+08:00' });
+    }
+    const config = {
+      store: { id: 's', name: '', timezone: 'Asia/Shanghai', currency: 'CNY' },
+      reminders: { daysBefore: 1, hour: 9, quietStart: 21, quietEnd: 8 },
+      notifications: { language: 'en' as const, monthlySummary: true, buyAgain: true },
+    };
+    const jobs = startShopperJobs({ ledger: env.ledger, outbox, config, logger: createLogger({ level: 'silent' }), now: () => new Date('2026-11-22T04:00:00Z') });
+    try {
+      await jobs.tick();
+      expect(new Set(lines(file).map((l) => String(l.id)).filter((id) => id.startsWith('bulk-'))).size).toBe(450);
+      expect(outbox.pendingCount()).toBe(0);
+    } finally {
+      await jobs.stop();
+    }
+  });
+
   it('the cron job module: tick queues and delivers with an injected clock; stop() ends the schedules', async () => {
     env = tempLedger();
     const file = join(env.dir, 'jobs.jsonl');
