@@ -101,7 +101,7 @@ export class JournalWriter {
       this.inFlightBytes + bytes.byteLength > this.opts.maxInFlightBytes
     ) {
       this.overflowing = true;
-      this.drop(1, bytes.byteLength, this.stats.stalled === null ? 'journal queue full' : `journal queue full while the journal cannot write (${this.stats.stalled.code})`);
+      this.drop(1, bytes.byteLength, this.stats.stalled === null ? 'journal queue full' : `journal queue full while the journal cannot write (${this.stats.stalled.code})`, dir === 'pos>printer');
       return;
     }
     if (dir === 'pos>printer') this.holeBefore = false;
@@ -150,7 +150,7 @@ export class JournalWriter {
       this.inFlight.push({ bytes, at: msg.wallTime });
       this.inFlightBytes += bytes;
     } catch (err) {
-      this.drop(1, bytes, `journal post failed: ${(err as Error).message}`);
+      this.drop(1, bytes, `journal post failed: ${(err as Error).message}`, msg.dir === 'pos>printer');
     }
   }
 
@@ -272,8 +272,9 @@ export class JournalWriter {
     this.restartDelayMs = Math.min(this.restartDelayMs * 2, JOURNAL_REOPEN_MAX_MS);
   }
 
-  private drop(count: number, bytes: number, reason: string): void {
-    this.holeBefore = true;
+  /** `posLost`: POS bytes are among the dropped (a hole in the till's stream, not only in its replies). */
+  private drop(count: number, bytes: number, reason: string, posLost = true): void {
+    if (posLost) this.holeBefore = true;
     this.stats.dropped += count;
     this.stats.droppedBytes += bytes;
     const now = Date.now();
