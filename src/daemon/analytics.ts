@@ -268,7 +268,7 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
     drain,
     onTapStats: (msg) => {
       tap = msg;
-      tapAt = Date.now();
+      tapAt = performance.now();
     },
     footer,
     onFooterMessage: (msg) => {
@@ -327,6 +327,12 @@ async function openWhenReady(path: string, log: Logger): Promise<JournalReader> 
 const TAP_STATS_FRESH_MS = 5000;
 
 /** Whether the tap's journal writer holds chunks it has not committed yet (per its latest stats). */
-function journalBehind(tap: TapStatsMessage | null, at: number): boolean {
-  return tap !== null && Date.now() - at < TAP_STATS_FRESH_MS && tap.journal.lagChunks > 0;
+/**
+ * Whether the tap's last stats (received at `at`, performance.now()) are fresh and say the journal
+ * is behind. Monotonic on purpose: on the wall clock a step forward (NTP, a day) made fresh stats
+ * look stale, the pipeline took a full disk's held chunks for silence and closed a receipt as
+ * idle in the middle (the soak: disk full, then the clock a day forward, one receipt lost).
+ */
+export function journalBehind(tap: TapStatsMessage | null, at: number, now = performance.now()): boolean {
+  return tap !== null && now - at < TAP_STATS_FRESH_MS && tap.journal.lagChunks > 0;
 }
