@@ -79,7 +79,7 @@ export async function startTapDaemon(opts: TapDaemonOptions): Promise<TapDaemon>
     (dir, bytes, delivered, wall, mono) => {
       let brk = false;
       if (dir === 'pos>printer') {
-        const losses = tap.stats().pos.losses;
+        const losses = tap.posLosses();
         brk = losses !== posLosses;
         posLosses = losses;
       }

@@ -79,6 +79,10 @@ export class SerialSide {
     return { ...this.stat };
   }
 
+  get losses(): number {
+    return this.stat.losses;
+  }
+
   /**
    * The start-up open: a missing or locked port is an installer error and is thrown. With
    * `waitIfAbsent` (a USB side: a printer switched off, a POS not connected yet, a device behind the

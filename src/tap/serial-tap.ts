@@ -73,6 +73,10 @@ export class SerialTap implements Tap {
     await Promise.all([this.pos.stop(), this.printer.stop()]);
   }
 
+  posLosses(): number {
+    return this.pos.losses;
+  }
+
   stats(): TapStats {
     return {
       pos: this.pos.stats(),

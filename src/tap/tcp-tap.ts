@@ -96,6 +96,10 @@ export class TcpTap implements Tap {
     return typeof a === 'object' && a !== null ? { host: a.address, port: a.port } : undefined;
   }
 
+  posLosses(): number {
+    return this.pos.losses;
+  }
+
   stats(): TapStats {
     return {
       pos: { ...this.pos },

@@ -39,6 +39,8 @@ export interface Tap {
   start(): Promise<void>;
   stop(): Promise<void>;
   stats(): TapStats;
+  /** Times the POS side was lost (stats().pos.losses without building the stats; read per chunk). */
+  posLosses(): number;
 }
 
 export function directionFrom(side: SideName): JournalDirection {
