@@ -3,9 +3,6 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import cron from 'node-cron';
 import type { Config } from '../config/types.js';
-import { openJournalReader, type JournalReader } from '../journal/reader.js';
-import { openLedger } from '../ledger/open.js';
-import type { Ledger } from '../ledger/types.js';
 import type { Logger } from '../log.js';
 import { loadPosition, savePosition } from '../pipeline/position.js';
 import { DATE_ORDERS_FILE, TillDateOrders, tillKey } from '../pipeline/date-orders.js';
@@ -23,8 +20,7 @@ import { createConsentStore } from '../shopper/consent/store.js';
 import { createConsentInbound } from '../shopper/consent/inbound.js';
 import { memberResolver } from '../shopper/consent/resolve.js';
 import { basketId } from '../sync/basket.js';
-import { createSync, openSyncOutbox, pseudonymFor, type Sync } from '../sync/index.js';
-import type { Outbox } from '../sync/outbox.js';
+import { createSync, pseudonymFor, type Sync } from '../sync/index.js';
 import { statusQueries } from '../ledger/queries-status.js';
 import { buildApp, webOptionsFromConfig } from '../web/app.js';
 import type { LogSource } from '../web/routes/logs.js';
@@ -36,6 +32,7 @@ import { testPrintReply } from '../footer/test-print.js';
 import type { FooterOutcomeMessage, FooterReplyMessage, FooterRequestMessage, FooterTestReplyMessage, FooterTestRequestMessage, TapStatsMessage } from './messages.js';
 import { Receipts } from './receipts.js';
 import { webDeps } from './web-deps.js';
+import { openStores } from './analytics-stores.js';
 import { failedActions } from './failed-actions.js';
 import { runNightlyInsights } from './insights-job.js';
 
@@ -294,39 +291,9 @@ export async function startAnalytics(opts: AnalyticsOptions): Promise<Analytics>
   };
 }
 
-/** Ledger, outbox and journal reader; what was opened is closed again if a later one fails (a retry must not leak). */
-async function openStores(config: Config, log: Logger): Promise<{ ledger: Ledger; basketOutbox: Outbox; reader: JournalReader }> {
-  const opened: { close(): void }[] = [];
-  try {
-    const ledger: Ledger = openLedger(join(config.dataDir, 'ledger.db'), { timezone: config.store.timezone, currency: config.store.currency });
-    opened.push(ledger);
-    const basketOutbox = openSyncOutbox(config);
-    opened.push(basketOutbox);
-    const reader = await openWhenReady(join(config.dataDir, 'journal.db'), log);
-    return { ledger, basketOutbox, reader };
-  } catch (err) {
-    for (const o of opened.reverse()) o.close();
-    throw err;
-  }
-}
-
-/** The tap creates the journal before it forks us, but a fresh box may race it: retry briefly. */
-async function openWhenReady(path: string, log: Logger): Promise<JournalReader> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return openJournalReader(path);
-    } catch (err) {
-      if (attempt >= 50) throw err;
-      if (attempt === 0) log.warn({ path }, 'journal not there yet; waiting for the tap');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
 /** The tap's stats (sent every second) are this fresh or they say nothing about the writer now. */
 const TAP_STATS_FRESH_MS = 5000;
 
-/** Whether the tap's journal writer holds chunks it has not committed yet (per its latest stats). */
 /**
  * Whether the tap's last stats (received at `at`, performance.now()) are fresh and say the journal
  * is behind. Monotonic on purpose: on the wall clock a step forward (NTP, a day) made fresh stats
